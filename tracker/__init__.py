@@ -1,0 +1,147 @@
+"""The party-cell meeting-quality competition tracker."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+import config as default_config
+
+from .extensions import csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an instance of the app."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+    )
+    load_config(app, test_config)
+    register_extensions(app)
+    register_database_hooks(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def load_config(app: Flask, test_config: dict | None) -> None:
+    """Read config.py, then instance/config.py, then the environment, then test settings."""
+    os.makedirs(app.instance_path, exist_ok=True)
+    if test_config is None:
+        app.config.from_object(default_config.Config)
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(default_config.environment_overrides())
+    else:
+        app.config.from_object(default_config.TestConfig)
+        app.config.update(test_config)
+
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI") or (
+        "sqlite:///" + str(Path(app.instance_path) / "tracker.sqlite3")
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
+    if not app.config.get("UPLOAD_FOLDER"):
+        app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Return the key kept in instance/secret_key, generating it on first use."""
+    path = instance / "secret_key"
+    if not path.exists():
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Map a plain PostgreSQL URL to the psycopg 3 driver of the requirements."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the unbound extensions of extensions.py to the app."""
+    from . import models  # noqa: F401  (the models must be known before Alembic looks)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_database_hooks(app: Flask) -> None:
+    """Tune SQLite connections (foreign keys, WAL, write locks) and roll back after errors."""
+    from .database import configure_engine, start_write_transaction
+
+    with app.app_context():
+        configure_engine(db.engine)
+    app.before_request(start_write_transaction)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach each feature area of the app."""
+    from .admin.views import bp as admin_bp
+    from .api import bp as api_bp
+    from .auth.views import bp as auth_bp
+    from .awards.views import bp as awards_bp
+    from .main import bp as main_bp
+    from .members.views import bp as members_bp
+    from .rankings.views import bp as rankings_bp
+    from .reports.views import bp as reports_bp
+    from .tokens.views import bp as tokens_bp
+
+    for blueprint in (
+        auth_bp,
+        main_bp,
+        admin_bp,
+        members_bp,
+        reports_bp,
+        rankings_bp,
+        awards_bp,
+        tokens_bp,
+        api_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Show errors as Vietnamese pages (JSON under /api/)."""
+    from .errors import init_app
+
+    init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make the Vietnamese formatting helpers available in templates."""
+    from .templating import init_app
+
+    init_app(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    """Add the security headers to every answer."""
+    from .security import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the ``flask --app tracker`` commands."""
+    from .cli import init_app
+
+    init_app(app)

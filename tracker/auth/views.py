@@ -1,0 +1,86 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, login_manager
+from ..models import User
+from ..services import audit
+from ..services.accounts import LoginThrottled, authenticate
+from .forms import LoginForm
+
+bp = Blueprint("auth", __name__)
+
+BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
+THROTTLED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+login_manager.login_message_category = "info"
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or str(user.session_version) != version:
+        return None  # the password was reset or the account locked since this login
+    return user
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Return ``target`` when it is a relative URL on this site, else None."""
+    if not target:
+        return None
+    target = target.strip()
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
+        except LoginThrottled:
+            user, error = None, THROTTLED
+        else:
+            error = None if user else BAD_CREDENTIALS
+        db.session.commit()  # keep the record of the attempt either way
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    audit.record(
+        "logout",
+        actor=current_user,
+        object_type="user",
+        object_id=current_user.id,
+        cell_id=current_user.cell_id,
+        summary=f"Đăng xuất: {current_user.username}",
+    )
+    db.session.commit()
+    logout_user()
+    flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("auth.login"))

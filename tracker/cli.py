@@ -1,0 +1,100 @@
+"""The ``flask --app tracker`` commands of contract.md."""
+
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask import Flask
+from flask_migrate import upgrade
+
+from .database import begin_write
+from .extensions import db
+from .models import Cell, Role, User
+from .seed import seed_reference_data
+from .services import ServiceError
+from .services.accounts import create_token, create_user
+
+
+def upgrade_database() -> None:
+    """Create the schema or bring it to the newest migration."""
+    upgrade()
+
+
+def init_database() -> dict[str, int]:
+    """Upgrade the schema and add the reference data that is missing; return what was added."""
+    upgrade_database()
+    begin_write()
+    added = seed_reference_data()
+    db.session.commit()
+    return added
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the schema and seed the committee, cells, campaigns, rubric and members."""
+    added = init_database()
+    if any(added.values()):
+        click.echo(
+            "Đã khởi tạo dữ liệu: {committee} đảng ủy, {cells} chi bộ, {campaigns} năm thi đua, "
+            "{members} đảng viên.".format(**added)
+        )
+    else:
+        click.echo("Cơ sở dữ liệu đã đầy đủ; không có gì thay đổi.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option(
+    "--role", required=True, type=click.Choice([role.value for role in Role]), help="Vai trò."
+)
+@click.option("--cell", "cell_code", help="Mã chi bộ (bắt buộc với bí thư chi bộ).")
+@click.option("--password", help="Mật khẩu; bỏ trống để nhập (ẩn, hai lần).")
+@click.option("--full-name", default="", help="Họ và tên.")
+def create_user_command(username, role, cell_code, password, full_name) -> None:
+    """Create an account."""
+    begin_write()
+    role = Role(role)
+    cell = None
+    if cell_code:
+        cell = db.session.scalar(sa.select(Cell).where(Cell.code == cell_code))
+        if cell is None:
+            raise click.ClickException(f"Không có chi bộ mã '{cell_code}'.")
+    if role is Role.SECRETARY and cell is None:
+        raise click.ClickException("Bí thư chi bộ cần --cell MÃ_CHI_BỘ.")
+    if password is None:
+        password = click.prompt(
+            "Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu"
+        )
+    try:
+        user = create_user(
+            username=username, full_name=full_name, role=role, password=password, cell=cell
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        details = " ".join(error.fields.values())
+        raise click.ClickException(f"{error.message} {details}".strip()) from error
+    db.session.commit()
+    click.echo(f"Đã tạo tài khoản {user.username} ({user.role.label}).", err=True)
+
+
+@click.command("create-token")
+@click.argument("username")
+@click.option("--label", default="dòng lệnh", help="Ghi chú của mã.")
+def create_token_command(username, label) -> None:
+    """Print a new API token for the account (and nothing else on stdout)."""
+    begin_write()
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"Không có tài khoản '{username}'.")
+    try:
+        raw, _token = create_token(user, label=label)
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(raw)
+
+
+def init_app(app: Flask) -> None:
+    for command in (init_db_command, create_user_command, create_token_command):
+        app.cli.add_command(command)

@@ -1,0 +1,65 @@
+"""Engine tuning and transaction helpers.
+
+SQLite: foreign keys on, WAL journal, a busy timeout, and write transactions opened with
+``BEGIN IMMEDIATE``. A deferred transaction that reads and then writes cannot wait for the
+write lock (SQLite fails it at once with "database is locked" under contention), so every
+request that may write (POST, PUT, PATCH, DELETE) and every CLI write takes the lock first.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+IMMEDIATE = "tracker_sqlite_immediate"
+
+
+def configure_engine(engine: Engine) -> None:
+    """Install the SQLite connection settings; other databases need none."""
+    if engine.dialect.name != "sqlite" or getattr(engine, "_tracker_configured", False):
+        return
+    engine._tracker_configured = True
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event emit BEGIN, so that it can choose IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if _is_file_database(engine):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        immediate = connection.get_execution_options().get(IMMEDIATE, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _is_file_database(engine: Engine) -> bool:
+    database = engine.url.database
+    return bool(database) and database != ":memory:" and not database.startswith("file::memory")
+
+
+def begin_write() -> None:
+    """Open the session's transaction as a write transaction, unless one is already open.
+
+    Call it before the first query of a unit of work that will write. On PostgreSQL it only
+    opens the transaction.
+    """
+    session = db.session()
+    if session.in_transaction():
+        return
+    session.connection(execution_options={IMMEDIATE: True})
+
+
+def start_write_transaction() -> None:
+    """Before a request that may write, take the SQLite write lock (see module docstring)."""
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        begin_write()

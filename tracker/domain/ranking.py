@@ -1,0 +1,141 @@
+"""The ranking rule of contract.md, as plain functions over one aggregated row per cell.
+
+Order: average descending, then Tốt months descending; cells equal on both share a rank and the
+next rank skips (1, 2, 2, 4); inside a tie, Vietnamese alphabetical order of the names.
+Every cell of a period has the same number of counted months, so comparing exact sums of
+half-points is comparing averages, without any rounding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+from .scoring import DEFAULT_BANDS, Grade, GradeBands
+from .vietnamese import collation_key
+
+
+@dataclass(frozen=True)
+class CellTally:
+    """What the standings query brings back for one cell over a period."""
+
+    code: str
+    name: str
+    category: str
+    sum_half_points: int  # sum of the final totals of the approved regular reports counted
+    months_counted: int  # counted months of the period (the same for every cell)
+    months_scored: int  # counted months with an approved regular report
+    tot_months: int  # of those, graded Tốt
+    kha_months: int = 0  # of those, graded Khá
+    trung_binh_months: int = 0
+    kem_months: int = 0
+    thematic_quarters: int = 0  # quarters of the period with an approved thematic meeting
+    display_order: int = 0
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A ranked cell."""
+
+    rank: int
+    tally: CellTally
+    average: Fraction | None
+    grade: Grade | None
+    shared: bool = False  # True when another cell holds the same rank
+
+    @property
+    def code(self) -> str:
+        return self.tally.code
+
+    @property
+    def name(self) -> str:
+        return self.tally.name
+
+    @property
+    def category(self) -> str:
+        return self.tally.category
+
+    @property
+    def months_missing(self) -> int:
+        return self.tally.months_counted - self.tally.months_scored
+
+    @property
+    def tot_months(self) -> int:
+        return self.tally.tot_months
+
+    @property
+    def average_rounded(self) -> Decimal | None:
+        """The average in points rounded to 2 decimals, for display and the API."""
+        return round_points(self.average)
+
+
+def round_points(value: Fraction | None, places: int = 2) -> Decimal | None:
+    """Round an exact number of points half up to ``places`` decimals."""
+    if value is None:
+        return None
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def average_points(tally: CellTally) -> Fraction | None:
+    """Return the exact average in points (missing months count as 0)."""
+    if tally.months_counted == 0:
+        return None
+    return Fraction(tally.sum_half_points, 2 * tally.months_counted)
+
+
+def period_grade(tally: CellTally, bands: GradeBands = DEFAULT_BANDS) -> Grade | None:
+    """Grade a cell over a period.
+
+    The band of the average; Tốt further needs every counted month approved and graded Tốt or
+    Khá, and more than half of the counted months graded Tốt; otherwise it is Khá.
+    """
+    counted = tally.months_counted
+    if counted == 0:
+        return None
+    # Compare in half-points without dividing: sum >= bound * counted.
+    average_half = Fraction(tally.sum_half_points, counted)
+    grade = bands.band(average_half)
+    if grade is Grade.TOT:
+        all_good = tally.months_scored == counted and (
+            tally.tot_months + tally.kha_months == counted
+        )
+        majority_tot = 2 * tally.tot_months > counted
+        if not (all_good and majority_tot):
+            return Grade.KHA
+    return grade
+
+
+def _order_key(tally: CellTally) -> tuple:
+    # Sums compare like averages because months_counted is the same for every cell.
+    return (-tally.sum_half_points, -tally.tot_months)
+
+
+def rank_cells(
+    tallies: Iterable[CellTally], bands: GradeBands = DEFAULT_BANDS
+) -> list[Standing]:
+    """Rank cells by the contract's rule and grade each one."""
+    rows = sorted(tallies, key=lambda t: (_order_key(t), collation_key(t.name), t.code))
+    counted = {t.months_counted for t in rows}
+    if len(counted) > 1:
+        raise ValueError("every cell of a period must have the same counted months")
+    standings: list[Standing] = []
+    previous_key = None
+    rank = 0
+    for position, tally in enumerate(rows, start=1):
+        key = _order_key(tally)
+        if key != previous_key:
+            rank = position
+            previous_key = key
+        standings.append(Standing(rank, tally, average_points(tally), period_grade(tally, bands)))
+    return mark_shared(standings)
+
+
+def mark_shared(standings: Sequence[Standing]) -> list[Standing]:
+    """Flag the standings whose rank another cell shares."""
+    counts: dict[int, int] = {}
+    for standing in standings:
+        counts[standing.rank] = counts.get(standing.rank, 0) + 1
+    return [replace(s, shared=counts[s.rank] > 1) for s in standings]

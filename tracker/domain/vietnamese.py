@@ -1,0 +1,118 @@
+"""Vietnamese text rules: alphabetical order, name order, number and date display.
+
+Collation follows the Vietnamese alphabet (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư
+v x y): letters are compared first, tones only to break ties, in the order none, huyền, hỏi,
+ngã, sắc, nặng. Text is normalised to NFC first, so "hoà" and "hòa" compare equal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# Letters outside the Vietnamese alphabet (f, j, w, z in foreign names) sort after it.
+_FOREIGN = "fjwz"
+_LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET + _FOREIGN)}
+
+# Combining marks of the five tones, in collation order (no tone is 0).
+_TONE_RANK = {
+    "\u0300": 1,  # huyền
+    "\u0309": 2,  # hỏi
+    "\u0303": 3,  # ngã
+    "\u0301": 4,  # sắc
+    "\u0323": 5,  # nặng
+}
+# Marks that make a different letter of the alphabet (ă â ê ô ơ ư); đ has its own code point.
+_LETTER_MARKS = {"\u0306", "\u0302", "\u031b"}
+
+
+def normalise(text: str) -> str:
+    """Return ``text`` in NFC with surrounding and repeated spaces removed."""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
+
+
+def _split_letter(char: str) -> tuple[str, int]:
+    """Split one character into its base letter (with letter marks) and its tone rank."""
+    decomposed = unicodedata.normalize("NFD", char.lower())
+    tone = 0
+    kept = []
+    for part in decomposed:
+        if part in _TONE_RANK:
+            tone = _TONE_RANK[part]
+        elif unicodedata.combining(part) and part not in _LETTER_MARKS:
+            continue  # marks foreign to Vietnamese are ignored
+        else:
+            kept.append(part)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+def collation_key(text: str) -> tuple:
+    """Return a sort key that orders text as a Vietnamese dictionary does."""
+    letters: list[tuple[int, int | str]] = []
+    tones: list[int] = []
+    for char in normalise(text):
+        base, tone = _split_letter(char)
+        if base in _LETTER_RANK:
+            letters.append((1, _LETTER_RANK[base]))
+        elif base.isdigit():
+            letters.append((0, base))  # digits before letters, as in any index
+        elif base == " ":
+            letters.append((-1, 0))  # a shorter word sorts before a longer one
+        else:
+            letters.append((2, base))
+        tones.append(tone)
+    return (tuple(letters), tuple(tones), normalise(text))
+
+
+def name_key(full_name: str) -> tuple:
+    """Return the sort key of a person's name: given name first, then family and middle names.
+
+    "Nguyễn Thị Hoà" sorts under "Hoà", then "Nguyễn Thị".
+    """
+    words = normalise(full_name).split(" ")
+    given = words[-1] if words else ""
+    rest = " ".join(words[:-1])
+    return (collation_key(given), collation_key(rest))
+
+
+def format_decimal(value, places: int = 2) -> str:
+    """Format a number with a decimal comma: 92.5 -> "92,50" (``places`` digits)."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    return f"{rounded:f}".replace(".", ",")
+
+
+def format_points(value) -> str:
+    """Format criterion points the way people write them: 15 -> "15", 7.5 -> "7,5"."""
+    if value is None:
+        return ""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return str(int(number))
+    return format_decimal(number, 1)
+
+
+def format_date(value: dt.date | None) -> str:
+    """Format a date as dd/mm/yyyy."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def dated_place_line(place: str, day: dt.date) -> str:
+    """Return the dated place line of a Party document.
+
+    Days below 10 and the months January and February take a leading zero
+    (Hướng dẫn 36-HD/VPTW): "Cù Lao Dung, ngày 05 tháng 01 năm 2023", "... tháng 12 ...".
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def ascii_fold(text: str) -> str:
+    """Return ``text`` without diacritics, keeping đ/Đ as d/D (for ASCII file names)."""
+    text = normalise(text).replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -1,0 +1,592 @@
+"""Database models (SQLAlchemy 2 typed declarative).
+
+Points are stored as whole half-points (``*_half_points``): 7.5 points is 15. Timestamps are
+aware UTC datetimes in ``*_at`` columns. Every state change writes an ``AuditEntry``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from decimal import Decimal
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .domain.scoring import Grade, to_points
+from .extensions import db
+
+
+def utcnow() -> dt.datetime:
+    """Return the current time as an aware UTC datetime."""
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every database (SQLite keeps no zone)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None:
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given for a UTC column")
+            value = value.astimezone(dt.timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
+
+
+def _enum(enum_class: type[enum.Enum], name: str) -> sa.Enum:
+    """Store an enum by its value, as a checked VARCHAR on every database."""
+    return sa.Enum(
+        enum_class,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=20,
+        values_callable=lambda members: [member.value for member in members],
+        validate_strings=True,
+    )
+
+
+class LabelledEnum(str, enum.Enum):
+    """A string enum whose members carry a Vietnamese label."""
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(member.value, member.label) for member in cls]
+
+
+class CellCategory(LabelledEnum):
+    HAMLET = ("hamlet", "Chi bộ ấp")
+    SECTOR = ("sector", "Chi bộ ngành")
+    SCHOOL = ("school", "Chi bộ trường học")
+
+
+class Role(LabelledEnum):
+    ADMIN = ("admin", "Quản trị")
+    COMMITTEE = ("committee", "Đảng ủy")
+    SECRETARY = ("secretary", "Bí thư chi bộ")
+
+
+class Gender(LabelledEnum):
+    MALE = ("male", "Nam")
+    FEMALE = ("female", "Nữ")
+
+
+class MemberStatus(LabelledEnum):
+    OFFICIAL = ("official", "Chính thức")
+    PROBATIONARY = ("probationary", "Dự bị")
+
+
+class CellRole(LabelledEnum):
+    SECRETARY = ("secretary", "Bí thư")
+    DEPUTY = ("deputy", "Phó Bí thư")
+    COMMITTEE_MEMBER = ("committee_member", "Chi ủy viên")
+    MEMBER = ("member", "Đảng viên")
+
+
+class ReportKind(LabelledEnum):
+    REGULAR = ("regular", "Thường kỳ")
+    THEMATIC = ("thematic", "Chuyên đề")
+
+
+class ReportStatus(LabelledEnum):
+    DRAFT = ("draft", "Bản nháp")
+    SUBMITTED = ("submitted", "Chờ duyệt")
+    RETURNED = ("returned", "Trả lại")
+    APPROVED = ("approved", "Đã duyệt")
+
+
+class AttendanceStatus(LabelledEnum):
+    PRESENT = ("present", "Có mặt")
+    ABSENT_EXCUSED = ("absent_excused", "Vắng có lý do")
+    ABSENT_UNEXCUSED = ("absent_unexcused", "Vắng không lý do")
+    EXEMPTED = ("exempted", "Miễn sinh hoạt")
+
+
+# --------------------------------------------------------------------------------------------
+# Organisation
+
+
+class Committee(db.Model):
+    """The issuing party committee (one row)."""
+
+    __tablename__ = "committee"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))  # "Đảng ủy thị trấn Cù Lao Dung"
+    superior_body: Mapped[str] = mapped_column(sa.String(200))  # "Đảng bộ huyện Cù Lao Dung"
+    place_name: Mapped[str] = mapped_column(sa.String(100))  # "Cù Lao Dung"
+    issuer_code: Mapped[str] = mapped_column(sa.String(20))  # "ĐU", the number line's issuer
+    secretary_name: Mapped[str] = mapped_column(sa.String(100), default="")  # signs documents
+
+
+class Cell(db.Model):
+    """A party cell (chi bộ) affiliated to the committee."""
+
+    __tablename__ = "cell"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(40), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    category: Mapped[CellCategory] = mapped_column(_enum(CellCategory, "cell_category"))
+    display_order: Mapped[int] = mapped_column(default=0)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    members: Mapped[list["Member"]] = relationship(back_populates="cell")
+
+    def __repr__(self) -> str:
+        return f"<Cell {self.code}>"
+
+
+class Member(db.Model):
+    """A party member; ``cell`` is the current cell, ``transfers`` the history of moves."""
+
+    __tablename__ = "member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    gender: Mapped[Gender] = mapped_column(_enum(Gender, "gender"))
+    birth_year: Mapped[int]
+    ethnicity: Mapped[str] = mapped_column(sa.String(40), default="Kinh")
+    status: Mapped[MemberStatus] = mapped_column(
+        _enum(MemberStatus, "member_status"), default=MemberStatus.OFFICIAL
+    )
+    exempted: Mapped[bool] = mapped_column(default=False)  # miễn sinh hoạt
+    cell_role: Mapped[CellRole] = mapped_column(_enum(CellRole, "cell_role"), default=CellRole.MEMBER)
+    cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cell: Mapped[Cell] = relationship(back_populates="members")
+    transfers: Mapped[list["MemberTransfer"]] = relationship(
+        back_populates="member", order_by="MemberTransfer.transferred_on"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint("birth_year BETWEEN 1900 AND 2100", name="birth_year_range"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Member {self.id} {self.full_name}>"
+
+
+class MemberTransfer(db.Model):
+    """A move of a member from one cell to another (the history of transfers)."""
+
+    __tablename__ = "member_transfer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), index=True)
+    from_cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"))
+    to_cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"))
+    transferred_on: Mapped[dt.date]
+    reason: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member: Mapped[Member] = relationship(back_populates="transfers")
+    from_cell: Mapped[Cell] = relationship(foreign_keys=[from_cell_id])
+    to_cell: Mapped[Cell] = relationship(foreign_keys=[to_cell_id])
+
+
+# --------------------------------------------------------------------------------------------
+# Accounts
+
+
+class User(UserMixin, db.Model):
+    """A login account. A secretary belongs to exactly one cell."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(60), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(120))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    cell_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cell.id"), index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    # Changing it logs out every session of the account (password reset, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1)
+
+    cell: Mapped[Optional[Cell]] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "(role = 'secretary' AND cell_id IS NOT NULL) OR role <> 'secretary'",
+            name="secretary_has_cell",
+        ),
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role.value}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token of the JSON API, stored as its SHA-256 digest."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    label: Mapped[str] = mapped_column(sa.String(100), default="")
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))  # shown to tell tokens apart
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Campaigns and rubrics
+
+
+class Campaign(db.Model):
+    """One campaign year of the competition, with its settings."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(unique=True)
+    plan_number: Mapped[str] = mapped_column(sa.String(60))  # "21-KH/ĐU"
+    plan_date: Mapped[dt.date]
+    first_month: Mapped[int]
+    last_month: Mapped[int]
+    # Settings (defaults of domain.md), editable by the committee.
+    young_age_limit: Mapped[int] = mapped_column(default=35)  # "young": younger than this
+    award_quota: Mapped[int] = mapped_column(default=3)
+    award_form: Mapped[str] = mapped_column(
+        sa.String(300), default="Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dung"
+    )
+    individual_min_speeches: Mapped[int] = mapped_column(default=6)
+    # Year-end closing: once closed, reports are locked and the snapshot is what prints.
+    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    closed_snapshot: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+
+    criteria: Mapped[list["Criterion"]] = relationship(
+        back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "first_month BETWEEN 1 AND 12 AND last_month BETWEEN first_month AND 12",
+            name="month_range",
+        ),
+    )
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
+    @property
+    def months(self) -> range:
+        return range(self.first_month, self.last_month + 1)
+
+    def __repr__(self) -> str:
+        return f"<Campaign {self.year}>"
+
+
+class Criterion(db.Model):
+    """A criterion of a campaign year's rubric."""
+
+    __tablename__ = "criterion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
+    code: Mapped[str] = mapped_column(sa.String(40))
+    title: Mapped[str] = mapped_column(sa.String(300))
+    max_half_points: Mapped[int]
+    gate: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+
+    campaign: Mapped[Campaign] = relationship(back_populates="criteria")
+
+    __table_args__ = (
+        sa.UniqueConstraint("campaign_id", "code", name="uq_criterion_campaign_code"),
+        sa.CheckConstraint("max_half_points > 0", name="max_positive"),
+    )
+
+    @property
+    def max_points(self) -> Decimal:
+        return to_points(self.max_half_points)
+
+
+class GradeBand(db.Model):
+    """The lowest total (half-points) of a grade in a campaign year."""
+
+    __tablename__ = "grade_band"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
+    grade: Mapped[Grade] = mapped_column(_enum(Grade, "grade"), primary_key=True)
+    min_half_points: Mapped[int]
+
+
+# --------------------------------------------------------------------------------------------
+# Meeting reports
+
+
+class Report(db.Model):
+    """The report of one cell meeting, from draft to approval."""
+
+    __tablename__ = "report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"))
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
+    month: Mapped[int]
+    kind: Mapped[ReportKind] = mapped_column(_enum(ReportKind, "report_kind"))
+    status: Mapped[ReportStatus] = mapped_column(
+        _enum(ReportStatus, "report_status"), default=ReportStatus.DRAFT
+    )
+
+    held_on: Mapped[Optional[dt.date]]
+    duration_minutes: Mapped[Optional[int]]
+    chaired_by: Mapped[str] = mapped_column(sa.String(120), default="")
+    minutes_taker: Mapped[str] = mapped_column(sa.String(120), default="")
+    delegate_present: Mapped[bool] = mapped_column(default=False)
+    delegate_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    topic: Mapped[str] = mapped_column(sa.String(300), default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+
+    # Content checklist (HD 12).
+    ideology_covered: Mapped[bool] = mapped_column(default=False)
+    hcm_study_covered: Mapped[bool] = mapped_column(default=False)
+    criticism_done: Mapped[bool] = mapped_column(default=False)
+    resolution_voted: Mapped[bool] = mapped_column(default=False)
+    minutes_complete: Mapped[bool] = mapped_column(default=False)
+
+    # Attendance counts: derived from the per-member rows when those exist.
+    summoned: Mapped[int] = mapped_column(default=0)
+    exempted: Mapped[int] = mapped_column(default=0)
+    present: Mapped[int] = mapped_column(default=0)
+    absent_excused: Mapped[int] = mapped_column(default=0)
+    absent_unexcused: Mapped[int] = mapped_column(default=0)
+    speakers: Mapped[int] = mapped_column(default=0)
+    young_speakers: Mapped[int] = mapped_column(default=0)
+
+    # Minutes attachment, stored outside the web root under a generated name.
+    attachment_name: Mapped[str] = mapped_column(sa.String(200), default="")
+    attachment_path: Mapped[str] = mapped_column(sa.String(200), default="")
+    attachment_type: Mapped[str] = mapped_column(sa.String(60), default="")
+    attachment_size: Mapped[int] = mapped_column(default=0)
+
+    # Totals are kept with the scores (sum of the criterion rows) for fast aggregation.
+    self_total_half_points: Mapped[int] = mapped_column(default=0)
+    final_total_half_points: Mapped[Optional[int]]
+    grade: Mapped[Optional[Grade]] = mapped_column(_enum(Grade, "grade"))
+
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    cell: Mapped[Cell] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    scores: Mapped[list["ReportScore"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+    attendance: Mapped[list["ReportAttendance"]] = relationship(
+        back_populates="report", cascade="all, delete-orphan"
+    )
+    created_by: Mapped[Optional[User]] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[Optional[User]] = relationship(foreign_keys=[reviewed_by_id])
+
+    __table_args__ = (
+        # One regular report per cell and month, decided by the database.
+        sa.Index(
+            "uq_report_regular_cell_month",
+            "cell_id",
+            "campaign_id",
+            "month",
+            unique=True,
+            sqlite_where=sa.text("kind = 'regular'"),
+            postgresql_where=sa.text("kind = 'regular'"),
+        ),
+        sa.Index("ix_report_campaign_status", "campaign_id", "status", "kind", "month"),
+        sa.CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
+    )
+
+    @property
+    def self_total(self) -> Decimal:
+        return to_points(self.self_total_half_points)
+
+    @property
+    def final_total(self) -> Decimal | None:
+        return to_points(self.final_total_half_points)
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+    def __repr__(self) -> str:
+        return f"<Report {self.id} {self.kind.value} {self.month}>"
+
+
+class ReportScore(db.Model):
+    """The points of one criterion in one report: self-assessed and, once reviewed, final."""
+
+    __tablename__ = "report_score"
+
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("report.id"), primary_key=True)
+    criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criterion.id"), primary_key=True)
+    self_half_points: Mapped[int]
+    final_half_points: Mapped[Optional[int]]
+
+    report: Mapped[Report] = relationship(back_populates="scores")
+    criterion: Mapped[Criterion] = relationship()
+
+
+class ReportAttendance(db.Model):
+    """Whether one member attended a meeting, and whether she spoke."""
+
+    __tablename__ = "report_attendance"
+
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("report.id"), primary_key=True)
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"), primary_key=True, index=True)
+    status: Mapped[AttendanceStatus] = mapped_column(_enum(AttendanceStatus, "attendance_status"))
+    spoke: Mapped[bool] = mapped_column(default=False)
+    absence_reason: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    report: Mapped[Report] = relationship(back_populates="attendance")
+    member: Mapped[Member] = relationship()
+
+
+# --------------------------------------------------------------------------------------------
+# Year-end awards
+
+
+class AwardProposal(db.Model):
+    """The year-end proposal of awards of a campaign year."""
+
+    __tablename__ = "award_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), unique=True)
+    document_number: Mapped[str] = mapped_column(sa.String(60), default="")  # "35-DS/ĐU"
+    document_date: Mapped[Optional[dt.date]]
+    signer_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[Campaign] = relationship()
+    cells: Mapped[list["AwardCell"]] = relationship(
+        back_populates="proposal", order_by="AwardCell.position", cascade="all, delete-orphan"
+    )
+    members: Mapped[list["AwardMember"]] = relationship(
+        back_populates="proposal", order_by="AwardMember.position", cascade="all, delete-orphan"
+    )
+
+
+class AwardCell(db.Model):
+    """A cell proposed for an award."""
+
+    __tablename__ = "award_cell"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("award_proposal.id"))
+    cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    award_form: Mapped[str] = mapped_column(sa.String(300), default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    proposal: Mapped[AwardProposal] = relationship(back_populates="cells")
+    cell: Mapped[Cell] = relationship()
+
+    __table_args__ = (sa.UniqueConstraint("proposal_id", "cell_id", name="uq_award_cell_once"),)
+
+
+class AwardMember(db.Model):
+    """A member proposed for an award."""
+
+    __tablename__ = "award_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("award_proposal.id"))
+    member_id: Mapped[int] = mapped_column(sa.ForeignKey("member.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    award_form: Mapped[str] = mapped_column(sa.String(300), default="")
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    note: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    proposal: Mapped[AwardProposal] = relationship(back_populates="members")
+    member: Mapped[Member] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("proposal_id", "member_id", name="uq_award_member_once"),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Audit trail and login throttling
+
+
+class AuditEntry(db.Model):
+    """One recorded action: who did what to which object, with the data before and after."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    action: Mapped[str] = mapped_column(sa.String(60))  # "report.approve"
+    object_type: Mapped[str] = mapped_column(sa.String(40))  # "report"
+    object_id: Mapped[Optional[int]]
+    cell_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cell.id"), index=True)
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    before: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    after: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    user: Mapped[Optional[User]] = relationship()
+    cell: Mapped[Optional[Cell]] = relationship()
+
+    __table_args__ = (sa.Index("ix_audit_entry_object", "object_type", "object_id"),)
+
+
+class LoginFailure(db.Model):
+    """A failed login, kept for throttling by account and by address."""
+
+    __tablename__ = "login_failure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    username: Mapped[str] = mapped_column(sa.String(60), index=True)
+    remote_addr: Mapped[str] = mapped_column(sa.String(64), index=True)

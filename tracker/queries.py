@@ -1,0 +1,47 @@
+"""Read-side queries shared by pages, the API and exports."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from .domain.scoring import Criterion as RubricLine
+from .domain.scoring import GradeBands
+from .extensions import db
+from .models import Campaign, Criterion, GradeBand
+from .domain.scoring import Grade
+
+
+def campaign_for_year(year: int) -> Campaign | None:
+    return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+
+
+def rubric_for_year(campaign: Campaign) -> list[Criterion]:
+    """The criteria of a campaign year, in rubric order."""
+    return list(
+        db.session.scalars(
+            sa.select(Criterion)
+            .where(Criterion.campaign_id == campaign.id)
+            .order_by(Criterion.position, Criterion.id)
+        )
+    )
+
+
+def rubric_lines(campaign: Campaign) -> list[RubricLine]:
+    """The rubric as plain domain values."""
+    return [
+        RubricLine(c.code, c.title, c.max_half_points, c.gate) for c in rubric_for_year(campaign)
+    ]
+
+
+def grade_bands(campaign: Campaign) -> GradeBands:
+    """The grade bands of a campaign year (defaults where a band is not stored)."""
+    stored = {
+        band.grade: band.min_half_points
+        for band in db.session.scalars(sa.select(GradeBand).where(GradeBand.campaign_id == campaign.id))
+    }
+    defaults = GradeBands()
+    return GradeBands(
+        tot=stored.get(Grade.TOT, defaults.tot),
+        kha=stored.get(Grade.KHA, defaults.kha),
+        trung_binh=stored.get(Grade.TRUNG_BINH, defaults.trung_binh),
+    )
