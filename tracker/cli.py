@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 import sqlalchemy as sa
 from flask import Flask
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from .database import begin_write
@@ -30,6 +31,7 @@ def init_database() -> dict[str, int]:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command() -> None:
     """Create the schema and seed the committee, cells, campaigns, rubric and members."""
     added = init_database()
@@ -43,6 +45,7 @@ def init_db_command() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option(
     "--role", required=True, type=click.Choice([role.value for role in Role]), help="Vai trò."
@@ -78,6 +81,7 @@ def create_user_command(username, role, cell_code, password, full_name) -> None:
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("username")
 @click.option("--label", default="dòng lệnh", help="Ghi chú của mã.")
 def create_token_command(username, label) -> None:
