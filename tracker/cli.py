@@ -100,5 +100,8 @@ def create_token_command(username, label) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from . import backup
+
     for command in (init_db_command, create_user_command, create_token_command):
         app.cli.add_command(command)
+    backup.init_app(app)
