@@ -49,9 +49,15 @@ def _split_letter(char: str) -> tuple[str, int]:
 
 
 def collation_key(text: str) -> tuple:
-    """Return a sort key that orders text as a Vietnamese dictionary does."""
+    """Return a sort key that orders text as a Vietnamese dictionary does.
+
+    Letters decide first; then the tone of each word (syllable), wherever the mark sits, so
+    "hoà" and "hòa" (old and new tone placement) get the same key; letter case decides last.
+    """
     letters: list[tuple[int, int | str]] = []
     tones: list[int] = []
+    cases: list[bool] = []
+    word_tone = 0
     for char in normalise(text):
         base, tone = _split_letter(char)
         if base in _LETTER_RANK:
@@ -60,10 +66,15 @@ def collation_key(text: str) -> tuple:
             letters.append((0, base))  # digits before letters, as in any index
         elif base == " ":
             letters.append((-1, 0))  # a shorter word sorts before a longer one
+            tones.append(word_tone)
+            word_tone = 0
+            continue
         else:
             letters.append((2, base))
-        tones.append(tone)
-    return (tuple(letters), tuple(tones), normalise(text))
+        word_tone = word_tone or tone
+        cases.append(char.isupper())
+    tones.append(word_tone)
+    return (tuple(letters), tuple(tones), tuple(cases))
 
 
 def name_key(full_name: str) -> tuple:
