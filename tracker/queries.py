@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy.orm import contains_eager
 
 from .domain.scoring import Criterion as RubricLine
 from .domain.scoring import GradeBands
 from .extensions import db
-from .models import Campaign, Criterion, GradeBand
+from .domain.vietnamese import name_key
+from .models import Campaign, Criterion, GradeBand, Member
 from .domain.scoring import Grade
 
 
@@ -45,3 +47,19 @@ def grade_bands(campaign: Campaign) -> GradeBands:
         kha=stored.get(Grade.KHA, defaults.kha),
         trung_binh=stored.get(Grade.TRUNG_BINH, defaults.trung_binh),
     )
+
+
+def member_register(*, cell_ids: list[int] | None = None, active: bool | None = True) -> list[Member]:
+    """Members with their cells, per cell (display order) in Vietnamese name order.
+
+    One query whatever the number of members; ``cell_ids`` None means every cell, ``active``
+    None means active and inactive members alike.
+    """
+    statement = sa.select(Member).join(Member.cell).options(contains_eager(Member.cell))
+    if cell_ids is not None:
+        statement = statement.where(Member.cell_id.in_(cell_ids))
+    if active is not None:
+        statement = statement.where(Member.active.is_(active))
+    members = list(db.session.scalars(statement))
+    members.sort(key=lambda m: (m.cell.display_order, m.cell.id, name_key(m.full_name), m.id))
+    return members

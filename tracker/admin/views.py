@@ -1,5 +1,487 @@
-"""Pages of the admin area."""
+"""Pages of the admin area: accounts, cells, the committee, rubrics and campaign settings."""
 
-from flask import Blueprint
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from ..domain.scoring import to_points
+from ..domain.vietnamese import format_points
+from ..extensions import db
+from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
+from ..permissions import admin_required, is_admin
+from ..queries import rubric_for_year
+from ..services import ServiceError
+from ..services.accounts import create_user, reset_password, set_user_active, update_user
+from ..services.organisation import (
+    RubricLineInput,
+    create_cell,
+    get_committee,
+    replace_rubric,
+    rubric_lock_reason,
+    update_campaign_settings,
+    update_cell,
+    update_committee,
+)
+from ..webforms import apply_service_error, select_choices
+from .forms import (
+    AccountForm,
+    ActiveForm,
+    CampaignSettingsForm,
+    CellForm,
+    CommitteeForm,
+    NewAccountForm,
+    NewCellForm,
+    ResetPasswordForm,
+    RubricForm,
+)
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+SPARE_CRITERION_ROWS = 3
+INVALID_FORM = 400
+
+
+def _refused(error: ServiceError, form) -> int:
+    """Undo a refused change and put its messages on the form; return the HTTP status."""
+    db.session.rollback()
+    apply_service_error(form, error)
+    return error.status
+
+
+def _get_or_404(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _campaign_or_404(year: int) -> Campaign:
+    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    if campaign is None:
+        abort(404, description=f"Không có năm thi đua {year}.")
+    return campaign
+
+
+def _cell_choices(*, blank: str | None = None, keep: Cell | None = None) -> list[SelectChoice]:
+    """Active cells for a select (plus ``keep``, the current one, even when closed)."""
+    cells = db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id))
+    choices = [("", blank)] if blank is not None else []
+    for cell in cells:
+        if cell.active or (keep is not None and cell.id == keep.id):
+            label = cell.name if cell.active else f"{cell.name} (ngừng hoạt động)"
+            choices.append((cell.code, label))
+    return select_choices(choices)
+
+
+def _cell_by_code(code: str | None) -> Cell | None:
+    if not code:
+        return None
+    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
+
+
+# --------------------------------------------------------------------------------------------
+# Index
+
+
+@bp.route("/")
+@admin_required
+def index():
+    counts = {
+        "accounts": db.session.scalar(sa.select(sa.func.count(User.id)).where(User.active.is_(True))),
+        "cells": db.session.scalar(sa.select(sa.func.count(Cell.id)).where(Cell.active.is_(True))),
+        "members": db.session.scalar(
+            sa.select(sa.func.count(Member.id)).where(Member.active.is_(True))
+        ),
+        "tokens": db.session.scalar(
+            sa.select(sa.func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))
+        ),
+    }
+    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc())).all()
+    return render_template(
+        "admin/index.html",
+        counts=counts,
+        campaigns=campaigns,
+        audit_url=_optional_url("audit.index"),
+    )
+
+
+def _optional_url(endpoint: str) -> str | None:
+    """A link to a page another area may add; None while it does not exist."""
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+# --------------------------------------------------------------------------------------------
+# Accounts
+
+
+@bp.route("/accounts")
+@admin_required
+def accounts():
+    users = db.session.scalars(
+        sa.select(User)
+        .options(selectinload(User.cell))
+        .order_by(User.active.desc(), User.role, User.username)
+    ).all()
+    return render_template("admin/accounts.html", users=users)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@admin_required
+def account_new():
+    form = NewAccountForm()
+    form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —")
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                username=form.username.data,
+                full_name=form.full_name.data,
+                role=Role(form.role.data),
+                password=form.password.data,
+                cell=_cell_by_code(form.cell.data),
+                actor=current_user,
+            )
+        except ServiceError as error:
+            status = _refused(error, form)
+        else:
+            db.session.commit()
+            flash(f"Đã tạo tài khoản {user.username} ({user.role.label}).", "success")
+            return redirect(url_for("admin.accounts"))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return render_template("admin/account_new.html", form=form), status
+
+
+def _render_account(user: User, *, form=None, password_form=None, status: int = 200):
+    if form is None:
+        form = AccountForm(
+            formdata=None,
+            data={"full_name": user.full_name, "role": user.role.value,
+                  "cell": user.cell.code if user.cell else ""},
+        )
+    form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —", keep=user.cell)
+    password_form = password_form or ResetPasswordForm(formdata=None)
+    token_count = db.session.scalar(
+        sa.select(sa.func.count(ApiToken.id)).where(
+            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
+        )
+    )
+    return (
+        render_template(
+            "admin/account_edit.html",
+            user=user,
+            form=form,
+            password_form=password_form,
+            active_form=ActiveForm(formdata=None),
+            token_count=token_count,
+        ),
+        status,
+    )
+
+
+@bp.route("/accounts/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def account_edit(user_id: int):
+    user = _get_or_404(User, user_id)
+    if request.method == "GET":
+        return _render_account(user)
+    form = AccountForm()
+    form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —", keep=user.cell)
+    if not form.validate():
+        return _render_account(user, form=form, status=INVALID_FORM)
+    try:
+        update_user(
+            user,
+            full_name=form.full_name.data,
+            role=Role(form.role.data),
+            cell=_cell_by_code(form.cell.data),
+            active=user.active,
+            actor=current_user,
+        )
+    except ServiceError as error:
+        status = _refused(error, form)
+        return _render_account(db.session.get(User, user_id), form=form, status=status)
+    db.session.commit()
+    flash(f"Đã lưu tài khoản {user.username}.", "success")
+    return redirect(url_for("admin.accounts"))
+
+
+@bp.route("/accounts/<int:user_id>/password", methods=["POST"])
+@admin_required
+def account_password(user_id: int):
+    user = _get_or_404(User, user_id)
+    form = ResetPasswordForm()
+    if not form.validate():
+        return _render_account(user, password_form=form, status=INVALID_FORM)
+    try:
+        reset_password(user, form.password.data, actor=current_user)
+    except ServiceError as error:
+        status = _refused(error, form)
+        return _render_account(db.session.get(User, user_id), password_form=form, status=status)
+    db.session.commit()
+    if user.id == current_user.id:
+        login_user(user)  # keep this session; the others are logged out
+    flash(
+        f"Đã đặt lại mật khẩu của {user.username}; các phiên đăng nhập cũ của tài khoản đã bị đăng xuất.",
+        "success",
+    )
+    return redirect(url_for("admin.account_edit", user_id=user.id))
+
+
+@bp.route("/accounts/<int:user_id>/<any(deactivate, reactivate):action>", methods=["POST"])
+@admin_required
+def account_active(user_id: int, action: str):
+    user = _get_or_404(User, user_id)
+    form = ActiveForm()
+    if not form.validate():
+        abort(400)
+    try:
+        set_user_active(user, action == "reactivate", actor=current_user)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("admin.account_edit", user_id=user_id))
+    db.session.commit()
+    flash(
+        f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản {user.username}.",
+        "success",
+    )
+    return redirect(url_for("admin.account_edit", user_id=user.id))
+
+
+# --------------------------------------------------------------------------------------------
+# Cells and the committee
+
+
+@bp.route("/cells")
+@admin_required
+def cells():
+    rows = db.session.execute(
+        sa.select(Cell, sa.func.count(Member.id))
+        .outerjoin(Member, sa.and_(Member.cell_id == Cell.id, Member.active.is_(True)))
+        .group_by(Cell.id)
+        .order_by(Cell.active.desc(), Cell.display_order, Cell.id)
+    ).all()
+    return render_template("admin/cells.html", rows=rows)
+
+
+@bp.route("/cells/new", methods=["GET", "POST"])
+@admin_required
+def cell_new():
+    form = NewCellForm()
+    if request.method == "GET":
+        next_order = db.session.scalar(sa.select(sa.func.max(Cell.display_order))) or 0
+        form.display_order.data = next_order + 1
+    status = 200
+    if form.validate_on_submit():
+        try:
+            cell = create_cell(
+                code=form.code.data,
+                name=form.name.data,
+                category=CellCategory(form.category.data),
+                display_order=form.display_order.data,
+                actor=current_user,
+            )
+        except ServiceError as error:
+            status = _refused(error, form)
+        else:
+            db.session.commit()
+            flash(f"Đã thêm {cell.name} (mã {cell.code}).", "success")
+            return redirect(url_for("admin.cells"))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return render_template("admin/cell_form.html", form=form, cell=None), status
+
+
+@bp.route("/cells/<int:cell_id>", methods=["GET", "POST"])
+@admin_required
+def cell_edit(cell_id: int):
+    cell = _get_or_404(Cell, cell_id)
+    form = CellForm(obj=cell)
+    if request.method == "GET":
+        form.category.data = cell.category.value
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_cell(
+                cell,
+                name=form.name.data,
+                category=CellCategory(form.category.data),
+                display_order=form.display_order.data,
+                active=form.active.data,
+                actor=current_user,
+            )
+        except ServiceError as error:
+            status = _refused(error, form)
+            cell = db.session.get(Cell, cell_id)
+        else:
+            db.session.commit()
+            flash(f"Đã lưu {cell.name}.", "success")
+            return redirect(url_for("admin.cells"))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return render_template("admin/cell_form.html", form=form, cell=cell), status
+
+
+@bp.route("/committee", methods=["GET", "POST"])
+@admin_required
+def committee():
+    committee = get_committee()
+    form = CommitteeForm(obj=committee)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_committee(
+                committee,
+                name=form.name.data,
+                superior_body=form.superior_body.data,
+                place_name=form.place_name.data,
+                issuer_code=form.issuer_code.data,
+                secretary_name=form.secretary_name.data or "",
+                actor=current_user,
+            )
+        except ServiceError as error:
+            status = _refused(error, form)
+        else:
+            db.session.commit()
+            flash("Đã lưu thông tin Đảng ủy.", "success")
+            return redirect(url_for("admin.committee"))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return render_template("admin/committee.html", form=form), status
+
+
+# --------------------------------------------------------------------------------------------
+# Rubric and settings of each campaign year (read by everyone, changed by the admin)
+
+
+@bp.route("/rubric")
+@login_required
+def rubric_index():
+    campaigns = db.session.execute(
+        sa.select(
+            Campaign,
+            sa.select(sa.func.count(Report.id))
+            .where(Report.campaign_id == Campaign.id)
+            .scalar_subquery(),
+        ).order_by(Campaign.year.desc())
+    ).all()
+    return render_template("admin/rubric_index.html", campaigns=campaigns)
+
+
+@bp.route("/rubric/<int:year>")
+@login_required
+def rubric(year: int):
+    campaign = _campaign_or_404(year)
+    criteria = rubric_for_year(campaign)
+    return render_template(
+        "admin/rubric.html",
+        campaign=campaign,
+        criteria=criteria,
+        total=sum(c.max_half_points for c in criteria),
+        lock_reason=rubric_lock_reason(campaign),
+        can_edit=is_admin(current_user),
+    )
+
+
+def _rubric_rows(campaign: Campaign) -> list[dict]:
+    rows = [
+        {
+            "criterion_id": str(c.id),
+            "code": c.code,
+            "title": c.title,
+            "max_points": _points_text(c.max_half_points),
+            "gate": c.gate,
+            "order": c.position,
+        }
+        for c in rubric_for_year(campaign)
+    ]
+    return rows + [{} for _ in range(SPARE_CRITERION_ROWS)]
+
+
+def _points_text(half_points: int) -> str:
+    return format_points(to_points(half_points))
+
+
+def _rubric_lines(form: RubricForm) -> list[RubricLineInput]:
+    lines = []
+    for entry in form.criteria.entries:
+        row = entry.form
+        if row.remove.data or row.is_blank():
+            continue
+        raw_id = (row.criterion_id.data or "").strip()
+        lines.append(
+            RubricLineInput(
+                key=entry.name,
+                criterion_id=int(raw_id) if raw_id.isdigit() else None,
+                code=row.code.data or "",
+                title=row.title.data or "",
+                max_points=row.max_points.data or "",
+                gate=bool(row.gate.data),
+                order=row.order.data if row.order.data is not None else 1000,
+            )
+        )
+    return lines
+
+
+@bp.route("/rubric/<int:year>/edit", methods=["GET", "POST"])
+@admin_required
+def rubric_edit(year: int):
+    campaign = _campaign_or_404(year)
+    lock_reason = rubric_lock_reason(campaign)
+    if request.method == "POST":
+        form = RubricForm()
+    else:
+        form = RubricForm(formdata=None, data={"criteria": _rubric_rows(campaign)})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            replace_rubric(campaign, _rubric_lines(form), actor=current_user)
+        except ServiceError as error:
+            status = _refused(error, form)
+            campaign = db.session.get(Campaign, campaign.id)
+            lock_reason = rubric_lock_reason(campaign)
+        else:
+            db.session.commit()
+            flash(f"Đã lưu thang điểm năm {year}.", "success")
+            return redirect(url_for("admin.rubric", year=year))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return (
+        render_template(
+            "admin/rubric_edit.html", campaign=campaign, form=form, lock_reason=lock_reason
+        ),
+        status,
+    )
+
+
+@bp.route("/rubric/<int:year>/settings", methods=["GET", "POST"])
+@admin_required
+def campaign_settings(year: int):
+    campaign = _campaign_or_404(year)
+    form = CampaignSettingsForm(obj=campaign)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            update_campaign_settings(
+                campaign,
+                young_age_limit=form.young_age_limit.data,
+                award_quota=form.award_quota.data,
+                award_form=form.award_form.data,
+                individual_min_speeches=form.individual_min_speeches.data,
+                actor=current_user,
+            )
+        except ServiceError as error:
+            status = _refused(error, form)
+            campaign = db.session.get(Campaign, campaign.id)
+        else:
+            db.session.commit()
+            flash(f"Đã lưu thiết lập năm thi đua {year}.", "success")
+            return redirect(url_for("admin.rubric", year=year))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return render_template("admin/campaign_settings.html", campaign=campaign, form=form), status

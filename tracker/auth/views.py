@@ -11,8 +11,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import db, login_manager
 from ..models import User
 from ..services import audit
-from ..services.accounts import LoginThrottled, authenticate
-from .forms import LoginForm
+from ..services import ServiceError
+from ..services.accounts import LoginThrottled, authenticate, change_own_password
+from ..webforms import apply_service_error
+from .forms import ChangePasswordForm, LoginForm
 
 bp = Blueprint("auth", __name__)
 
@@ -84,3 +86,27 @@ def logout():
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Let whoever is signed in change her own password (her other sessions end)."""
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.old_password.data, form.new_password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            apply_service_error(form, error)
+            status = error.status
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries on under the new session version
+            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.", "success")
+            return redirect(url_for("main.home"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("auth/change_password.html", form=form), status

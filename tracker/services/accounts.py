@@ -62,6 +62,10 @@ def _check_role_and_cell(role: Role, cell: Cell | None) -> None:
         raise ValidationFailed(
             "Bí thư chi bộ cần thuộc một chi bộ.", {"cell": "Chọn chi bộ của bí thư."}
         )
+    if role is Role.SECRETARY and not cell.active:
+        raise ValidationFailed(
+            "Chi bộ đã ngừng hoạt động.", {"cell": "Chi bộ này đã ngừng hoạt động."}
+        )
 
 
 def _account_data(user: User) -> dict:
@@ -101,7 +105,13 @@ def create_user(
         password_hash=hash_password(password),
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as error:  # taken by a concurrent request meanwhile
+        raise Conflict(
+            "Tên đăng nhập đã được dùng.", {"username": "Tên đăng nhập này đã có người dùng."}
+        ) from error
     audit.record(
         "user.create",
         actor=actor,
@@ -159,6 +169,59 @@ def reset_password(user: User, password: str, *, actor: User) -> None:
         object_id=user.id,
         cell_id=user.cell_id,
         summary=f"Đặt lại mật khẩu của {user.username}",
+    )
+
+
+def set_user_active(user: User, active: bool, *, actor: User) -> User:
+    """Lock an account (its sessions and API tokens stop working at once) or unlock it."""
+    if user.id == actor.id and not active:
+        raise NotAllowed(
+            "Không thể tự khóa tài khoản của mình.",
+            {"active": "Một quản trị viên khác phải làm việc này."},
+        )
+    if user.active == active:
+        return user
+    user.active = active
+    if not active:
+        user.session_version += 1  # log the account out everywhere
+    db.session.flush()
+    audit.record(
+        "user.reactivate" if active else "user.deactivate",
+        actor=actor,
+        object_type="user",
+        object_id=user.id,
+        cell_id=user.cell_id,
+        summary=f"{'Mở khóa' if active else 'Khóa'} tài khoản {user.username}",
+        before={"active": not active},
+        after={"active": active},
+    )
+    return user
+
+
+def change_own_password(user: User, old_password: str, new_password: str) -> None:
+    """Let a signed-in user change her password; her other sessions are logged out.
+
+    The caller signs the current session in again (its session version changed).
+    """
+    if not check_password_hash(user.password_hash, old_password or ""):
+        raise ValidationFailed(
+            "Mật khẩu hiện tại không đúng.", {"old_password": "Mật khẩu hiện tại không đúng."}
+        )
+    check_password(new_password, field="new_password")
+    if new_password == old_password:
+        raise ValidationFailed(
+            "Mật khẩu mới trùng mật khẩu cũ.",
+            {"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."},
+        )
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    audit.record(
+        "user.password_change",
+        actor=user,
+        object_type="user",
+        object_id=user.id,
+        cell_id=user.cell_id,
+        summary=f"{user.username} đổi mật khẩu",
     )
 
 
@@ -250,6 +313,7 @@ def create_token(user: User, *, label: str = "", actor: User | None = None) -> t
         object_id=token.id,
         cell_id=user.cell_id,
         summary=f"Tạo mã API {token.prefix}… cho {user.username}",
+        after={"user": user.username, "label": token.label, "prefix": token.prefix},
     )
     return raw, token
 
@@ -268,6 +332,8 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
         object_id=token.id,
         cell_id=token.user.cell_id,
         summary=f"Thu hồi mã API {token.prefix}… của {token.user.username}",
+        before={"revoked_at": None},
+        after={"revoked_at": token.revoked_at},
     )
 
 

@@ -1,0 +1,110 @@
+"""Form plumbing shared by the pages: Vietnamese messages and service errors beside fields.
+
+``Form`` is a FlaskForm (CSRF included) whose built-in WTForms messages ("Not a valid
+integer value.", "Not a valid choice.", ...) come out in Vietnamese. ``apply_service_error``
+puts the messages of a refused change (``ServiceError.fields``) beside the fields they name.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import Form as PlainForm
+from wtforms.fields.choices import SelectChoice
+
+from .services import ServiceError
+
+_MESSAGES = {
+    "This field is required.": "Mục này là bắt buộc.",
+    "Not a valid integer value.": "Nhập một số nguyên.",
+    "Not a valid decimal value.": "Nhập một số.",
+    "Not a valid float value.": "Nhập một số.",
+    "Not a valid date value.": "Nhập ngày theo dạng dd/mm/yyyy.",
+    "Not a valid datetime value.": "Nhập ngày giờ hợp lệ.",
+    "Not a valid choice.": "Chọn một giá trị trong danh sách.",
+    "Invalid Choice: could not coerce.": "Chọn một giá trị trong danh sách.",
+    "Invalid input.": "Giá trị không hợp lệ.",
+    "Field must be equal to %(other_name)s.": "Hai lần nhập không khớp nhau.",
+    "Number must be at least %(min)s.": "Số phải từ %(min)s trở lên.",
+    "Number must be at most %(max)s.": "Số không được lớn hơn %(max)s.",
+    "Number must be between %(min)s and %(max)s.": "Số phải từ %(min)s đến %(max)s.",
+    "Field must be at least %(min)d character long.": "Cần ít nhất %(min)d ký tự.",
+    "Field must be at least %(min)d characters long.": "Cần ít nhất %(min)d ký tự.",
+    "Field cannot be longer than %(max)d character.": "Không quá %(max)d ký tự.",
+    "Field cannot be longer than %(max)d characters.": "Không quá %(max)d ký tự.",
+    "Field must be exactly %(max)d character long.": "Cần đúng %(max)d ký tự.",
+    "Field must be exactly %(max)d characters long.": "Cần đúng %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": "Cần từ %(min)d đến %(max)d ký tự.",
+}
+
+
+class VietnameseTranslations:
+    """The gettext interface WTForms asks for, answering from the table above."""
+
+    def gettext(self, string: str) -> str:
+        return _MESSAGES.get(string, string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _MESSAGES.get(singular if n == 1 else plural, singular if n == 1 else plural)
+
+
+TRANSLATIONS = VietnameseTranslations()
+
+
+class Form(FlaskForm):
+    """A page form: CSRF-protected, with Vietnamese built-in messages."""
+
+    class Meta(FlaskForm.Meta):
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+class SubForm(PlainForm):
+    """A form nested in a ``Form`` (FieldList/FormField rows): no CSRF of its own."""
+
+    class Meta:
+        def get_translations(self, form):
+            return TRANSLATIONS
+
+
+def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Options of a SelectField from (value, label) pairs (WTForms wants SelectChoice)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+def apply_service_error(form, error: ServiceError, *, field_names: dict[str, str] | None = None) -> None:
+    """Show a refused change's messages beside the form fields they name.
+
+    ``field_names`` maps a service's field names to the form's where they differ. A message
+    for a field the form does not have goes to the form's general errors, as does the
+    overall message when no field took one.
+    """
+    field_names = field_names or {}
+    placed = False
+    general = list(getattr(form, "form_errors", []))
+    for name, message in error.fields.items():
+        target = _find_field(form, field_names.get(name, name))
+        if target is not None:
+            target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
+            placed = True
+        elif message not in general:
+            general.append(message)
+    if not placed and error.message not in general:
+        general.insert(0, error.message)
+    form.form_errors = general
+
+
+def _find_field(form, name: str):
+    """Find a field by its full name, including rows of a FieldList ("criteria-0-code")."""
+    for field in form:
+        if field.name == name:
+            return field
+        if hasattr(field, "entries"):
+            for entry in field.entries:
+                subform = getattr(entry, "form", None)
+                if subform is not None:
+                    for subfield in subform:
+                        if subfield.name == name:
+                            return subfield
+    return None
