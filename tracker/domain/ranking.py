@@ -11,13 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import groupby
 from typing import Iterable, Sequence
 
 from .scoring import DEFAULT_BANDS, Grade, GradeBands
 from .vietnamese import collation_key
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CellTally:
     """What the standings query brings back for one cell over a period."""
 
@@ -31,11 +32,20 @@ class CellTally:
     kha_months: int = 0  # of those, graded Khá
     trung_binh_months: int = 0
     kem_months: int = 0
-    thematic_quarters: int = 0  # quarters of the period with an approved thematic meeting
+    # Counted months whose regular report is submitted or returned: not counted (yet).
+    months_pending: int = 0
+    # Quarters (1-4) of the period with an approved thematic meeting, ascending.
+    thematic_quarters: tuple[int, ...] = ()
     display_order: int = 0
+    cell_id: int = 0
+
+    @property
+    def months_missing(self) -> int:
+        """Counted months without an approved regular report (they score 0)."""
+        return self.months_counted - self.months_scored
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Standing:
     """A ranked cell."""
 
@@ -58,12 +68,25 @@ class Standing:
         return self.tally.category
 
     @property
+    def months_counted(self) -> int:
+        return self.tally.months_counted
+
+    @property
     def months_missing(self) -> int:
-        return self.tally.months_counted - self.tally.months_scored
+        return self.tally.months_missing
+
+    @property
+    def months_pending(self) -> int:
+        return self.tally.months_pending
 
     @property
     def tot_months(self) -> int:
         return self.tally.tot_months
+
+    @property
+    def complete(self) -> bool:
+        """Every counted month has an approved regular report."""
+        return self.tally.months_missing == 0
 
     @property
     def average_rounded(self) -> Decimal | None:
@@ -95,7 +118,7 @@ def period_grade(tally: CellTally, bands: GradeBands = DEFAULT_BANDS) -> Grade |
     counted = tally.months_counted
     if counted == 0:
         return None
-    # Compare in half-points without dividing: sum >= bound * counted.
+    # The average in half-points, exact: the bands are stored in half-points.
     average_half = Fraction(tally.sum_half_points, counted)
     grade = bands.band(average_half)
     if grade is Grade.TOT:
@@ -108,29 +131,40 @@ def period_grade(tally: CellTally, bands: GradeBands = DEFAULT_BANDS) -> Grade |
     return grade
 
 
-def _order_key(tally: CellTally) -> tuple:
+def _order_key(tally: CellTally) -> tuple[int, int]:
     # Sums compare like averages because months_counted is the same for every cell.
     return (-tally.sum_half_points, -tally.tot_months)
+
+
+def _tie_key(tally: CellTally) -> tuple:
+    return (collation_key(tally.name), tally.code)
 
 
 def rank_cells(
     tallies: Iterable[CellTally], bands: GradeBands = DEFAULT_BANDS
 ) -> list[Standing]:
-    """Rank cells by the contract's rule and grade each one."""
-    rows = sorted(tallies, key=lambda t: (_order_key(t), collation_key(t.name), t.code))
-    counted = {t.months_counted for t in rows}
-    if len(counted) > 1:
+    """Rank cells by the contract's rule and grade each one.
+
+    Average descending, then Tốt months descending; cells equal on both share a rank and the
+    next rank skips (1, 2, 2, 4); a tie is listed in Vietnamese alphabetical order of names.
+    """
+    rows = sorted(tallies, key=_order_key)
+    if len({t.months_counted for t in rows}) > 1:
         raise ValueError("every cell of a period must have the same counted months")
     standings: list[Standing] = []
-    previous_key = None
-    rank = 0
-    for position, tally in enumerate(rows, start=1):
-        key = _order_key(tally)
-        if key != previous_key:
-            rank = position
-            previous_key = key
-        standings.append(Standing(rank, tally, average_points(tally), period_grade(tally, bands)))
-    return mark_shared(standings)
+    position = 1
+    # Only tied cells need the (costlier) collation key: sort each group of equals by name.
+    for _key, group in groupby(rows, key=_order_key):
+        tied = list(group)
+        if len(tied) > 1:
+            tied.sort(key=_tie_key)
+        shared = len(tied) > 1
+        for tally in tied:
+            standings.append(
+                Standing(position, tally, average_points(tally), period_grade(tally, bands), shared)
+            )
+        position += len(tied)
+    return standings
 
 
 def mark_shared(standings: Sequence[Standing]) -> list[Standing]:
@@ -139,3 +173,8 @@ def mark_shared(standings: Sequence[Standing]) -> list[Standing]:
     for standing in standings:
         counts[standing.rank] = counts.get(standing.rank, 0) + 1
     return [replace(s, shared=counts[s.rank] > 1) for s in standings]
+
+
+def rank_label(standing: Standing) -> str:
+    """The rank as shown: "2" alone, "=2" when another cell shares it."""
+    return f"={standing.rank}" if standing.shared else str(standing.rank)
