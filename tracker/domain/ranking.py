@@ -34,8 +34,8 @@ class CellTally:
     kem_months: int = 0
     # Counted months whose regular report is submitted or returned: not counted (yet).
     months_pending: int = 0
-    # Quarters (1-4) of the period with an approved thematic meeting, ascending.
-    thematic_quarters: tuple[int, ...] = ()
+    thematic_quarters: int = 0  # quarters of the period with an approved thematic meeting
+    thematic_quarter_numbers: tuple[int, ...] = ()  # those quarters (1-4), ascending
     display_order: int = 0
     cell_id: int = 0
 
