@@ -98,3 +98,43 @@ def can_see_all_tokens(user: User) -> bool:
 
 def can_revoke_token(user: User, token) -> bool:
     return user.is_authenticated and (token.user_id == user.id or is_admin(user))
+
+
+# --------------------------------------------------------------------------------------------
+# Meeting reports and the audit log
+
+
+def can_view_report(user: User, report) -> bool:
+    """Whoever may see the cell may see its reports and their minutes."""
+    return can_view_cell(user, report.cell_id)
+
+
+def can_edit_report(user: User, report) -> bool:
+    """Whoever may report for the cell may edit its report (while draft or returned)."""
+    return can_report_for_cell(user, report.cell_id)
+
+
+def can_view_audit_log(user: User) -> bool:
+    return is_admin(user)
+
+
+# --------------------------------------------------------------------------------------------
+# Members and API tokens
+
+
+def visible_cell_ids(user: User) -> list[int] | None:
+    """The cells whose members the user may list: None for every cell, else her own."""
+    if is_committee(user):
+        return None
+    if user.is_authenticated and user.role is Role.SECRETARY and user.cell_id is not None:
+        return [user.cell_id]
+    return []
+
+
+def can_see_all_tokens(user: User) -> bool:
+    """The admin sees and revokes every account's API tokens; others only their own."""
+    return is_admin(user)
+
+
+def can_revoke_token(user: User, token) -> bool:
+    return user.is_authenticated and (token.user_id == user.id or is_admin(user))
