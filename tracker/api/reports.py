@@ -1,1 +1,146 @@
-"""Meeting reports through the API (contract.md): to be built with the reports area."""
+"""Meeting reports through the API (contract.md), on the same rules and services as the pages.
+
+API reports carry counts, not per-member lines. Points are JSON numbers (7.5).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import jsonify, url_for
+
+from ..domain import report_rules as rules
+from ..domain.scoring import to_points
+from ..extensions import db
+from ..models import Cell, Report, ReportStatus
+from ..permissions import OTHER_CELL_MESSAGE, can_view_report
+from ..services import NotAllowed, NotFound
+from ..services import reports as service
+from .core import api_user, bp, json_body
+
+MSG_NOT_FOUND = "Không có báo cáo này."
+
+
+def _number(half_points: int | None):
+    """Points as a JSON number: whole numbers as integers, halves as 7.5."""
+    if half_points is None:
+        return None
+    points = to_points(half_points)
+    return int(points) if points == points.to_integral_value() else float(points)
+
+
+def report_json(report: Report) -> dict:
+    approved = report.status is ReportStatus.APPROVED
+    scores = {score.criterion.code: score for score in report.scores}
+    return {
+        "id": report.id,
+        "cell": report.cell.code,
+        "year": report.campaign.year,
+        "month": report.month,
+        "kind": report.kind.value,
+        "status": report.status.value,
+        "self_scores": {code: _number(score.self_half_points) for code, score in scores.items()},
+        "final_scores": (
+            {code: _number(score.final_half_points) for code, score in scores.items()}
+            if approved
+            else None
+        ),
+        "total": _number(
+            report.final_total_half_points if approved else report.self_total_half_points
+        ),
+        "grade": report.grade.value if approved and report.grade else None,
+        "review_comment": report.review_comment or "",
+    }
+
+
+def _input_from(body: dict) -> rules.ReportInput:
+    """Map the contract's JSON body onto the shared rules' raw input."""
+    return rules.ReportInput(
+        kind=body.get("kind"),
+        year=body.get("year"),
+        month=body.get("month"),
+        held_on=body.get("held_on"),
+        duration_minutes=body.get("duration_minutes"),
+        attendance=body.get("attendance"),
+        speakers=body.get("speakers"),
+        young_speakers=body.get("young_speakers"),
+        topic=body.get("topic", ""),
+        notes=body.get("notes", ""),
+        scores=body.get("scores"),
+    )
+
+
+def _named_cell(body: dict) -> tuple[Cell | None, bool]:
+    """The cell named by the body, and whether a cell was named at all."""
+    code = body.get("cell")
+    if code is None or (isinstance(code, str) and not code.strip()):
+        return None, False
+    if not isinstance(code, str):
+        return None, True
+    return db.session.scalar(sa.select(Cell).where(Cell.code == code.strip())), True
+
+
+def _report_for(report_id: int) -> Report:
+    report = service.get_report(report_id)
+    if report is None:
+        raise NotFound(MSG_NOT_FOUND, {"id": MSG_NOT_FOUND})
+    return report
+
+
+@bp.post("/reports")
+def create_report():
+    body = json_body()
+    cell, named = _named_cell(body)
+    report = service.create_report(
+        api_user(), cell=cell, data=_input_from(body), submit=True, cell_named=named
+    )
+    db.session.commit()
+    response = jsonify(
+        id=report.id, status=report.status.value, self_total=_number(report.self_total_half_points)
+    )
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_report", report_id=report.id)
+    return response
+
+
+@bp.put("/reports/<int:report_id>")
+def resubmit_report(report_id: int):
+    report = _report_for(report_id)
+    user = api_user()
+    if not can_view_report(user, report):
+        raise NotAllowed(OTHER_CELL_MESSAGE)
+    body = json_body()
+    cell, named = _named_cell(body)
+    service.update_report(
+        user,
+        report,
+        data=_input_from(body),
+        submit=True,
+        cell=cell if named else True,
+        only_returned=True,
+    )
+    db.session.commit()
+    return jsonify(report_json(report))
+
+
+@bp.get("/reports/<int:report_id>")
+def get_report(report_id: int):
+    report = _report_for(report_id)
+    if not can_view_report(api_user(), report):
+        raise NotAllowed(OTHER_CELL_MESSAGE)
+    return jsonify(report_json(report))
+
+
+@bp.post("/reports/<int:report_id>/review")
+def review_report(report_id: int):
+    report = _report_for(report_id)
+    body = json_body()
+    service.review_report(
+        api_user(),
+        report,
+        decision=body.get("decision"),
+        scores=body.get("scores"),
+        comment=body.get("comment", ""),
+    )
+    db.session.commit()
+    return jsonify(report_json(report))
+

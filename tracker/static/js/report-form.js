@@ -1,0 +1,165 @@
+/* Report form and review form: live counts, suggested points, total and grade.
+   Enhancement only: without this script the forms submit and the server computes the same. */
+(function () {
+  "use strict";
+
+  var GRADE_LABELS = { tot: "Tốt", kha: "Khá", trung_binh: "Trung bình", kem: "Kém" };
+
+  function halfPoints(text) {
+    // "7,5" or "7.5" -> 15; null when blank or not a multiple of 0.5.
+    var value = String(text || "").trim().replace(",", ".");
+    if (value === "" || !/^\d+(\.\d+)?$/.test(value)) return null;
+    var doubled = Number(value) * 2;
+    return Number.isInteger(doubled) ? doubled : null;
+  }
+
+  function formatHalf(half) {
+    return half % 2 === 0 ? String(half / 2) : String(Math.floor(half / 2)) + ",5";
+  }
+
+  function gradeOf(form, total, gatesFull) {
+    var tot = Number(form.dataset.tot), kha = Number(form.dataset.kha), tb = Number(form.dataset.tb);
+    if (total >= tot) return gatesFull ? "tot" : "kha";
+    if (total >= kha) return "kha";
+    if (total >= tb) return "trung_binh";
+    return "kem";
+  }
+
+  function updateTotal(form, inputs) {
+    var total = 0, complete = true, gatesFull = true;
+    inputs.forEach(function (input) {
+      var half = halfPoints(input.value), max = Number(input.dataset.max);
+      if (half === null || half > max) { complete = false; return; }
+      total += half;
+      if (input.dataset.gate === "1" && half < max) gatesFull = false;
+    });
+    var totalBox = document.getElementById("score-total");
+    var gradeBox = document.getElementById("score-grade");
+    if (totalBox) totalBox.textContent = formatHalf(total);
+    if (gradeBox) {
+      if (complete) {
+        var grade = gradeOf(form, total, gatesFull);
+        gradeBox.innerHTML = "";
+        var badge = document.createElement("span");
+        badge.className = "grade grade--" + grade;
+        badge.textContent = GRADE_LABELS[grade];
+        gradeBox.appendChild(badge);
+      } else {
+        gradeBox.textContent = "chưa đủ điểm các tiêu chí";
+      }
+    }
+  }
+
+  /* The rules of tracker/domain/scoring.suggest_points, in half-points and whole numbers. */
+  function suggest(facts, max) {
+    function scaled(code, tenths) { return Math.floor(max[code] * tenths / 10); }
+    var out = {};
+    if (max.attendance !== undefined) {
+      var t = 0, req = facts.required;
+      if (req > 0 && facts.present * 100 > 85 * req) t = facts.unexcused === 0 ? 10 : 7;
+      else if (req > 0 && facts.present * 100 > 70 * req) t = 5;
+      out.attendance = scaled("attendance", t);
+    }
+    if (max.duration !== undefined && facts.duration !== null) {
+      out.duration = scaled("duration", facts.duration >= 90 ? 10 : facts.duration >= 60 ? 5 : 0);
+    }
+    if (max.speaking !== undefined) {
+      var s = 0;
+      if (facts.present > 0 && facts.speakers > 0) {
+        var third = facts.speakers * 3 >= facts.present, fifth = facts.speakers * 5 >= facts.present;
+        var youngOk = facts.youngSpeakers > 0 || facts.youngPresent === 0;
+        s = third && youngOk ? 10 : (third || (fifth && youngOk)) ? 7 : 4;
+      }
+      out.speaking = scaled("speaking", s);
+    }
+    return out;
+  }
+
+  function setupReportForm(form) {
+    var scoreInputs = Array.prototype.slice.call(form.querySelectorAll("input[data-code]"));
+    var max = {};
+    scoreInputs.forEach(function (input) { max[input.dataset.code] = Number(input.dataset.max); });
+    var rows = Array.prototype.slice.call(form.querySelectorAll(".member"));
+    var duration = form.querySelector("[name=duration_minutes]");
+
+    function recount() {
+      var c = { summoned: 0, exempted: 0, present: 0, absent_excused: 0, absent_unexcused: 0, speakers: 0, young_speakers: 0 };
+      var youngPresent = 0;
+      rows.forEach(function (row) {
+        var status = row.querySelector("select").value;
+        var spoke = row.querySelector("input[type=checkbox]");
+        var reason = row.querySelector(".member__reason");
+        var young = row.dataset.young === "1";
+        c.summoned += 1;
+        if (c[status] !== undefined) c[status] += 1;
+        spoke.disabled = status !== "present";
+        if (spoke.disabled) spoke.checked = false;
+        reason.hidden = !(status === "absent_excused" || status === "absent_unexcused");
+        if (status === "present") {
+          if (young) youngPresent += 1;
+          if (spoke.checked) { c.speakers += 1; if (young) c.young_speakers += 1; }
+        }
+      });
+      if (rows.length) {
+        Object.keys(c).forEach(function (key) {
+          var box = form.querySelector('[data-count="' + key + '"]');
+          if (box) box.textContent = String(c[key]);
+        });
+      } else {
+        Object.keys(c).forEach(function (key) {
+          var input = form.querySelector("[name=" + key + "]");
+          c[key] = input && /^\d+$/.test(input.value.trim()) ? Number(input.value) : 0;
+        });
+      }
+      var minutes = duration && /^\d+$/.test(duration.value.trim()) ? Number(duration.value) : null;
+      var suggestions = suggest({
+        required: c.summoned - c.exempted, present: c.present, unexcused: c.absent_unexcused,
+        duration: minutes, speakers: c.speakers, youngSpeakers: c.young_speakers, youngPresent: youngPresent
+      }, max);
+      Object.keys(suggestions).forEach(function (code) {
+        var box = form.querySelector('[data-suggest="' + code + '"]');
+        if (box) box.textContent = formatHalf(suggestions[code]);
+      });
+    }
+
+    form.addEventListener("change", function (event) {
+      if (event.target.closest(".member") || event.target === duration || rows.length === 0) recount();
+      if (event.target.name === "delegate_present") toggleDelegate();
+    });
+    form.addEventListener("input", function (event) {
+      if (event.target.dataset.code) updateTotal(form, scoreInputs);
+      if (event.target === duration) recount();
+    });
+    form.addEventListener("click", function (event) {
+      var code = event.target.dataset && event.target.dataset.apply;
+      if (!code) return;
+      var input = document.getElementById("score-" + code);
+      var box = form.querySelector('[data-suggest="' + code + '"]');
+      if (halfPoints(box.textContent) === null) return;
+      input.value = box.textContent;
+      updateTotal(form, scoreInputs);
+    });
+
+    var delegate = form.querySelector("[name=delegate_present]");
+    var delegateName = form.querySelector(".js-delegate");
+    function toggleDelegate() {
+      if (delegate && delegateName) delegateName.hidden = !delegate.checked && !delegateName.querySelector(".field__error");
+    }
+
+    Array.prototype.forEach.call(form.querySelectorAll(".js-only"), function (el) { el.hidden = false; });
+    Array.prototype.forEach.call(form.querySelectorAll(".no-js-only"), function (el) { el.hidden = true; });
+    toggleDelegate();
+    recount();
+    updateTotal(form, scoreInputs);
+  }
+
+  function setupReviewForm(form) {
+    var inputs = Array.prototype.slice.call(form.querySelectorAll("input[data-max]"));
+    form.addEventListener("input", function () { updateTotal(form, inputs); });
+  }
+
+  var reportForm = document.getElementById("report-form");
+  if (reportForm) setupReportForm(reportForm);
+  var reviewForm = document.getElementById("review-form");
+  if (reviewForm) setupReviewForm(reviewForm);
+})();
