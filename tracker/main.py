@@ -3,31 +3,76 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
+from . import clock
 from .extensions import db
-from .models import Cell, Member, Role
+from .models import Member, Report, ReportStatus, Role
+from .reports import queries
 
 bp = Blueprint("main", __name__)
+
+# Admin shortcuts on the admin's home page, shown when the page exists.
+ADMIN_LINKS = [
+    ("Trang quản trị", "admin.index"),
+    ("Đảng viên", "members.index"),
+    ("Nhật ký hệ thống", "audit.index"),
+]
+
+
+def _admin_links() -> list[tuple[str, str]]:
+    return [
+        (label, url_for(endpoint))
+        for label, endpoint in ADMIN_LINKS
+        if endpoint in current_app.view_functions
+    ]
 
 
 @bp.route("/")
 @login_required
 def home():
+    today = clock.today()
+    years = queries.campaigns()
+    year = queries.default_year(today, years)
+    campaign = next((c for c in years if c.year == year), None)
     if current_user.role is Role.SECRETARY:
-        cell = current_user.cell
-        member_count = db.session.scalar(
-            sa.select(sa.func.count(Member.id)).where(
-                Member.cell_id == cell.id, Member.active.is_(True)
+        return _secretary_home(campaign, today)
+    work = queries.outstanding(campaign, today) if campaign is not None else None
+    return render_template(
+        "main/home_committee.html",
+        campaign=campaign,
+        work=work,
+        queue_count=queries.queue_count(),
+        oldest=queries.review_queue(limit=5),
+        is_admin=current_user.role is Role.ADMIN,
+        admin_links=_admin_links() if current_user.role is Role.ADMIN else [],
+    )
+
+
+def _secretary_home(campaign, today):
+    cell = current_user.cell
+    member_count = db.session.scalar(
+        sa.select(sa.func.count(Member.id)).where(Member.cell_id == cell.id, Member.active.is_(True))
+    )
+    work = queries.outstanding(campaign, today, cell_id=cell.id) if campaign is not None else None
+    open_reports = list(
+        db.session.scalars(
+            sa.select(Report)
+            .where(
+                Report.cell_id == cell.id,
+                Report.status.in_([ReportStatus.DRAFT, ReportStatus.RETURNED]),
             )
+            .order_by(Report.updated_at.desc())
         )
-        return render_template("main/home_secretary.html", cell=cell, member_count=member_count)
-    cells = db.session.execute(
-        sa.select(Cell, sa.func.count(Member.id))
-        .outerjoin(Member, sa.and_(Member.cell_id == Cell.id, Member.active.is_(True)))
-        .where(Cell.active.is_(True))
-        .group_by(Cell.id)
-        .order_by(Cell.display_order, Cell.id)
-    ).all()
-    return render_template("main/home_committee.html", cells=cells)
+    )
+    return render_template(
+        "main/home_secretary.html",
+        cell=cell,
+        member_count=member_count,
+        campaign=campaign,
+        work=work,
+        entry=work.cells[0] if work and work.cells else None,
+        open_reports=open_reports,
+        outcomes=queries.latest_outcomes(cell.id),
+    )

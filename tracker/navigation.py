@@ -29,6 +29,7 @@ MENU = [
     NavItem("Đảng viên", "members.index", ALL),
     NavItem("Quản trị", "admin.index", (Role.ADMIN,)),
     NavItem("Mã API", "tokens.index", ALL),
+    NavItem("Nhật ký", "audit.index", (Role.ADMIN,)),
 ]
 
 
