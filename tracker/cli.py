@@ -99,9 +99,19 @@ def create_token_command(username, label) -> None:
     click.echo(raw)
 
 
+@click.command("seed-demo")
+@click.option("--year", default=2022, show_default=True, type=int, help="Năm thi đua.")
+def seed_demo_command(year) -> None:
+    """Add realistic demo accounts, members' attendance and reports for a campaign year."""
+    from .demo import seed_demo
+
+    init_database()
+    seed_demo(year)
+
+
 def init_app(app: Flask) -> None:
     from . import backup
 
-    for command in (init_db_command, create_user_command, create_token_command):
+    for command in (init_db_command, create_user_command, create_token_command, seed_demo_command):
         app.cli.add_command(command)
     backup.init_app(app)
