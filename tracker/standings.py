@@ -1,0 +1,575 @@
+"""The standings of the competition: ONE computation for the pages, the API and the exports.
+
+The database aggregates (one row per cell and period, exact sums of half-points); the rule
+itself (order, shared ranks, grade caps, name order inside a tie) is the plain functions of
+``domain/ranking.py``. The number of queries does not depend on the number of cells.
+
+- ``standings_for_period(year, month=None, quarter=None, category=None)``: one period;
+- ``standings_for_periods(periods)``: several disjoint periods of any years in one query
+  (each month of a year for a rank history);
+- ``standings_by_year()``: every campaign year side by side;
+- ``monthly_matrix(year)``: the regular reports of a year, one entry per cell and month;
+- ``criterion_comparison``, ``attendance_by_month``: what a cell's page adds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+
+from . import clock
+from .domain.insights import CriterionComparison, compare_criteria
+from .domain.periods import Period, campaign_quarters, counted_months, month_has_ended, quarter_of
+from .domain.ranking import CellTally, Standing, rank_cells
+from .domain.scoring import DEFAULT_BANDS, Grade, GradeBands
+from .extensions import db
+from .models import (
+    Campaign,
+    Cell,
+    CellCategory,
+    Criterion,
+    GradeBand,
+    Report,
+    ReportKind,
+    ReportScore,
+    ReportStatus,
+)
+from .services import NotFound
+
+UNAPPROVED = (ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+
+
+def no_campaign(year: int) -> NotFound:
+    return NotFound(
+        f"Không có năm thi đua {year}.", {"year": "Năm này không có kế hoạch thi đua."}
+    )
+
+
+@dataclass(frozen=True)
+class CampaignInfo:
+    """What the standings need of a campaign year (plain values, safe outside the session)."""
+
+    id: int
+    year: int
+    first_month: int
+    last_month: int
+    closed: bool
+    bands: GradeBands = DEFAULT_BANDS
+
+    @property
+    def months(self) -> tuple[int, ...]:
+        return tuple(range(self.first_month, self.last_month + 1))
+
+    @property
+    def quarters(self) -> tuple[int, ...]:
+        return tuple(campaign_quarters(self.first_month, self.last_month))
+
+    def period_months(self, period: Period) -> tuple[int, ...]:
+        """The campaign months inside the period, ended or not."""
+        return tuple(m for m in period.months if self.first_month <= m <= self.last_month)
+
+
+@dataclass(frozen=True)
+class PeriodStandings:
+    """The ranked cells of one period, with what the pages need to say how final it is."""
+
+    campaign: CampaignInfo
+    period: Period
+    category: CellCategory | None
+    today: dt.date
+    period_months: tuple[int, ...]  # campaign months inside the period
+    months: tuple[int, ...]  # counted months: those that have ended
+    rows: list[Standing] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        return self.period.year
+
+    @property
+    def months_not_ended(self) -> tuple[int, ...]:
+        """Campaign months of the period that are not over yet (not counted)."""
+        return tuple(m for m in self.period_months if m not in self.months)
+
+    @property
+    def quarters(self) -> tuple[int, ...]:
+        """Quarters of the campaign that the period touches (where a thematic meeting is due)."""
+        return tuple(sorted({quarter_of(m) for m in self.period_months}))
+
+    @property
+    def cells_missing(self) -> int:
+        """Cells with a counted month that has no approved regular report."""
+        return sum(1 for row in self.rows if row.months_missing)
+
+    @property
+    def reports_pending(self) -> int:
+        """Regular reports of counted months that wait for approval (or were returned)."""
+        return sum(row.months_pending for row in self.rows)
+
+    @property
+    def is_final(self) -> bool:
+        """Every month of the period has ended and every cell's reports are approved."""
+        return bool(self.months) and not self.months_not_ended and not self.cells_missing
+
+    @property
+    def has_shared_ranks(self) -> bool:
+        return any(row.shared for row in self.rows)
+
+    def by_code(self) -> dict[str, Standing]:
+        return {row.code: row for row in self.rows}
+
+
+# --------------------------------------------------------------------------------------------
+# Campaigns
+
+
+def load_campaigns(years: Iterable[int] | None = None) -> dict[int, CampaignInfo]:
+    """Campaign years (all, or the given ones) with their grade bands: two queries."""
+    query = sa.select(Campaign).order_by(Campaign.year)
+    if years is not None:
+        query = query.where(Campaign.year.in_(sorted(set(years))))
+    campaigns = list(db.session.scalars(query))
+    if not campaigns:
+        return {}
+    stored: dict[int, dict[Grade, int]] = {}
+    for band in db.session.scalars(
+        sa.select(GradeBand).where(GradeBand.campaign_id.in_([c.id for c in campaigns]))
+    ):
+        stored.setdefault(band.campaign_id, {})[band.grade] = band.min_half_points
+    infos = {}
+    for campaign in campaigns:
+        bands = stored.get(campaign.id, {})
+        infos[campaign.year] = CampaignInfo(
+            id=campaign.id,
+            year=campaign.year,
+            first_month=campaign.first_month,
+            last_month=campaign.last_month,
+            closed=campaign.is_closed,
+            bands=GradeBands(
+                tot=bands.get(Grade.TOT, DEFAULT_BANDS.tot),
+                kha=bands.get(Grade.KHA, DEFAULT_BANDS.kha),
+                trung_binh=bands.get(Grade.TRUNG_BINH, DEFAULT_BANDS.trung_binh),
+            ),
+        )
+    return infos
+
+
+def campaign_years() -> list[int]:
+    return list(db.session.scalars(sa.select(Campaign.year).order_by(Campaign.year)))
+
+
+def default_year(years: Sequence[int], today: dt.date) -> int | None:
+    """The campaign year to show first: this year's, else the latest one that has begun."""
+    if not years:
+        return None
+    if today.year in years:
+        return today.year
+    started = [year for year in years if year <= today.year]
+    return max(started) if started else min(years)
+
+
+# --------------------------------------------------------------------------------------------
+# Standings
+
+
+def standings_for_period(
+    year: int,
+    month: int | None = None,
+    quarter: int | None = None,
+    category: CellCategory | str | None = None,
+    today: dt.date | None = None,
+) -> PeriodStandings:
+    """Rank the active cells over a month, a quarter or a campaign year (contract.md).
+
+    Raise NotFound for a year without a campaign and ValueError for an impossible period.
+    """
+    period = Period(year, month, quarter)
+    return standings_for_periods([period], category=category, today=today)[0]
+
+
+def standings_for_periods(
+    periods: Sequence[Period],
+    category: CellCategory | str | None = None,
+    today: dt.date | None = None,
+    campaigns: dict[int, CampaignInfo] | None = None,
+) -> list[PeriodStandings]:
+    """Rank several periods that share no month, in three queries whatever their number."""
+    campaigns = campaigns if campaigns is not None else load_campaigns(p.year for p in periods)
+    for period in periods:
+        if period.year not in campaigns:
+            raise no_campaign(period.year)
+    today = today or clock.today()
+    category = CellCategory(category) if category else None
+    slices = []
+    seen: set[tuple[int, int]] = set()
+    for period in periods:
+        campaign = campaigns[period.year]
+        months = campaign.period_months(period)
+        overlap = seen.intersection((period.year, m) for m in months)
+        if overlap:
+            raise ValueError(f"periods overlap in {sorted(overlap)}")
+        seen.update((period.year, m) for m in months)
+        counted = counted_months(period, campaign.first_month, campaign.last_month, today)
+        slices.append((campaign, period, months, tuple(counted)))
+    tallies = _tally(slices, category)
+    return [
+        PeriodStandings(
+            campaign=campaign,
+            period=period,
+            category=category,
+            today=today,
+            period_months=months,
+            months=counted,
+            rows=rank_cells(tallies[index], campaign.bands),
+        )
+        for index, (campaign, period, months, counted) in enumerate(slices)
+    ]
+
+
+def standings_by_year(
+    category: CellCategory | str | None = None, today: dt.date | None = None
+) -> list[PeriodStandings]:
+    """Every campaign year ranked, oldest first (the year-over-year view)."""
+    campaigns = load_campaigns()
+    periods = [Period(year) for year in sorted(campaigns)]
+    return standings_for_periods(periods, category=category, today=today, campaigns=campaigns)
+
+
+def _quarter_bit(month_column):
+    """1, 2, 4, 8 for the quarters I to IV: SUM(DISTINCT ...) of it is the set of quarters."""
+    return sa.case(
+        (month_column <= 3, 1), (month_column <= 6, 2), (month_column <= 9, 4), else_=8
+    )
+
+
+def _quarters_of_mask(mask: int) -> tuple[int, ...]:
+    return tuple(quarter for quarter in (1, 2, 3, 4) if mask & (1 << (quarter - 1)))
+
+
+def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
+    """One grouped query: per active cell and period, the sums the ranking rule needs."""
+    in_slice = []
+    slice_of = []
+    counted_in = []
+    for index, (campaign, _period, months, counted) in enumerate(slices):
+        if not months:
+            continue
+        condition = sa.and_(Report.campaign_id == campaign.id, Report.month.in_(months))
+        in_slice.append(condition)
+        slice_of.append((condition, index))
+        if counted:
+            counted_in.append(sa.and_(Report.campaign_id == campaign.id, Report.month.in_(counted)))
+
+    cells = sa.select(
+        Cell.id, Cell.code, Cell.name, Cell.category, Cell.display_order
+    ).where(Cell.active.is_(True))
+    if category is not None:
+        cells = cells.where(Cell.category == category)
+
+    if in_slice:
+        # Tag each report of the periods with its period (slice) and whether its month counts;
+        # the outer query groups by that tag (a plain column, so PostgreSQL accepts it).
+        tagged = (
+            sa.select(
+                Report.cell_id,
+                Report.kind,
+                Report.status,
+                Report.grade,
+                Report.month,
+                Report.final_total_half_points,
+                sa.case(*slice_of).label("slice"),
+                (sa.case((sa.or_(*counted_in), 1), else_=0) if counted_in else sa.literal(0)).label(
+                    "counted"
+                ),
+            )
+            .where(sa.or_(*in_slice))
+            .where(Report.kind.in_((ReportKind.REGULAR, ReportKind.THEMATIC)))
+            .subquery("tagged")
+        )
+        t = tagged.c
+        regular_counted = sa.and_(t.kind == ReportKind.REGULAR, t.counted == 1)
+        approved = sa.and_(regular_counted, t.status == ReportStatus.APPROVED)
+
+        def months_graded(grade: Grade):
+            return sa.func.count(sa.case((sa.and_(approved, t.grade == grade), 1)))
+
+        cells = cells.subquery("active_cell")
+        query = (
+            sa.select(
+                cells.c.id,
+                cells.c.code,
+                cells.c.name,
+                cells.c.category,
+                cells.c.display_order,
+                t.slice,
+                sa.func.coalesce(
+                    sa.func.sum(
+                        sa.case((approved, sa.func.coalesce(t.final_total_half_points, 0)), else_=0)
+                    ),
+                    0,
+                ),
+                sa.func.count(sa.case((approved, 1))),
+                months_graded(Grade.TOT),
+                months_graded(Grade.KHA),
+                months_graded(Grade.TRUNG_BINH),
+                months_graded(Grade.KEM),
+                sa.func.count(sa.case((sa.and_(regular_counted, t.status.in_(UNAPPROVED)), 1))),
+                sa.func.coalesce(
+                    sa.func.sum(
+                        sa.distinct(
+                            sa.case(
+                                (
+                                    sa.and_(
+                                        t.kind == ReportKind.THEMATIC,
+                                        t.status == ReportStatus.APPROVED,
+                                    ),
+                                    _quarter_bit(t.month),
+                                )
+                            )
+                        )
+                    ),
+                    0,
+                ),
+            )
+            .select_from(cells)
+            .outerjoin(tagged, t.cell_id == cells.c.id)
+            .group_by(
+                cells.c.id,
+                cells.c.code,
+                cells.c.name,
+                cells.c.category,
+                cells.c.display_order,
+                t.slice,
+            )
+        )
+        rows = db.session.execute(query).all()
+    else:
+        rows = [(*row, None, 0, 0, 0, 0, 0, 0, 0, 0) for row in db.session.execute(cells).all()]
+
+    known: dict[int, tuple] = {}
+    found: dict[tuple[int, int], CellTally] = {}
+    for (
+        cell_id,
+        code,
+        name,
+        cell_category,
+        display_order,
+        slice_index,
+        sum_half,
+        scored,
+        tot,
+        kha,
+        trung_binh,
+        kem,
+        pending,
+        thematic_mask,
+    ) in rows:
+        category_value = CellCategory(cell_category).value
+        known[cell_id] = (code, name, category_value, display_order)
+        if slice_index is None:
+            continue
+        quarters = _quarters_of_mask(int(thematic_mask))
+        counted = len(slices[slice_index][3])
+        found[(slice_index, cell_id)] = CellTally(
+            code=code,
+            name=name,
+            category=category_value,
+            sum_half_points=int(sum_half),
+            months_counted=counted,
+            months_scored=int(scored),
+            tot_months=int(tot),
+            kha_months=int(kha),
+            trung_binh_months=int(trung_binh),
+            kem_months=int(kem),
+            months_pending=int(pending),
+            thematic_quarters=len(quarters),
+            thematic_quarter_numbers=quarters,
+            display_order=display_order,
+            cell_id=cell_id,
+        )
+
+    result = []
+    for index, (_campaign, _period, _months, counted) in enumerate(slices):
+        tallies = []
+        for cell_id, (code, name, category_value, display_order) in known.items():
+            tally = found.get((index, cell_id))
+            if tally is None:
+                tally = CellTally(
+                    code=code,
+                    name=name,
+                    category=category_value,
+                    sum_half_points=0,
+                    months_counted=len(counted),
+                    months_scored=0,
+                    tot_months=0,
+                    display_order=display_order,
+                    cell_id=cell_id,
+                )
+            tallies.append(tally)
+        result.append(tallies)
+    return result
+
+
+def rank_history(
+    year: int, category: CellCategory | str | None = None, today: dt.date | None = None
+) -> list[PeriodStandings]:
+    """The standings of each ended campaign month of a year (a cell's rank month by month)."""
+    campaigns = load_campaigns([year])
+    if year not in campaigns:
+        raise no_campaign(year)
+    campaign = campaigns[year]
+    today = today or clock.today()
+    months = [m for m in campaign.months if month_has_ended(year, m, today)]
+    return standings_for_periods(
+        [Period(year, month=m) for m in months], category=category, today=today, campaigns=campaigns
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The monthly matrix and a cell's page
+
+
+@dataclass(frozen=True, slots=True)
+class MonthEntry:
+    """The regular report of one cell and month, as the matrix and the charts show it."""
+
+    report_id: int
+    cell_id: int
+    month: int
+    status: ReportStatus
+    grade: Grade | None
+    final_total_half_points: int | None
+    self_total_half_points: int
+    summoned: int
+    exempted: int
+    present: int
+
+    @property
+    def approved(self) -> bool:
+        return self.status is ReportStatus.APPROVED
+
+    @property
+    def attendance_rate(self) -> Fraction | None:
+        """Present / (summoned - exempted), exact; None when nobody was required."""
+        required = self.summoned - self.exempted
+        if required <= 0:
+            return None
+        return Fraction(self.present, required)
+
+
+def monthly_matrix(campaign: CampaignInfo, cell_id: int | None = None) -> dict[int, dict[int, MonthEntry]]:
+    """The regular reports of a campaign year (drafts left out): {cell id: {month: entry}}.
+
+    One query; a cell page passes its ``cell_id``.
+    """
+    query = sa.select(
+        Report.id,
+        Report.cell_id,
+        Report.month,
+        Report.status,
+        Report.grade,
+        Report.final_total_half_points,
+        Report.self_total_half_points,
+        Report.summoned,
+        Report.exempted,
+        Report.present,
+    ).where(
+        Report.campaign_id == campaign.id,
+        Report.kind == ReportKind.REGULAR,
+        Report.status != ReportStatus.DRAFT,
+    )
+    if cell_id is not None:
+        query = query.where(Report.cell_id == cell_id)
+    matrix: dict[int, dict[int, MonthEntry]] = {}
+    for row in db.session.execute(query):
+        entry = MonthEntry(*row)
+        matrix.setdefault(entry.cell_id, {})[entry.month] = entry
+    return matrix
+
+
+@dataclass(frozen=True)
+class AttendancePoint:
+    month: int
+    present: int
+    required: int
+
+    @property
+    def rate(self) -> Fraction | None:
+        return Fraction(self.present, self.required) if self.required > 0 else None
+
+
+def attendance_by_month(campaign: CampaignInfo, months: Sequence[int]) -> dict[int, AttendancePoint]:
+    """Attendance of every active cell together, per counted month (approved regular reports)."""
+    if not months:
+        return {}
+    rows = db.session.execute(
+        sa.select(
+            Report.month,
+            sa.func.sum(Report.present),
+            sa.func.sum(Report.summoned - Report.exempted),
+        )
+        .join(Cell, Cell.id == Report.cell_id)
+        .where(
+            Cell.active.is_(True),
+            Report.campaign_id == campaign.id,
+            Report.kind == ReportKind.REGULAR,
+            Report.status == ReportStatus.APPROVED,
+            Report.month.in_(months),
+        )
+        .group_by(Report.month)
+    ).all()
+    return {
+        month: AttendancePoint(month, int(present or 0), int(required or 0))
+        for month, present, required in rows
+    }
+
+
+def criterion_comparison(
+    campaign: CampaignInfo, cell_id: int, months: Sequence[int]
+) -> list[CriterionComparison]:
+    """A cell's average final points per criterion against every active cell's (two queries).
+
+    Over the approved regular reports of the counted months; an average is per report held.
+    """
+    criteria = db.session.execute(
+        sa.select(Criterion.id, Criterion.code, Criterion.title, Criterion.max_half_points)
+        .where(Criterion.campaign_id == campaign.id)
+        .order_by(Criterion.position, Criterion.id)
+    ).all()
+    cell_sums: dict[str, tuple[int, int]] = {}
+    all_sums: dict[str, tuple[int, int]] = {}
+    if months:
+        is_cell = Report.cell_id == cell_id
+        rows = db.session.execute(
+            sa.select(
+                ReportScore.criterion_id,
+                sa.func.sum(sa.case((is_cell, ReportScore.final_half_points), else_=0)),
+                sa.func.count(sa.case((is_cell, 1))),
+                sa.func.sum(ReportScore.final_half_points),
+                sa.func.count(ReportScore.final_half_points),
+            )
+            .join(Report, Report.id == ReportScore.report_id)
+            .join(Cell, Cell.id == Report.cell_id)
+            .where(
+                Cell.active.is_(True),
+                Report.campaign_id == campaign.id,
+                Report.kind == ReportKind.REGULAR,
+                Report.status == ReportStatus.APPROVED,
+                Report.month.in_(months),
+                ReportScore.final_half_points.is_not(None),
+            )
+            .group_by(ReportScore.criterion_id)
+        ).all()
+        code_of = {criterion_id: code for criterion_id, code, _title, _max in criteria}
+        for criterion_id, cell_total, cell_count, all_total, all_count in rows:
+            code = code_of.get(criterion_id)
+            if code is None:
+                continue
+            cell_sums[code] = (int(cell_total or 0), int(cell_count))
+            all_sums[code] = (int(all_total or 0), int(all_count))
+    return compare_criteria(
+        [(code, title, max_half) for _id, code, title, max_half in criteria], cell_sums, all_sums
+    )
