@@ -57,7 +57,9 @@ def make_season(year: int = 2022, season=None, thematic=None, first_month: int =
             )
 
 
-def add_cells(count: int, category: CellCategory = CellCategory.SECTOR, prefix: str = "them") -> list[Cell]:
+def add_cells(
+    count: int, category: CellCategory = CellCategory.SECTOR, prefix: str = "them"
+) -> list[Cell]:
     """Add ``count`` active cells named "Chi bộ thêm 001"... (for query-count tests)."""
     cells = [
         Cell(

@@ -68,7 +68,8 @@ def test_an_average_is_a_number_rounded_to_two_decimals(client, tokens, app):
         make_report("ap-cho", 2022, 5, total=93)
         make_report("ap-cho", 2022, 6, total=92.5)
         db.session.commit()
-    body = client.get("/api/v1/rankings?year=2022&quarter=2", headers=tokens["secretary"]).get_json()
+    answer = client.get("/api/v1/rankings?year=2022&quarter=2", headers=tokens["secretary"])
+    body = answer.get_json()
     assert body["months"] == [4, 5, 6]
     assert body["rankings"][0]["average"] == 92.5
     assert isinstance(body["rankings"][0]["average"], float)
@@ -166,7 +167,9 @@ def test_bad_parameters_are_refused_with_the_fields_named(client, tokens, query,
     assert all(isinstance(message, str) and message for message in body["fields"].values())
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer clt_wrong"}], ids=["none", "wrong"])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer clt_wrong"}], ids=["none", "wrong"]
+)
 def test_a_token_is_required(client, users, headers):
     answer = client.get("/api/v1/rankings?year=2022", headers=headers)
     assert answer.status_code == 401

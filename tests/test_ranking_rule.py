@@ -26,7 +26,7 @@ from tracker.domain.scoring import Grade, GradeBands
 
 
 def tally(name, average=None, *, counted=9, tot=0, kha=None, scored=None, sum_half=None, code=None):
-    """A cell over ``counted`` months; ``average`` in points (exact) unless ``sum_half`` is given."""
+    """A cell over ``counted`` months; ``average`` in points unless ``sum_half`` is given."""
     if sum_half is None:
         sum_half = int(Fraction(str(average)) * 2 * counted)
     scored = counted if scored is None else scored
@@ -100,7 +100,11 @@ def test_name_order_compares_letters_before_tones_and_ignores_unicode_form():
     # "Hòa" written with a combining mark (NFD) is the same name as the composed one.
     decomposed = "Chi bộ Ho\u0300a"
     standings = rank_cells(
-        [tally("Chi bộ Hóa", 80, code="b"), tally(decomposed, 80, code="a"), tally("Chi bộ Hoa", 80)]
+        [
+            tally("Chi bộ Hóa", 80, code="b"),
+            tally(decomposed, 80, code="a"),
+            tally("Chi bộ Hoa", 80),
+        ]
     )
     assert [s.code for s in standings] == ["chi-bộ-hoa", "a", "b"]
 
@@ -142,7 +146,8 @@ def test_a_missing_month_scores_zero():
      (737, 4, "92.13"), (1, 100, "0.01")],
 )
 def test_averages_round_half_up_to_two_decimals(sum_half, counted, shown):
-    assert round_points(average_points(tally("A", sum_half=sum_half, counted=counted))) == Decimal(shown)
+    average = average_points(tally("A", sum_half=sum_half, counted=counted))
+    assert round_points(average) == Decimal(shown)
 
 
 def test_no_counted_month_means_no_average_and_no_grade():
@@ -284,7 +289,9 @@ def test_adding_points_to_a_cell_never_lowers_its_rank(rows, data):
     before = {s.code: s.rank for s in rank_cells(rows)}
     target = rows[index]
     improved = list(rows)
-    improved[index] = CellTally(**{**_fields(target), "sum_half_points": target.sum_half_points + extra})
+    improved[index] = CellTally(
+        **{**_fields(target), "sum_half_points": target.sum_half_points + extra}
+    )
     after = {s.code: s.rank for s in rank_cells(improved)}
     assert after[target.code] <= before[target.code]
 
@@ -313,7 +320,13 @@ def _fields(row: CellTally) -> dict:
 def test_ranking_ten_thousand_cells_keeps_its_shape():
     rnd = random.Random(4)
     rows = [
-        tally(f"Chi bộ {i:05d}", sum_half=rnd.randrange(0, 1800), counted=9, scored=9, tot=rnd.randrange(0, 10))
+        tally(
+            f"Chi bộ {i:05d}",
+            sum_half=rnd.randrange(0, 1800),
+            counted=9,
+            scored=9,
+            tot=rnd.randrange(0, 10),
+        )
         for i in range(10_000)
     ]
     standings = rank_cells(rows)

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tracker.domain.periods import Period
 from tracker.domain.scoring import Grade
 from tracker.extensions import db
-from tracker.models import Cell, CellCategory, Report
+from tracker.models import CellCategory, Report
 from tracker.services import NotFound
 from tracker.standings import (
     attendance_by_month,
@@ -171,7 +171,8 @@ def test_the_realistic_season_ranks_as_expected(app):
     with app.app_context():
         make_season()
         standings = standings_for_period(2022, today=AFTER_2022)
-        assert [(r.code, r.rank, str(r.average_rounded), r.grade.value) for r in standings.rows] == [
+        shown = [(r.code, r.rank, str(r.average_rounded), r.grade.value) for r in standings.rows]
+        assert shown == [
             ("ap-cho", 1, "94.78", "tot"),
             ("quan-su", 2, "92.33", "tot"),
             ("ap-phuoc-hoa-a", 3, "89.22", "kha"),
@@ -264,7 +265,9 @@ def test_the_matrix_holds_every_regular_report_but_drafts(app, count_queries):
         assert sorted(hoa_b) == [4, 5, 7, 8, 9, 10, 11, 12]
         assert hoa_b[9].status.value == "returned"
         assert 8 not in matrix[cell("thcs").id]
-        thematic_ids = set(db.session.scalars(sa.select(Report.id).where(Report.kind == "thematic")))
+        thematic_ids = set(
+            db.session.scalars(sa.select(Report.id).where(Report.kind == "thematic"))
+        )
         assert not thematic_ids & {e.report_id for row in matrix.values() for e in row.values()}
 
 

@@ -47,6 +47,11 @@ def can_review(user: User) -> bool:
     return is_committee(user)
 
 
+def can_open_report(user: User, cell_id: int) -> bool:
+    """A report behind a score opens for whoever may see its cell (a secretary: her own)."""
+    return can_view_cell(user, cell_id)
+
+
 def can_manage(user: User) -> bool:
     """Accounts, cells, members and rubrics are the admin's."""
     return is_admin(user)
@@ -76,6 +81,8 @@ def ensure_cell_visible(user: User, cell_id: int) -> None:
 
 admin_required = require_roles(Role.ADMIN)
 committee_required = require_roles(Role.ADMIN, Role.COMMITTEE)
+# The rankings are public within the committee: every role reads them.
+rankings_readers = require_roles(Role.ADMIN, Role.COMMITTEE, Role.SECRETARY)
 
 
 # --------------------------------------------------------------------------------------------

@@ -181,13 +181,15 @@ def standings_for_period(
     quarter: int | None = None,
     category: CellCategory | str | None = None,
     today: dt.date | None = None,
+    campaigns: dict[int, CampaignInfo] | None = None,
 ) -> PeriodStandings:
     """Rank the active cells over a month, a quarter or a campaign year (contract.md).
 
     Raise NotFound for a year without a campaign and ValueError for an impossible period.
+    ``campaigns`` (from ``load_campaigns``) spares the two queries that read them.
     """
     period = Period(year, month, quarter)
-    return standings_for_periods([period], category=category, today=today)[0]
+    return standings_for_periods([period], category=category, today=today, campaigns=campaigns)[0]
 
 
 def standings_for_periods(
@@ -230,10 +232,12 @@ def standings_for_periods(
 
 
 def standings_by_year(
-    category: CellCategory | str | None = None, today: dt.date | None = None
+    category: CellCategory | str | None = None,
+    today: dt.date | None = None,
+    campaigns: dict[int, CampaignInfo] | None = None,
 ) -> list[PeriodStandings]:
     """Every campaign year ranked, oldest first (the year-over-year view)."""
-    campaigns = load_campaigns()
+    campaigns = campaigns if campaigns is not None else load_campaigns()
     periods = [Period(year) for year in sorted(campaigns)]
     return standings_for_periods(periods, category=category, today=today, campaigns=campaigns)
 
@@ -460,7 +464,9 @@ class MonthEntry:
         return Fraction(self.present, required)
 
 
-def monthly_matrix(campaign: CampaignInfo, cell_id: int | None = None) -> dict[int, dict[int, MonthEntry]]:
+def monthly_matrix(
+    campaign: CampaignInfo, cell_id: int | None = None
+) -> dict[int, dict[int, MonthEntry]]:
     """The regular reports of a campaign year (drafts left out): {cell id: {month: entry}}.
 
     One query; a cell page passes its ``cell_id``.
@@ -501,7 +507,9 @@ class AttendancePoint:
         return Fraction(self.present, self.required) if self.required > 0 else None
 
 
-def attendance_by_month(campaign: CampaignInfo, months: Sequence[int]) -> dict[int, AttendancePoint]:
+def attendance_by_month(
+    campaign: CampaignInfo, months: Sequence[int]
+) -> dict[int, AttendancePoint]:
     """Attendance of every active cell together, per counted month (approved regular reports)."""
     if not months:
         return {}

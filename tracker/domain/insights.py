@@ -94,7 +94,9 @@ def compare_criteria(
     return comparisons
 
 
-def weak_points(comparisons: Iterable[CriterionComparison], limit: int = 3) -> list[CriterionComparison]:
+def weak_points(
+    comparisons: Iterable[CriterionComparison], limit: int = 3
+) -> list[CriterionComparison]:
     """The criteria where the cell loses the largest share of the points, worst first.
 
     Only criteria where it loses something count; a criterion where it is behind the other
