@@ -11,6 +11,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
 
@@ -113,7 +114,7 @@ class CriterionRowForm(SubForm):
     criterion_id = HiddenField()
     code = StringField("Mã", validators=[Length(max=40)],
                        render_kw={"autocapitalize": "none", "spellcheck": "false"})
-    title = StringField("Nội dung tiêu chí", validators=[Length(max=300)])
+    title = TextAreaField("Nội dung tiêu chí", validators=[Length(max=300)], render_kw={"rows": 2})
     max_points = StringField("Điểm tối đa", validators=[Length(max=10)],
                              render_kw={"inputmode": "decimal"})
     gate = BooleanField("Tiêu chí bắt buộc đạt điểm tối đa để xếp loại Tốt")

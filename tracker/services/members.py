@@ -326,7 +326,8 @@ def _text(value: Any) -> str:
     return normalise(str(value))
 
 
-def _parse_row(values: dict[str, Any], number: int) -> tuple[_ParsedRow | None, list[str]]:
+def _parse_row(values: dict[str, Any], number: int) -> tuple[_ParsedRow, list[str]]:
+    """Read one row; return what it says and its problems (empty when the row is valid)."""
     h = MEMBER_HEADERS
     problems: list[str] = []
 
@@ -382,9 +383,7 @@ def _parse_row(values: dict[str, Any], number: int) -> tuple[_ParsedRow | None, 
             problems.append(field_errors[key])
     if birth_year is not None and "birth_year" in field_errors:
         problems.append(field_errors["birth_year"])
-    if problems:
-        return None, problems
-    return _ParsedRow(number, member_id, data, cell_code, bool(active)), []
+    return _ParsedRow(number, member_id, data, cell_code, bool(active)), problems
 
 
 def _person_key(name: str, birth_year: int | None) -> tuple:
@@ -445,41 +444,34 @@ def import_members(data: bytes, *, actor: User) -> ImportResult:
     seen_people: dict[tuple, int] = {}
     for number, values in rows:
         parsed, problems = _parse_row(values, number)
-        if parsed is not None:
-            cell = cells.get(parsed.cell_code)
-            member = existing.get(parsed.member_id) if parsed.member_id else None
-            if cell is None:
-                problems.append(f"Không có chi bộ mã “{parsed.cell_code}” (xem trang “Chi bộ”).")
-            if parsed.member_id is not None:
-                if member is None:
-                    problems.append(f"Không có đảng viên mã {parsed.member_id}.")
-                elif parsed.member_id in seen_ids:
-                    problems.append(
-                        f"Mã {parsed.member_id} đã có ở dòng {seen_ids[parsed.member_id]}."
-                    )
-                seen_ids.setdefault(parsed.member_id, number)
-            if cell is not None and not cell.active and (member is None or member.cell_id != cell.id):
-                problems.append(f"Chi bộ “{cell.code}” đã ngừng hoạt động.")
-            if (
-                cell is not None
-                and member is not None
-                and member.cell_id != cell.id
-                and not parsed.active
-            ):
-                problems.append("Không thể vừa chuyển chi bộ vừa thôi sinh hoạt trong cùng một dòng.")
-            if cell is not None and parsed.member_id is None:
-                person = (_person_key(parsed.data.full_name, parsed.data.birth_year), cell.id)
-                if person in known_people:
-                    problems.append(
-                        f"Chi bộ đã có đảng viên {normalise(parsed.data.full_name)} sinh năm "
-                        f"{parsed.data.birth_year} (mã {known_people[person]}); nếu là sửa thông "
-                        f"tin thì ghi mã đó vào cột “{MEMBER_HEADERS.id}”."
-                    )
-                elif person in seen_people:
-                    problems.append(
-                        f"Trùng với dòng {seen_people[person]} (cùng họ tên, năm sinh, chi bộ)."
-                    )
-                seen_people.setdefault(person, number)
+        own_fields_valid = not problems
+        cell = cells.get(parsed.cell_code)
+        member = existing.get(parsed.member_id) if parsed.member_id else None
+        if parsed.cell_code and cell is None:
+            problems.append(f"Không có chi bộ mã “{parsed.cell_code}” (xem trang “Chi bộ”).")
+        if parsed.member_id is not None:
+            if member is None:
+                problems.append(f"Không có đảng viên mã {parsed.member_id}.")
+            elif parsed.member_id in seen_ids:
+                problems.append(f"Mã {parsed.member_id} đã có ở dòng {seen_ids[parsed.member_id]}.")
+            seen_ids.setdefault(parsed.member_id, number)
+        if cell is not None and not cell.active and (member is None or member.cell_id != cell.id):
+            problems.append(f"Chi bộ “{cell.code}” đã ngừng hoạt động.")
+        if cell is not None and member is not None and member.cell_id != cell.id and not parsed.active:
+            problems.append("Không thể vừa chuyển chi bộ vừa thôi sinh hoạt trong cùng một dòng.")
+        if cell is not None and parsed.member_id is None and own_fields_valid:
+            person = (_person_key(parsed.data.full_name, parsed.data.birth_year), cell.id)
+            if person in known_people:
+                problems.append(
+                    f"Chi bộ đã có đảng viên {normalise(parsed.data.full_name)} sinh năm "
+                    f"{parsed.data.birth_year} (mã {known_people[person]}); nếu là sửa thông "
+                    f"tin thì ghi mã đó vào cột “{MEMBER_HEADERS.id}”."
+                )
+            elif person in seen_people:
+                problems.append(
+                    f"Trùng với dòng {seen_people[person]} (cùng họ tên, năm sinh, chi bộ)."
+                )
+            seen_people.setdefault(person, number)
         if problems:
             row_errors.append(RowError(number, tuple(problems)))
         else:

@@ -297,9 +297,9 @@ def _parse_rubric_lines(lines: list[RubricLineInput]) -> list[tuple[RubricLineIn
             errors[f"{line.key}-order"] = "Thứ tự là số nguyên từ 0 đến 1000."
         parsed.append((line, code, title, half_points or 0))
     if not lines:
-        errors["criteria"] = "Thang điểm cần ít nhất một tiêu chí."
+        errors["rubric"] = "Thang điểm cần ít nhất một tiêu chí."
     elif len(lines) > MAX_CRITERIA:
-        errors["criteria"] = f"Thang điểm có tối đa {MAX_CRITERIA} tiêu chí."
+        errors["rubric"] = f"Thang điểm có tối đa {MAX_CRITERIA} tiêu chí."
     if errors:
         raise ValidationFailed("Thang điểm chưa hợp lệ; xem các ô được đánh dấu.", errors)
     total = sum(half for *_ignored, half in parsed)
@@ -307,7 +307,7 @@ def _parse_rubric_lines(lines: list[RubricLineInput]) -> list[tuple[RubricLineIn
         raise ValidationFailed(
             "Tổng điểm tối đa của thang điểm phải là 100.",
             {
-                "criteria": "Tổng điểm tối đa của các tiêu chí phải đúng 100 điểm (hiện là "
+                "rubric": "Tổng điểm tối đa của các tiêu chí phải đúng 100 điểm (hiện là "
                 f"{str(to_points(total)).replace('.', ',')}): các mức xếp loại 90, 70, 50 "
                 "điểm tính trên thang 100."
             },
@@ -347,7 +347,15 @@ def replace_rubric(campaign: Campaign, lines: list[RubricLineInput], *, actor: U
         existing[criterion_id].code = f"~{criterion_id}"
     db.session.flush()
 
-    ordered = sorted(enumerate(parsed), key=lambda item: (item[1][0].order, item[0]))
+    def place(item):
+        # On equal order numbers, a new line or one given a new number takes the place it
+        # asked for, ahead of the line that held it.
+        index, (line, *_rest) = item
+        kept = existing.get(line.criterion_id) if line.criterion_id is not None else None
+        moved = kept is None or kept.position != line.order
+        return (line.order, 0 if moved else 1, index)
+
+    ordered = sorted(enumerate(parsed), key=place)
     result = []
     for position, (_index, (line, code, title, half_points)) in enumerate(ordered, start=1):
         criterion = existing.get(line.criterion_id) if line.criterion_id is not None else None
