@@ -43,7 +43,9 @@ def test_admin_creates_a_secretary_who_can_sign_in(app, client, auth, users):
     with app.app_context():
         user = user_named("bithu.phuochoaa")
         assert (user.role, user.cell.code, user.full_name) == (
-            Role.SECRETARY, "ap-phuoc-hoa-a", "Trần Thị Bích"
+            Role.SECRETARY,
+            "ap-phuoc-hoa-a",
+            "Trần Thị Bích",
         )
         entry = last_audit("user.create")
         assert entry.user_id == users["admin"].id
@@ -66,8 +68,17 @@ def test_admin_creates_a_secretary_who_can_sign_in(app, client, auth, users):
         ({"role": "superuser"}, 400, "Chọn một giá trị trong danh sách."),
         ({"full_name": ""}, 400, "Nhập họ và tên."),
     ],
-    ids=["taken", "bad username", "no username", "short password", "passwords differ",
-         "secretary without cell", "unknown cell", "unknown role", "no name"],
+    ids=[
+        "taken",
+        "bad username",
+        "no username",
+        "short password",
+        "passwords differ",
+        "secretary without cell",
+        "unknown cell",
+        "unknown role",
+        "no name",
+    ],
 )
 def test_account_creation_errors_show_beside_the_field_and_store_nothing(
     app, auth, users, changes, status, message
@@ -107,8 +118,11 @@ def test_admin_changes_role_cell_and_name_with_an_audit_trail(app, auth, users):
         assert (user.full_name, user.role, user.cell_id) == ("Lê Văn Tâm", Role.COMMITTEE, None)
         entry = last_audit("user.update")
         assert entry.before == {
-            "username": "bithu.apcho", "full_name": "Lê Văn Tâm", "role": "secretary",
-            "cell": "thcs", "active": True,
+            "username": "bithu.apcho",
+            "full_name": "Lê Văn Tâm",
+            "role": "secretary",
+            "cell": "thcs",
+            "active": True,
         }
         assert entry.after["role"] == "committee" and entry.after["cell"] is None
 
@@ -159,7 +173,10 @@ def test_admin_resets_a_password(app, auth, users):
     refused = auth.post(url, data={"password": NEW_PASSWORD, "password_again": "khac"})
     assert refused.status_code == 400
     assert "Hai lần nhập mật khẩu không khớp nhau." in refused.text
-    assert auth.post(url, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}).status_code == 302
+    assert (
+        auth.post(url, data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}).status_code
+        == 302
+    )
     auth.logout()
     assert auth.login(users["secretary"]).status_code == 401
     assert auth.login(users["secretary"].username, NEW_PASSWORD).status_code == 302
@@ -187,8 +204,11 @@ def test_admin_resetting_her_own_password_stays_signed_in(client, auth, users):
 )
 def test_changing_ones_password_refuses_bad_input(auth, users, data, message):
     auth.login(users["secretary"])
-    form = {"old_password": PASSWORD, "new_password": NEW_PASSWORD,
-            "new_password_again": NEW_PASSWORD}
+    form = {
+        "old_password": PASSWORD,
+        "new_password": NEW_PASSWORD,
+        "new_password_again": NEW_PASSWORD,
+    }
     form.update(data)
     answer = auth.post("/password", data=form)
     assert answer.status_code == 400
@@ -205,8 +225,11 @@ def test_changing_ones_password_keeps_this_session_and_ends_the_others(app, clie
     auth.login(users["committee"])
     answer = auth.post(
         "/password",
-        data={"old_password": PASSWORD, "new_password": NEW_PASSWORD,
-              "new_password_again": NEW_PASSWORD},
+        data={
+            "old_password": PASSWORD,
+            "new_password": NEW_PASSWORD,
+            "new_password_again": NEW_PASSWORD,
+        },
     )
     assert answer.status_code == 302
     assert "Đã đổi mật khẩu." in client.get("/").text  # still signed in here

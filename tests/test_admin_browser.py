@@ -1,7 +1,5 @@
 """In a real browser: the admin adds a secretary and imports members from the template."""
 
-import io
-
 import pytest
 from openpyxl import load_workbook
 
@@ -65,12 +63,48 @@ def test_admin_adds_a_secretary_and_imports_members(
     download.save_as(template)
     book = load_workbook(template)
     sheet = book["Đảng viên"]
-    sheet.append([None, "Lâm Thị Kiều", "Nữ", 1990, "Hoa", "Dự bị", "Không", "Đảng viên",
-                  "ap-phuoc-hoa-b", "Có"])
-    sheet.append([None, "Sơn Văn Phol", "Nam", 1970, "Khmer", "Chính thức", "Có", "Đảng viên",
-                  "ap-phuoc-hoa-b", "Có"])
-    sheet.append([None, "Võ Văn", "Nam", "bảy mươi", "Kinh", "Chính thức", "Không", "Tổ trưởng",
-                  "ap-phuoc-hoa-b", "Có"])
+    sheet.append(
+        [
+            None,
+            "Lâm Thị Kiều",
+            "Nữ",
+            1990,
+            "Hoa",
+            "Dự bị",
+            "Không",
+            "Đảng viên",
+            "ap-phuoc-hoa-b",
+            "Có",
+        ]
+    )
+    sheet.append(
+        [
+            None,
+            "Sơn Văn Phol",
+            "Nam",
+            1970,
+            "Khmer",
+            "Chính thức",
+            "Có",
+            "Đảng viên",
+            "ap-phuoc-hoa-b",
+            "Có",
+        ]
+    )
+    sheet.append(
+        [
+            None,
+            "Võ Văn",
+            "Nam",
+            "bảy mươi",
+            "Kinh",
+            "Chính thức",
+            "Không",
+            "Tổ trưởng",
+            "ap-phuoc-hoa-b",
+            "Có",
+        ]
+    )
     bad = tmp_path / "sai.xlsx"
     book.save(bad)
 
@@ -108,9 +142,18 @@ def test_admin_adds_a_secretary_and_imports_members(
 @pytest.mark.backends("sqlite")
 @pytest.mark.parametrize(
     "path",
-    ["/members/?cell=ap-cho", "/admin/accounts", "/admin/rubric/2024/edit", "/tokens/",
-     "/admin/accounts/1", "/members/1", "/admin/cells", "/admin/", "/admin/rubric/2022",
-     "/members/import"],
+    [
+        "/members/?cell=ap-cho",
+        "/admin/accounts",
+        "/admin/rubric/2024/edit",
+        "/tokens/",
+        "/admin/accounts/1",
+        "/members/1",
+        "/admin/cells",
+        "/admin/",
+        "/admin/rubric/2022",
+        "/members/import",
+    ],
 )
 def test_admin_pages_fit_a_phone(live_server, browser_page, users, screenshots_dir, path):
     page = browser_page(PHONE)

@@ -24,7 +24,10 @@ def test_admin_adds_a_cell(app, client, auth, users):
     with app.app_context():
         cell = cell_by_code("ap-moi")
         assert (cell.name, cell.category, cell.display_order, cell.active) == (
-            "Chi bộ ấp Mới", CellCategory.HAMLET, 10, True
+            "Chi bộ ấp Mới",
+            CellCategory.HAMLET,
+            10,
+            True,
         )
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "cell.create"))
         assert entry.after["code"] == "ap-moi"
@@ -46,8 +49,16 @@ def test_admin_adds_a_cell(app, client, auth, users):
         ({"display_order": "-1"}, 400, "Số phải từ 0 đến 10000."),
         ({"category": "village"}, 400, "Chọn một giá trị trong danh sách."),
     ],
-    ids=["taken code", "bad code", "no code", "taken name", "no name", "order not a number",
-         "negative order", "unknown category"],
+    ids=[
+        "taken code",
+        "bad code",
+        "no code",
+        "taken name",
+        "no name",
+        "order not a number",
+        "negative order",
+        "unknown category",
+    ],
 )
 def test_bad_cells_are_refused_beside_the_field(app, auth, users, changes, status, field_message):
     auth.login(users["admin"])
@@ -64,8 +75,13 @@ def test_editing_a_cell_never_changes_its_code(app, auth, users):
         cell_id = cell_by_code("quan-su").id
     answer = auth.post(
         f"/admin/cells/{cell_id}",
-        data={"code": "doi-ma", "name": "Chi bộ Quân sự thị trấn", "category": "sector",
-              "display_order": "4", "active": "y"},
+        data={
+            "code": "doi-ma",
+            "name": "Chi bộ Quân sự thị trấn",
+            "category": "sector",
+            "display_order": "4",
+            "active": "y",
+        },
     )
     assert answer.status_code == 302
     with app.app_context():
@@ -103,10 +119,17 @@ def test_an_empty_cell_can_be_closed_and_leaves_the_lists(app, client, auth, use
     with app.app_context():
         assert not db.session.get(Cell, cell_id).active
     assert "ap-moi" not in client.get("/members/new").text
-    refused = auth.post("/admin/accounts/new", data={
-        "username": "bithu.moi", "full_name": "Ngô Văn Sang", "role": "secretary",
-        "cell": "ap-moi", "password": "mat-khau-dai-du", "password_again": "mat-khau-dai-du",
-    })
+    refused = auth.post(
+        "/admin/accounts/new",
+        data={
+            "username": "bithu.moi",
+            "full_name": "Ngô Văn Sang",
+            "role": "secretary",
+            "cell": "ap-moi",
+            "password": "mat-khau-dai-du",
+            "password_again": "mat-khau-dai-du",
+        },
+    )
     assert refused.status_code == 400
 
 
@@ -116,8 +139,13 @@ def test_admin_edits_the_committee_details(app, client, auth, users):
     assert 'value="Đảng ủy thị trấn Cù Lao Dung"' in page
     answer = auth.post(
         "/admin/committee",
-        data={"name": "Đảng ủy thị trấn Cù Lao Dung", "superior_body": "Đảng bộ huyện Cù Lao Dung",
-              "place_name": "Cù Lao Dung", "issuer_code": "ĐU", "secretary_name": "Lê Minh Khoa"},
+        data={
+            "name": "Đảng ủy thị trấn Cù Lao Dung",
+            "superior_body": "Đảng bộ huyện Cù Lao Dung",
+            "place_name": "Cù Lao Dung",
+            "issuer_code": "ĐU",
+            "secretary_name": "Lê Minh Khoa",
+        },
     )
     assert answer.status_code == 302
     with app.app_context():
@@ -141,8 +169,13 @@ def test_admin_edits_the_committee_details(app, client, auth, users):
 )
 def test_bad_committee_details_are_refused(app, auth, users, changes, message):
     auth.login(users["admin"])
-    data = {"name": "Đảng ủy thị trấn Cù Lao Dung", "superior_body": "Đảng bộ huyện Cù Lao Dung",
-            "place_name": "Cù Lao Dung", "issuer_code": "ĐU", "secretary_name": ""}
+    data = {
+        "name": "Đảng ủy thị trấn Cù Lao Dung",
+        "superior_body": "Đảng bộ huyện Cù Lao Dung",
+        "place_name": "Cù Lao Dung",
+        "issuer_code": "ĐU",
+        "secretary_name": "",
+    }
     data.update(changes)
     answer = auth.post("/admin/committee", data=data)
     assert answer.status_code == 400

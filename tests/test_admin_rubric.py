@@ -16,7 +16,10 @@ LOCK_MESSAGE = "đã khóa vì đã có"
 def criteria_of(year):
     return list(
         db.session.scalars(
-            sa.select(Criterion).join(Campaign).where(Campaign.year == year).order_by(Criterion.position)
+            sa.select(Criterion)
+            .join(Campaign)
+            .where(Campaign.year == year)
+            .order_by(Criterion.position)
         )
     )
 
@@ -25,9 +28,14 @@ def rubric_form(app, year=YEAR, change=None, extra=()):
     """The edit form as the page would post it, after ``change(rows)`` edits the rows."""
     with app.app_context():
         rows = [
-            {"criterion_id": str(c.id), "code": c.code, "title": c.title,
-             "max_points": str(c.max_half_points / 2).removesuffix(".0"), "gate": c.gate,
-             "order": str(c.position)}
+            {
+                "criterion_id": str(c.id),
+                "code": c.code,
+                "title": c.title,
+                "max_points": str(c.max_half_points / 2).removesuffix(".0"),
+                "gate": c.gate,
+                "order": str(c.position),
+            }
             for c in criteria_of(year)
         ]
     if change:
@@ -61,15 +69,30 @@ def test_admin_edits_adds_and_removes_criteria(app, client, auth, users):
         set_row(rows, "minutes", remove=True)  # -5
         set_row(rows, "ideology", max_points="7,5", gate=True)  # 5 -> 7.5
 
-    extra = [{"code": "mass_work", "title": "Lãnh đạo công tác dân vận", "max_points": "7.5",
-              "order": "3"}]
-    answer = auth.post(f"/admin/rubric/{YEAR}/edit", data=rubric_form(app, change=change, extra=extra))
+    extra = [
+        {
+            "code": "mass_work",
+            "title": "Lãnh đạo công tác dân vận",
+            "max_points": "7.5",
+            "order": "3",
+        }
+    ]
+    answer = auth.post(
+        f"/admin/rubric/{YEAR}/edit", data=rubric_form(app, change=change, extra=extra)
+    )
     assert answer.status_code == 302
     assert answer.headers["Location"] == f"/admin/rubric/{YEAR}"
     summary = rubric_summary(app)
     assert [code for code, *_ in summary] == [
-        "attendance", "preparation", "mass_work", "procedure", "ideology", "criticism",
-        "speaking", "duration", "results",
+        "attendance",
+        "preparation",
+        "mass_work",
+        "procedure",
+        "ideology",
+        "criticism",
+        "speaking",
+        "duration",
+        "results",
     ]
     assert dict((code, half) for code, half, *_ in summary)["mass_work"] == 15
     assert dict((code, gate) for code, _half, gate, _pos in summary)["ideology"] is True
@@ -77,7 +100,9 @@ def test_admin_edits_adds_and_removes_criteria(app, client, auth, users):
     with app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "rubric.update"))
         assert len(entry.before["criteria"]) == 9 and len(entry.after["criteria"]) == 9
-        assert {c["code"] for c in entry.before["criteria"]} - {c["code"] for c in entry.after["criteria"]} == {"minutes"}
+        assert {c["code"] for c in entry.before["criteria"]} - {
+            c["code"] for c in entry.after["criteria"]
+        } == {"minutes"}
         # Other years keep their own rubric.
         assert len(criteria_of(2023)) == 9 and "minutes" in {c.code for c in criteria_of(2023)}
     page = client.get(f"/admin/rubric/{YEAR}").text
@@ -88,8 +113,13 @@ def test_the_api_serves_the_edited_rubric(app, client, auth, users):
     auth.login(users["admin"])
     auth.post(
         f"/admin/rubric/{YEAR}/edit",
-        data=rubric_form(app, change=lambda rows: (set_row(rows, "results", max_points="20"),
-                                                   set_row(rows, "minutes", max_points="10"))),
+        data=rubric_form(
+            app,
+            change=lambda rows: (
+                set_row(rows, "results", max_points="20"),
+                set_row(rows, "minutes", max_points="10"),
+            ),
+        ),
     )
     with app.app_context():
         from tracker.models import User
@@ -110,7 +140,10 @@ def test_codes_can_be_swapped_in_one_save(app, auth, users):
         set_row(rows, "minutes", code="duration")
         set_row(rows, "__tmp", code="minutes")
 
-    assert auth.post(f"/admin/rubric/{YEAR}/edit", data=rubric_form(app, change=swap)).status_code == 302
+    assert (
+        auth.post(f"/admin/rubric/{YEAR}/edit", data=rubric_form(app, change=swap)).status_code
+        == 302
+    )
     codes = [code for code, *_ in rubric_summary(app)]
     assert codes.index("minutes") < codes.index("duration")
 
@@ -127,8 +160,16 @@ def test_codes_can_be_swapped_in_one_save(app, auth, users):
         (lambda rows: set_row(rows, "results", title=""), "Nhập nội dung tiêu chí."),
         (lambda rows: [row.update(remove=True) for row in rows], "cần ít nhất một tiêu chí"),
     ],
-    ids=["total not 100", "not a half point", "not a number", "zero", "duplicate code",
-         "code with accents", "no title", "nothing left"],
+    ids=[
+        "total not 100",
+        "not a half point",
+        "not a number",
+        "zero",
+        "duplicate code",
+        "code with accents",
+        "no title",
+        "nothing left",
+    ],
 )
 def test_bad_rubrics_are_refused_and_nothing_changes(app, auth, users, change, message):
     auth.login(users["admin"])
@@ -146,14 +187,22 @@ def test_rubric_is_locked_once_a_report_of_the_year_exists(app, client, auth, us
     auth.login(users["admin"])
     page = client.get(f"/admin/rubric/{YEAR}/edit")
     assert page.status_code == 200
-    assert LOCK_MESSAGE in page.text and "<form method=\"post\" novalidate class=\"rubric-form\">" not in page.text
+    assert (
+        LOCK_MESSAGE in page.text
+        and '<form method="post" novalidate class="rubric-form">' not in page.text
+    )
     assert "Sửa thang điểm" not in client.get(f"/admin/rubric/{YEAR}").text
 
     before = rubric_summary(app)
     answer = auth.post(
         f"/admin/rubric/{YEAR}/edit",
-        data=rubric_form(app, change=lambda rows: (set_row(rows, "results", max_points="20"),
-                                                   set_row(rows, "minutes", max_points="10"))),
+        data=rubric_form(
+            app,
+            change=lambda rows: (
+                set_row(rows, "results", max_points="20"),
+                set_row(rows, "minutes", max_points="10"),
+            ),
+        ),
     )
     assert answer.status_code == 409
     assert LOCK_MESSAGE in answer.text
@@ -162,8 +211,12 @@ def test_rubric_is_locked_once_a_report_of_the_year_exists(app, client, auth, us
     # The other settings of the year stay editable.
     answer = auth.post(
         f"/admin/rubric/{YEAR}/settings",
-        data={"young_age_limit": "30", "award_quota": "2", "individual_min_speeches": "5",
-              "award_form": "Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dung"},
+        data={
+            "young_age_limit": "30",
+            "award_quota": "2",
+            "individual_min_speeches": "5",
+            "award_form": "Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dung",
+        },
     )
     assert answer.status_code == 302
     with app.app_context():
@@ -198,8 +251,12 @@ def test_a_report_of_another_year_does_not_lock_this_one(app, auth, users):
 )
 def test_bad_settings_are_refused(app, auth, users, field, value, message):
     auth.login(users["admin"])
-    data = {"young_age_limit": "35", "award_quota": "3", "individual_min_speeches": "6",
-            "award_form": "Giấy khen"}
+    data = {
+        "young_age_limit": "35",
+        "award_quota": "3",
+        "individual_min_speeches": "6",
+        "award_form": "Giấy khen",
+    }
     data[field] = value
     answer = auth.post(f"/admin/rubric/{YEAR}/settings", data=data)
     assert answer.status_code == 400

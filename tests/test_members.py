@@ -50,7 +50,9 @@ def test_a_cell_is_listed_in_vietnamese_name_order(app, client, auth, users):
 def test_the_whole_register_is_grouped_by_cell_in_display_order(app, client, auth, users):
     auth.login(users["admin"])
     page = client.get("/members/").text
-    headings = re.findall(r'<section class="panel member-group">\s*<div[^>]*>\s*<h2>([^<]+)</h2>', page)
+    headings = re.findall(
+        r'<section class="panel member-group">\s*<div[^>]*>\s*<h2>([^<]+)</h2>', page
+    )
     assert headings[:3] == ["Chi bộ ấp Chợ", "Chi bộ ấp Phước Hòa A", "Chi bộ ấp Phước Hòa B"]
     assert len(headings) == 9
     assert "256 đảng viên" in page
@@ -58,12 +60,19 @@ def test_the_whole_register_is_grouped_by_cell_in_display_order(app, client, aut
 
 def test_the_list_shows_every_column_of_a_member(app, client, auth, users):
     with app.app_context():
-        add_member("cong-an", "Thạch Thị Sa Ry", 1990, ethnicity="Khmer",
-                   status=MemberStatus.PROBATIONARY, exempted=True, cell_role=CellRole.DEPUTY)
+        add_member(
+            "cong-an",
+            "Thạch Thị Sa Ry",
+            1990,
+            ethnicity="Khmer",
+            status=MemberStatus.PROBATIONARY,
+            exempted=True,
+            cell_role=CellRole.DEPUTY,
+        )
         db.session.commit()
     auth.login(users["committee"])
     page = client.get("/members/?cell=cong-an&q=sa ry").text
-    row = page[page.index("Thạch Thị Sa Ry"):]
+    row = page[page.index("Thạch Thị Sa Ry") :]
     row = row[: row.index("</tr>")]
     for text in ("Nữ", "1990", "Khmer", "Dự bị", "Có", "Phó Bí thư", "Đang sinh hoạt"):
         assert text in row
@@ -129,9 +138,14 @@ def test_admin_adds_a_member(app, client, auth, users):
     assert answer.status_code == 302
     assert answer.headers["Location"] == "/members/?cell=tieu-hoc"
     with app.app_context():
-        member = db.session.scalar(sa.select(Member).where(Member.full_name == "Huỳnh Thị Mỹ Duyên"))
+        member = db.session.scalar(
+            sa.select(Member).where(Member.full_name == "Huỳnh Thị Mỹ Duyên")
+        )
         assert (member.cell.code, member.birth_year, member.status, member.exempted) == (
-            "tieu-hoc", 1988, MemberStatus.PROBATIONARY, False
+            "tieu-hoc",
+            1988,
+            MemberStatus.PROBATIONARY,
+            False,
         )
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "member.create"))
         assert entry.object_id == member.id and entry.after["cell"] == "tieu-hoc"
@@ -150,8 +164,16 @@ def test_admin_adds_a_member(app, client, auth, users):
         ({"gender": "other"}, "Chọn một giá trị trong danh sách."),
         ({"cell": "khong-co"}, "Chọn một giá trị trong danh sách."),
     ],
-    ids=["no name", "one word", "formula", "too old", "too young", "year in words",
-         "unknown gender", "unknown cell"],
+    ids=[
+        "no name",
+        "one word",
+        "formula",
+        "too old",
+        "too young",
+        "year in words",
+        "unknown gender",
+        "unknown cell",
+    ],
 )
 def test_bad_members_are_refused_beside_the_field(app, auth, users, changes, message):
     auth.login(users["admin"])
@@ -169,15 +191,24 @@ def test_admin_edits_a_member(app, auth, users):
     auth.login(users["admin"])
     answer = auth.post(
         f"/members/{member_id}",
-        data={"full_name": "Võ Văn Tài", "gender": "male", "birth_year": "1985", "ethnicity": "Kinh",
-              "status": "official", "cell_role": "committee_member", "exempted": "y"},
+        data={
+            "full_name": "Võ Văn Tài",
+            "gender": "male",
+            "birth_year": "1985",
+            "ethnicity": "Kinh",
+            "status": "official",
+            "cell_role": "committee_member",
+            "exempted": "y",
+        },
     )
     assert answer.status_code == 302
     with app.app_context():
         member = db.session.get(Member, member_id)
         assert (member.cell_role, member.exempted) == (CellRole.COMMITTEE_MEMBER, True)
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "member.update"))
-        assert entry.before["cell_role"] == "member" and entry.after["cell_role"] == "committee_member"
+        assert (
+            entry.before["cell_role"] == "member" and entry.after["cell_role"] == "committee_member"
+        )
 
 
 def test_transfer_moves_the_member_and_keeps_the_history(app, client, auth, users):
@@ -187,18 +218,26 @@ def test_transfer_moves_the_member_and_keeps_the_history(app, client, auth, user
     auth.login(users["admin"])
     answer = auth.post(
         f"/members/{member_id}/transfer",
-        data={"to_cell": "co-quan", "on": "2023-02-01", "cell_role": "committee_member",
-              "reason": "Quyết định 12-QĐ/ĐU"},
+        data={
+            "to_cell": "co-quan",
+            "on": "2023-02-01",
+            "cell_role": "committee_member",
+            "reason": "Quyết định 12-QĐ/ĐU",
+        },
     )
     assert answer.status_code == 302
     with app.app_context():
         member = db.session.get(Member, member_id)
         assert (member.cell.code, member.cell_role) == ("co-quan", CellRole.COMMITTEE_MEMBER)
-        transfer = db.session.scalar(sa.select(MemberTransfer).where(MemberTransfer.member_id == member_id))
+        transfer = db.session.scalar(
+            sa.select(MemberTransfer).where(MemberTransfer.member_id == member_id)
+        )
         assert (transfer.from_cell.code, transfer.to_cell.code) == ("ap-cho", "co-quan")
         assert transfer.transferred_on == dt.date(2023, 2, 1)
         assert transfer.created_by_id == users["admin"].id
-        entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "member.transfer"))
+        entry = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "member.transfer")
+        )
         assert entry.before["cell"] == "ap-cho" and entry.after["cell"] == "co-quan"
     page = client.get(f"/members/{member_id}").text
     assert "01/02/2023" in page and "từ Chi bộ ấp Chợ sang Chi bộ Cơ quan" in page
@@ -236,10 +275,14 @@ def test_a_transfer_cannot_predate_the_previous_one(app, auth, users):
         member_id = add_member("ap-cho", "Lý Thị Ngân", 1979).id
         db.session.commit()
     auth.login(users["admin"])
-    auth.post(f"/members/{member_id}/transfer",
-              data={"to_cell": "co-quan", "on": "2023-02-01", "cell_role": "member"})
-    answer = auth.post(f"/members/{member_id}/transfer",
-                       data={"to_cell": "thcs", "on": "2023-01-15", "cell_role": "member"})
+    auth.post(
+        f"/members/{member_id}/transfer",
+        data={"to_cell": "co-quan", "on": "2023-02-01", "cell_role": "member"},
+    )
+    answer = auth.post(
+        f"/members/{member_id}/transfer",
+        data={"to_cell": "thcs", "on": "2023-01-15", "cell_role": "member"},
+    )
     assert answer.status_code == 400
     assert "không được trước lần chuyển gần nhất (01/02/2023)" in answer.text
 
@@ -257,7 +300,8 @@ def test_deactivate_and_reactivate_a_member(app, client, auth, users):
     with app.app_context():
         assert db.session.get(Member, member_id).active
         actions = db.session.scalars(
-            sa.select(AuditEntry.action).where(AuditEntry.object_id == member_id,
-                                               AuditEntry.object_type == "member")
+            sa.select(AuditEntry.action).where(
+                AuditEntry.object_id == member_id, AuditEntry.object_type == "member"
+            )
         ).all()
         assert actions == ["member.deactivate", "member.reactivate"]

@@ -1,4 +1,7 @@
-"""Member import from the Excel template and export to it: all rows or none, every bad row listed."""
+"""Member import from the Excel template and export back to it.
+
+An import stores all its rows or none, and lists every bad row with its reasons.
+"""
 
 import io
 import re
@@ -12,7 +15,7 @@ from tracker.extensions import db
 from tracker.models import AuditEntry, CellRole, Gender, Member, MemberStatus, MemberTransfer
 from tracker.spreadsheets import MEMBER_COLUMNS
 
-from .factories import cell, members_of
+from .factories import members_of
 from .test_members import listed_names
 
 HEADERS = [column.header for column in MEMBER_COLUMNS]
@@ -45,10 +48,12 @@ def member_count():
 
 def reported_rows(html):
     """(row number, [messages]) of the error table of the import page."""
-    table = html[html.index('class="table import-errors"'):]
+    table = html[html.index('class="table import-errors"') :]
     rows = re.findall(r'<td class="num">(\d+)</td>\s*<td><ul>(.*?)</ul></td>', table, re.S)
-    return [(int(number), [unescape(m) for m in re.findall(r"<li>(.*?)</li>", items)])
-            for number, items in rows]
+    return [
+        (int(number), [unescape(m) for m in re.findall(r"<li>(.*?)</li>", items)])
+        for number, items in rows
+    ]
 
 
 def test_template_is_downloadable_with_headers_and_instructions(client, auth, users):
@@ -81,33 +86,78 @@ def test_a_good_file_imports_new_members_and_updates_known_ones(app, client, aut
         moving_id = moving.id
         db.session.commit()
     rows = [
-        [None, "Nguyễn Thị Hoa", "Nữ", 1985, "Kinh", "Chính thức", "Không", "Đảng viên", "ap-cho", "Có"],
+        [
+            None,
+            "Nguyễn Thị Hoa",
+            "Nữ",
+            1985,
+            "Kinh",
+            "Chính thức",
+            "Không",
+            "Đảng viên",
+            "ap-cho",
+            "Có",
+        ],
         ["", "Thạch  Sơ Phal", "nam", "1992", "Khmer", "dự bị", "", "", "AP-CHO", ""],
-        [known_id, known_name, "Nam", 1980, "Kinh", "Chính thức", "Có", "Chi uỷ viên", "quan-su", "Có"],
-        [moving_id, "Trần Văn Mới", "Nam", 1981, None, "Chính thức", "Không", "Đảng viên", "co-quan", "Có"],
+        [
+            known_id,
+            known_name,
+            "Nam",
+            1980,
+            "Kinh",
+            "Chính thức",
+            "Có",
+            "Chi uỷ viên",
+            "quan-su",
+            "Có",
+        ],
+        [
+            moving_id,
+            "Trần Văn Mới",
+            "Nam",
+            1981,
+            None,
+            "Chính thức",
+            "Không",
+            "Đảng viên",
+            "co-quan",
+            "Có",
+        ],
     ]
     auth.login(users["admin"])
     answer = upload(auth, workbook_with(rows))
     assert answer.status_code == 302, answer.text
     assert answer.headers["Location"] == "/members/"
-    assert "Đã nhập 4 dòng: 2 đảng viên mới, 1 cập nhật, 1 chuyển chi bộ" in client.get("/members/").text
+    assert (
+        "Đã nhập 4 dòng: 2 đảng viên mới, 1 cập nhật, 1 chuyển chi bộ"
+        in client.get("/members/").text
+    )
     with app.app_context():
         assert member_count() == 258
         hoa = db.session.scalar(sa.select(Member).where(Member.full_name == "Nguyễn Thị Hoa"))
         assert (hoa.cell.code, hoa.gender, hoa.birth_year) == ("ap-cho", Gender.FEMALE, 1985)
         khmer = db.session.scalar(sa.select(Member).where(Member.full_name == "Thạch Sơ Phal"))
         assert (khmer.ethnicity, khmer.status, khmer.cell_role, khmer.active) == (
-            "Khmer", MemberStatus.PROBATIONARY, CellRole.MEMBER, True
+            "Khmer",
+            MemberStatus.PROBATIONARY,
+            CellRole.MEMBER,
+            True,
         )
         updated = db.session.get(Member, known_id)
         assert (updated.birth_year, updated.exempted, updated.cell_role) == (
-            1980, True, CellRole.COMMITTEE_MEMBER
+            1980,
+            True,
+            CellRole.COMMITTEE_MEMBER,
         )
         moved = db.session.get(Member, moving_id)
         assert (moved.cell.code, moved.full_name) == ("co-quan", "Trần Văn Mới")
-        transfer = db.session.scalar(sa.select(MemberTransfer).where(MemberTransfer.member_id == moving_id))
+        transfer = db.session.scalar(
+            sa.select(MemberTransfer).where(MemberTransfer.member_id == moving_id)
+        )
         assert transfer.from_cell.code == "quan-su" and transfer.reason == "Nhập từ tệp Excel"
-        summary = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "member.import"))
+        summary = db.session.scalar(
+            sa.select(AuditEntry).where(AuditEntry.action == "member.import")
+        )
         assert summary.after == {"created": 2, "updated": 1, "transferred": 1, "unchanged": 0}
         assert summary.user_id == users["admin"].id
 
@@ -116,6 +166,7 @@ def test_a_file_with_several_bad_rows_lists_each_and_stores_nothing(app, auth, u
     with app.app_context():
         first = members_of("ap-cho")[0]
         known_id, known_name, known_year = first.id, first.full_name, first.birth_year
+    # fmt: off
     rows = [
         [None, "Nguyễn Thị Hoa", "Nữ", 1985, "Kinh", "Chính thức", "Không", "Đảng viên", "ap-cho", "Có"],  # 2: good
         [None, "Lê", "Nam", "năm bảy lăm", "Kinh", "Chính thức", "Không", "Đảng viên", "ap-cho", "Có"],  # 3
@@ -129,6 +180,7 @@ def test_a_file_with_several_bad_rows_lists_each_and_stores_nothing(app, auth, u
         [known_id, known_name, "Nam", known_year, "Kinh", "Chính thức", "Không", "Bí thư", "ap-cho", "Có"],  # 11: same Mã
         [None, "Đỗ Văn Hải", "Nam", 1890, "Kinh", "Chính thức", "Có lẽ", "Đảng viên", "ap-cho", "Có"],  # 12
     ]
+    # fmt: on
     auth.login(users["admin"])
     with app.app_context():
         before = member_count()
@@ -146,7 +198,9 @@ def test_a_file_with_several_bad_rows_lists_each_and_stores_nothing(app, auth, u
     assert any("Không có chi bộ mã “xa-xoi”" in m for m in reported[4])
     assert reported[6] == ["Không có đảng viên mã 999999."]
     assert reported[7] == ["Họ và tên chỉ gồm chữ cái và dấu cách."]
-    assert {"Nhập họ và tên.", "Thiếu giới tính.", "Thiếu năm sinh.", "Thiếu mã chi bộ."} <= set(reported[8])
+    assert {"Nhập họ và tên.", "Thiếu giới tính.", "Thiếu năm sinh.", "Thiếu mã chi bộ."} <= set(
+        reported[8]
+    )
     assert reported[9] == ["Trùng với dòng 2 (cùng họ tên, năm sinh, chi bộ)."]
     assert reported[11] == [f"Mã {known_id} đã có ở dòng 10."]
     assert any("Năm sinh là số từ 1900" in m for m in reported[12])
@@ -159,12 +213,38 @@ def test_a_file_with_several_bad_rows_lists_each_and_stores_nothing(app, auth, u
 
 def test_importing_the_same_new_members_twice_is_refused(app, auth, users):
     data = workbook_with(
-        [[None, "Nguyễn Thị Hoà", "Nữ", 1985, "Kinh", "Chính thức", "Không", "Đảng viên", "thcs", "Có"]]
+        [
+            [
+                None,
+                "Nguyễn Thị Hoà",
+                "Nữ",
+                1985,
+                "Kinh",
+                "Chính thức",
+                "Không",
+                "Đảng viên",
+                "thcs",
+                "Có",
+            ]
+        ]
     )
     auth.login(users["admin"])
     assert upload(auth, data).status_code == 302
     again = workbook_with(
-        [[None, "Nguyễn Thị Hòa", "Nữ", 1985, "Kinh", "Chính thức", "Không", "Đảng viên", "thcs", "Có"]]
+        [
+            [
+                None,
+                "Nguyễn Thị Hòa",
+                "Nữ",
+                1985,
+                "Kinh",
+                "Chính thức",
+                "Không",
+                "Đảng viên",
+                "thcs",
+                "Có",
+            ]
+        ]
     )
     answer = upload(auth, again)
     assert answer.status_code == 400
@@ -178,7 +258,10 @@ def test_importing_the_same_new_members_twice_is_refused(app, auth, users):
     ("data", "message"),
     [
         (b"Ho va ten;Nam sinh\nNguyen Van A;1970\n", "Tệp không phải là tệp Excel (.xlsx) hợp lệ."),
-        (workbook_with([["x"]], headers=["Họ và tên", "Năm sinh"]), "Tệp không đúng mẫu: thiếu cột “Mã”"),
+        (
+            workbook_with([["x"]], headers=["Họ và tên", "Năm sinh"]),
+            "Tệp không đúng mẫu: thiếu cột “Mã”",
+        ),
         (workbook_with([]), "Tệp không có dòng dữ liệu nào."),
     ],
     ids=["csv", "wrong columns", "no rows"],
@@ -215,8 +298,18 @@ def test_export_read_back_equals_the_list(app, client, auth, users):
     assert [row[1] for row in rows] == listed_names(client.get("/members/?cell=ap-cho").text)
     with app.app_context():
         expected = {
-            m.id: [m.id, m.full_name, m.gender.label, m.birth_year, m.ethnicity, m.status.label,
-                   "Có" if m.exempted else "Không", m.cell_role.label, "ap-cho", "Có"]
+            m.id: [
+                m.id,
+                m.full_name,
+                m.gender.label,
+                m.birth_year,
+                m.ethnicity,
+                m.status.label,
+                "Có" if m.exempted else "Không",
+                m.cell_role.label,
+                "ap-cho",
+                "Có",
+            ]
             for m in members_of("ap-cho")
         }
     assert {row[0]: row for row in rows} == expected
@@ -233,17 +326,36 @@ def test_an_export_edited_and_reimported_changes_only_what_was_edited(app, clien
     auth.login(users["admin"])
     _headers, rows, answer = export_rows(client, "/members/export.xlsx?cell=mam-non&status=all")
     assert upload(auth, answer.data).status_code == 302
-    assert "0 đảng viên mới, 0 cập nhật, 0 chuyển chi bộ, 14 không thay đổi" in client.get("/members/").text
+    assert (
+        "0 đảng viên mới, 0 cập nhật, 0 chuyển chi bộ, 14 không thay đổi"
+        in client.get("/members/").text
+    )
 
     book = load_workbook(io.BytesIO(answer.data))
     sheet = book["Đảng viên"]
     sheet["G2"] = "Có"  # exempt the first listed member
     sheet["J3"] = "Không"  # the second stops attending
-    sheet.append([None, "Kim Thị Sô Phia", "Nữ", 1995, "Khmer", "Dự bị", "Không", "Đảng viên", "mam-non", "Có"])
+    sheet.append(
+        [
+            None,
+            "Kim Thị Sô Phia",
+            "Nữ",
+            1995,
+            "Khmer",
+            "Dự bị",
+            "Không",
+            "Đảng viên",
+            "mam-non",
+            "Có",
+        ]
+    )
     edited = io.BytesIO()
     book.save(edited)
     assert upload(auth, edited.getvalue()).status_code == 302
-    assert "1 đảng viên mới, 2 cập nhật, 0 chuyển chi bộ, 12 không thay đổi" in client.get("/members/").text
+    assert (
+        "1 đảng viên mới, 2 cập nhật, 0 chuyển chi bộ, 12 không thay đổi"
+        in client.get("/members/").text
+    )
     with app.app_context():
         assert db.session.get(Member, rows[0][0]).exempted
         assert not db.session.get(Member, rows[1][0]).active

@@ -118,7 +118,7 @@ def test_sheet_titles_are_made_acceptable_to_excel():
 )
 def test_content_disposition_has_a_readable_ascii_fallback(filename, fallback):
     header = content_disposition(filename)
-    assert header.startswith(f'attachment; filename="{fallback}"; filename*=UTF-8\'\'')
+    assert header.startswith(f"attachment; filename=\"{fallback}\"; filename*=UTF-8''")
     header.encode("latin-1")  # a header must be sendable as is
     from urllib.parse import unquote
 

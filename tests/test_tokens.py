@@ -133,9 +133,12 @@ def test_revoking_twice_changes_nothing(app, auth, users):
     assert auth.post(url).status_code == 302
     with app.app_context():
         assert db.session.scalar(sa.select(ApiToken.revoked_at)) == first
-        assert db.session.scalar(
-            sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "token.revoke")
-        ) == 1
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count(AuditEntry.id)).where(AuditEntry.action == "token.revoke")
+            )
+            == 1
+        )
 
 
 def test_a_token_needs_a_label(app, auth, users):

@@ -17,7 +17,12 @@ def test_letters_follow_the_vietnamese_alphabet():
 
 def test_d_with_stroke_sorts_after_every_d_word():
     assert ordered(["Đào", "Dương", "Dũng", "Đỗ", "Danh", "Em"]) == [
-        "Danh", "Dũng", "Dương", "Đào", "Đỗ", "Em"
+        "Danh",
+        "Dũng",
+        "Dương",
+        "Đào",
+        "Đỗ",
+        "Em",
     ]
 
 

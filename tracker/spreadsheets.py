@@ -154,7 +154,9 @@ def write_table(
     row_number = start_row
     for row_number, values in enumerate(rows, start=start_row + 1):
         if len(values) != len(columns):
-            raise ValueError(f"row {row_number} has {len(values)} values for {len(columns)} columns")
+            raise ValueError(
+                f"row {row_number} has {len(values)} values for {len(columns)} columns"
+            )
         for index, (column, value) in enumerate(zip(columns, values), start=1):
             cell = write_cell(sheet, row_number, index, value)
             if column.number_format and not isinstance(value, str):
@@ -169,8 +171,13 @@ def write_table(
     return last_row + 1
 
 
-def write_lines(sheet: Worksheet, lines: Iterable[str | Sequence[Any]], *, start_row: int = 1,
-                width: float = 100) -> int:
+def write_lines(
+    sheet: Worksheet,
+    lines: Iterable[str | Sequence[Any]],
+    *,
+    start_row: int = 1,
+    width: float = 100,
+) -> int:
     """Write notes one per row (a tuple writes several columns); a line ending in ':' is bold."""
     sheet.column_dimensions["A"].width = width
     row = start_row
@@ -308,7 +315,14 @@ def read_table(
             # openpyxl warns about Excel extensions it drops (data validation, styles): harmless.
             warnings.simplefilter("ignore")
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, TypeError, OSError, zipfile.BadZipFile) as error:
+    except (
+        InvalidFileException,
+        KeyError,
+        ValueError,
+        TypeError,
+        OSError,
+        zipfile.BadZipFile,
+    ) as error:
         raise SpreadsheetError("Không đọc được tệp Excel (.xlsx).") from error
     try:
         if sheet_title and sheet_title in book.sheetnames:
@@ -322,13 +336,17 @@ def read_table(
             headers.pop()
         if not any(headers):
             raise SpreadsheetError("Dòng 1 của tệp phải là dòng tiêu đề các cột.")
-        table = Table(sheet_title=sheet.title, headers=[h if h is None else str(h) for h in headers])
+        table = Table(
+            sheet_title=sheet.title, headers=[h if h is None else str(h) for h in headers]
+        )
         for number, values in enumerate(rows, start=2):
             values = [_cell_text(value) for value in values]
             if not any(value is not None for value in values):
                 continue
             if len(table.rows) >= max_rows:
-                raise SpreadsheetError(f"Tệp có quá nhiều dòng (tối đa {max_rows:,} dòng).".replace(",", "."))
+                raise SpreadsheetError(
+                    f"Tệp có quá nhiều dòng (tối đa {max_rows:,} dòng).".replace(",", ".")
+                )
             table.rows.append(
                 SheetRow(
                     number=number,
@@ -462,7 +480,8 @@ def _member_instructions(choices: MemberChoices) -> list[str | tuple]:
         f"Cột “{h.ethnicity}”: ví dụ Kinh, Khmer, Hoa; để trống là Kinh.",
         f"Cột “{h.status}”: {' hoặc '.join(choices.statuses)}; để trống là {choices.statuses[0]}.",
         f"Cột “{h.exempted}”: {YES} hoặc {NO}; để trống là {NO}.",
-        f"Cột “{h.cell_role}”: {', '.join(choices.cell_roles)}; để trống là {choices.cell_roles[-1]}.",
+        f"Cột “{h.cell_role}”: {', '.join(choices.cell_roles)}; "
+        f"để trống là {choices.cell_roles[-1]}.",
         f"Cột “{h.cell_code}”: mã chi bộ trong trang “{MEMBER_CELLS_SHEET}” (bắt buộc). Đổi mã chi "
         "bộ của một đảng viên đã có là chuyển sinh hoạt sang chi bộ đó (có lưu lịch sử).",
         f"Cột “{h.active}”: {YES} hoặc {NO} (thôi sinh hoạt tại Đảng bộ); để trống là {YES}.",

@@ -35,7 +35,9 @@ _MESSAGES = {
     "Field cannot be longer than %(max)d characters.": "Không quá %(max)d ký tự.",
     "Field must be exactly %(max)d character long.": "Cần đúng %(max)d ký tự.",
     "Field must be exactly %(max)d characters long.": "Cần đúng %(max)d ký tự.",
-    "Field must be between %(min)d and %(max)d characters long.": "Cần từ %(min)d đến %(max)d ký tự.",
+    "Field must be between %(min)d and %(max)d characters long.": (
+        "Cần từ %(min)d đến %(max)d ký tự."
+    ),
 }
 
 
@@ -73,7 +75,9 @@ def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
-def apply_service_error(form, error: ServiceError, *, field_names: dict[str, str] | None = None) -> None:
+def apply_service_error(
+    form, error: ServiceError, *, field_names: dict[str, str] | None = None
+) -> None:
     """Show a refused change's messages beside the form fields they name.
 
     ``field_names`` maps a service's field names to the form's where they differ. A message
@@ -86,7 +90,9 @@ def apply_service_error(form, error: ServiceError, *, field_names: dict[str, str
     for name, message in error.fields.items():
         target = _find_field(form, field_names.get(name, name))
         if target is not None:
-            target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
+            target.errors = (
+                [*target.errors, message] if isinstance(target.errors, list) else [message]
+            )
             placed = True
         elif message not in general:
             general.append(message)

@@ -27,7 +27,9 @@ class AccountForm(Form):
     full_name = StringField(
         "Họ và tên", validators=[DataRequired("Nhập họ và tên."), Length(max=120)]
     )
-    role = SelectField("Vai trò", choices=select_choices(Role.choices()), default=Role.SECRETARY.value)
+    role = SelectField(
+        "Vai trò", choices=select_choices(Role.choices()), default=Role.SECRETARY.value
+    )
     cell = SelectField("Chi bộ (với bí thư chi bộ)", choices=[], default="")
 
 
@@ -112,19 +114,24 @@ class CommitteeForm(Form):
 
 class CriterionRowForm(SubForm):
     criterion_id = HiddenField()
-    code = StringField("Mã", validators=[Length(max=40)],
-                       render_kw={"autocapitalize": "none", "spellcheck": "false"})
+    code = StringField(
+        "Mã",
+        validators=[Length(max=40)],
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
     title = TextAreaField("Nội dung tiêu chí", validators=[Length(max=300)], render_kw={"rows": 2})
-    max_points = StringField("Điểm tối đa", validators=[Length(max=10)],
-                             render_kw={"inputmode": "decimal"})
+    max_points = StringField(
+        "Điểm tối đa", validators=[Length(max=10)], render_kw={"inputmode": "decimal"}
+    )
     gate = BooleanField("Tiêu chí bắt buộc đạt điểm tối đa để xếp loại Tốt")
     order = IntegerField("Thứ tự", validators=[Optional(), NumberRange(0, 1000)])
     remove = BooleanField("Xóa tiêu chí này")
 
     def is_blank(self) -> bool:
         """A spare row left empty adds nothing."""
-        return not (self.criterion_id.data or self.code.data or self.title.data
-                    or self.max_points.data)
+        return not (
+            self.criterion_id.data or self.code.data or self.title.data or self.max_points.data
+        )
 
 
 class RubricForm(Form):

@@ -91,7 +91,9 @@ def _cell_by_code(code: str | None) -> Cell | None:
 @admin_required
 def index():
     counts = {
-        "accounts": db.session.scalar(sa.select(sa.func.count(User.id)).where(User.active.is_(True))),
+        "accounts": db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(User.active.is_(True))
+        ),
         "cells": db.session.scalar(sa.select(sa.func.count(Cell.id)).where(Cell.active.is_(True))),
         "members": db.session.scalar(
             sa.select(sa.func.count(Member.id)).where(Member.active.is_(True))
@@ -160,8 +162,11 @@ def _render_account(user: User, *, form=None, password_form=None, status: int = 
     if form is None:
         form = AccountForm(
             formdata=None,
-            data={"full_name": user.full_name, "role": user.role.value,
-                  "cell": user.cell.code if user.cell else ""},
+            data={
+                "full_name": user.full_name,
+                "role": user.role.value,
+                "cell": user.cell.code if user.cell else "",
+            },
         )
     form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —", keep=user.cell)
     password_form = password_form or ResetPasswordForm(formdata=None)
@@ -226,7 +231,8 @@ def account_password(user_id: int):
     if user.id == current_user.id:
         login_user(user)  # keep this session; the others are logged out
     flash(
-        f"Đã đặt lại mật khẩu của {user.username}; các phiên đăng nhập cũ của tài khoản đã bị đăng xuất.",
+        f"Đã đặt lại mật khẩu của {user.username}; "
+        "các phiên đăng nhập cũ của tài khoản đã bị đăng xuất.",
         "success",
     )
     return redirect(url_for("admin.account_edit", user_id=user.id))

@@ -10,8 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
-from ..services import audit
-from ..services import ServiceError
+from ..services import ServiceError, audit
 from ..services.accounts import LoginThrottled, authenticate, change_own_password
 from ..webforms import apply_service_error
 from .forms import ChangePasswordForm, LoginForm

@@ -23,7 +23,9 @@ class MemberForm(Form):
     ethnicity = StringField("Dân tộc", validators=[Length(max=40)], default="Kinh")
     status = SelectField("Đảng viên", choices=select_choices(MemberStatus.choices()))
     cell_role = SelectField(
-        "Chức vụ trong chi bộ", choices=select_choices(CellRole.choices()), default=CellRole.MEMBER.value
+        "Chức vụ trong chi bộ",
+        choices=select_choices(CellRole.choices()),
+        default=CellRole.MEMBER.value,
     )
     exempted = BooleanField("Được miễn sinh hoạt")
 
@@ -38,7 +40,9 @@ class TransferForm(Form):
         "Ngày chuyển", validators=[InputRequired("Nhập ngày chuyển.")], format="%Y-%m-%d"
     )
     cell_role = SelectField(
-        "Chức vụ ở chi bộ mới", choices=select_choices(CellRole.choices()), default=CellRole.MEMBER.value
+        "Chức vụ ở chi bộ mới",
+        choices=select_choices(CellRole.choices()),
+        default=CellRole.MEMBER.value,
     )
     reason = StringField("Lý do, số quyết định", validators=[Optional(), Length(max=300)])
 

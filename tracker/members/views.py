@@ -232,7 +232,9 @@ def _member_input(form: MemberForm) -> MemberInput:
 
 def _active_cell_choices(exclude: Cell | None = None) -> list[SelectChoice]:
     return select_choices(
-        (c.code, c.name) for c in _all_cells() if c.active and (exclude is None or c.id != exclude.id)
+        (c.code, c.name)
+        for c in _all_cells()
+        if c.active and (exclude is None or c.id != exclude.id)
     )
 
 

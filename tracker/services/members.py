@@ -406,14 +406,18 @@ def import_members(data: bytes, *, actor: User) -> ImportResult:
     missing = [c.header for c in MEMBER_COLUMNS if header_key(c.header) not in by_key]
     if missing:
         raise ImportRejected(
-            "Tệp không đúng mẫu: thiếu cột " + ", ".join(f"“{m}”" for m in missing)
+            "Tệp không đúng mẫu: thiếu cột "
+            + ", ".join(f"“{m}”" for m in missing)
             + ". Hãy tải mẫu nhập và giữ nguyên dòng tiêu đề."
         )
     if not table.rows:
         raise ImportRejected("Tệp không có dòng dữ liệu nào.")
     # Read each row by the template's own header names, whatever their case in the file.
     rows = [
-        (row.number, {c.header: row.values.get(by_key[header_key(c.header)]) for c in MEMBER_COLUMNS})
+        (
+            row.number,
+            {c.header: row.values.get(by_key[header_key(c.header)]) for c in MEMBER_COLUMNS},
+        )
         for row in table.rows
     ]
 
@@ -423,12 +427,16 @@ def import_members(data: bytes, *, actor: User) -> ImportResult:
         member_id = _whole_number(values.get(MEMBER_HEADERS.id))
         if member_id:
             wanted_ids.add(member_id)
-    existing = {
-        member.id: member
-        for member in db.session.scalars(
-            sa.select(Member).where(Member.id.in_(wanted_ids)).options(joinedload(Member.cell))
-        )
-    } if wanted_ids else {}
+    existing = (
+        {
+            member.id: member
+            for member in db.session.scalars(
+                sa.select(Member).where(Member.id.in_(wanted_ids)).options(joinedload(Member.cell))
+            )
+        }
+        if wanted_ids
+        else {}
+    )
     known_people = {
         (_person_key(name, year), cell_id): member_id
         for member_id, name, year, cell_id in db.session.execute(
@@ -457,7 +465,12 @@ def import_members(data: bytes, *, actor: User) -> ImportResult:
             seen_ids.setdefault(parsed.member_id, number)
         if cell is not None and not cell.active and (member is None or member.cell_id != cell.id):
             problems.append(f"Chi bộ “{cell.code}” đã ngừng hoạt động.")
-        if cell is not None and member is not None and member.cell_id != cell.id and not parsed.active:
+        if (
+            cell is not None
+            and member is not None
+            and member.cell_id != cell.id
+            and not parsed.active
+        ):
             problems.append("Không thể vừa chuyển chi bộ vừa thôi sinh hoạt trong cùng một dòng.")
         if cell is not None and parsed.member_id is None and own_fields_valid:
             person = (_person_key(parsed.data.full_name, parsed.data.birth_year), cell.id)

@@ -66,8 +66,13 @@ def update_committee(
         "issuer_code": "Nhập ký hiệu cơ quan ban hành (ví dụ ĐU).",
     }
     errors = {key: message for key, message in required.items() if not values[key]}
-    limits = {"name": 200, "superior_body": 200, "place_name": 100, "issuer_code": 20,
-              "secretary_name": 100}
+    limits = {
+        "name": 200,
+        "superior_body": 200,
+        "place_name": 100,
+        "issuer_code": 20,
+        "secretary_name": 100,
+    }
     for key, limit in limits.items():
         if len(values[key]) > limit:
             errors.setdefault(key, f"Không quá {limit} ký tự.")
@@ -146,7 +151,9 @@ def create_cell(
         with db.session.begin_nested():
             db.session.flush()
     except sa.exc.IntegrityError as error:
-        raise Conflict("Mã chi bộ đã được dùng.", {"code": "Mã này đã có chi bộ khác dùng."}) from error
+        raise Conflict(
+            "Mã chi bộ đã được dùng.", {"code": "Mã này đã có chi bộ khác dùng."}
+        ) from error
     audit.record(
         "cell.create",
         actor=actor,
@@ -261,7 +268,9 @@ def _rubric_data(criteria: list[Criterion]) -> list[dict]:
     ]
 
 
-def _parse_rubric_lines(lines: list[RubricLineInput]) -> list[tuple[RubricLineInput, str, str, int]]:
+def _parse_rubric_lines(
+    lines: list[RubricLineInput],
+) -> list[tuple[RubricLineInput, str, str, int]]:
     """Check every line; return (line, code, title, max half-points) or raise with all errors."""
     errors: dict[str, str] = {}
     parsed = []
@@ -315,7 +324,9 @@ def _parse_rubric_lines(lines: list[RubricLineInput]) -> list[tuple[RubricLineIn
     return parsed
 
 
-def replace_rubric(campaign: Campaign, lines: list[RubricLineInput], *, actor: User) -> list[Criterion]:
+def replace_rubric(
+    campaign: Campaign, lines: list[RubricLineInput], *, actor: User
+) -> list[Criterion]:
     """Set the criteria of a campaign year (add, change, remove, reorder) in one change.
 
     Only while no report of that year exists; the total must stay 100 points.
@@ -326,7 +337,9 @@ def replace_rubric(campaign: Campaign, lines: list[RubricLineInput], *, actor: U
     parsed = _parse_rubric_lines(lines)
     existing = {
         c.id: c
-        for c in db.session.scalars(sa.select(Criterion).where(Criterion.campaign_id == campaign.id))
+        for c in db.session.scalars(
+            sa.select(Criterion).where(Criterion.campaign_id == campaign.id)
+        )
     }
     before = _rubric_data(list(existing.values()))
     for line, *_rest in parsed:

@@ -30,8 +30,13 @@ def _tokens(user: User, *, everyone: bool) -> list[ApiToken]:
     return list(db.session.scalars(statement))
 
 
-def _page(form: NewTokenForm, *, raw_token: str | None = None, created: ApiToken | None = None,
-          status: int = 200):
+def _page(
+    form: NewTokenForm,
+    *,
+    raw_token: str | None = None,
+    created: ApiToken | None = None,
+    status: int = 200,
+):
     everyone = can_see_all_tokens(current_user)
     response = make_response(
         render_template(
