@@ -86,28 +86,6 @@ rankings_readers = require_roles(Role.ADMIN, Role.COMMITTEE, Role.SECRETARY)
 
 
 # --------------------------------------------------------------------------------------------
-# Members and API tokens
-
-
-def visible_cell_ids(user: User) -> list[int] | None:
-    """The cells whose members the user may list: None for every cell, else her own."""
-    if is_committee(user):
-        return None
-    if user.is_authenticated and user.role is Role.SECRETARY and user.cell_id is not None:
-        return [user.cell_id]
-    return []
-
-
-def can_see_all_tokens(user: User) -> bool:
-    """The admin sees and revokes every account's API tokens; others only their own."""
-    return is_admin(user)
-
-
-def can_revoke_token(user: User, token) -> bool:
-    return user.is_authenticated and (token.user_id == user.id or is_admin(user))
-
-
-# --------------------------------------------------------------------------------------------
 # Meeting reports and the audit log
 
 
