@@ -100,6 +100,7 @@ def create_token_command(username, label) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--year", default=2022, show_default=True, type=int, help="Năm thi đua.")
 def seed_demo_command(year) -> None:
     """Add realistic demo accounts, members' attendance and reports for a campaign year."""

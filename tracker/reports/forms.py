@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..domain import report_rules as rules
 from ..services.attachments import ATTACHMENT_FIELD
@@ -41,7 +41,7 @@ def _select(label: str, **kwargs) -> SelectField:
 class ReportForm(FlaskForm):
     kind = RadioField(
         "Loại sinh hoạt",
-        choices=[("regular", "Thường kỳ"), ("thematic", "Chuyên đề")],
+        choices=[SelectChoice("regular", "Thường kỳ"), SelectChoice("thematic", "Chuyên đề")],
         default="regular",
         validate_choice=False,
     )

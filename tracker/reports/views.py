@@ -20,6 +20,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from .. import clock
 from ..domain import report_rules as rules
@@ -55,7 +56,7 @@ from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_error
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
-MONTH_CHOICES = [(str(m), f"Tháng {m}") for m in range(1, 13)]
+MONTH_CHOICES = [SelectChoice(str(m), f"Tháng {m}") for m in range(1, 13)]
 # The criteria whose points the recorded facts suggest (tracker/domain/scoring.suggest_points).
 SUGGESTED_CODES = ("attendance", "duration", "speaking")
 ATTENDANCE_CHOICES = [(status.value, status.label) for status in AttendanceStatus]
@@ -212,11 +213,11 @@ def _compute(state: FormState, form: ReportForm) -> None:
     state.grade = report_grade(values, state.rubric.lines, state.rubric.bands) if complete else None
 
 
-def _year_choices(report: Report | None) -> list[tuple[str, str]]:
+def _year_choices(report: Report | None) -> list[SelectChoice]:
     years = [c for c in queries.campaigns() if c.closed_at is None]
     if report is not None and report.campaign not in years:
         years.append(report.campaign)
-    return [(str(c.year), str(c.year)) for c in sorted(years, key=lambda c: c.year)]
+    return [SelectChoice(str(c.year)) for c in sorted(years, key=lambda c: c.year)]
 
 
 def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:

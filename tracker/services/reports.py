@@ -9,6 +9,7 @@ A closed campaign year locks its reports (409).
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -295,15 +296,17 @@ def _snapshot(report: Report) -> dict:
     }
 
 
-def _flush_or_conflict(report: Report) -> None:
-    """Flush inside a savepoint; the unique index decides a second regular report (409)."""
+@contextmanager
+def _one_regular_report_per_month(month: int, year: int):
+    """Run the changes of a report's slot in a savepoint and flush them: the database's unique
+    index decides whether the cell already has a regular report that month (409)."""
     try:
         with db.session.begin_nested():
-            db.session.add(report)
+            yield
             db.session.flush()
     except IntegrityError as error:
-        year = report.campaign.year
-        raise Conflict(msg_duplicate(report.month, year), {"month": msg_duplicate(report.month, year)}) from error
+        message = msg_duplicate(month, year)
+        raise Conflict(message, {"month": message}) from error
 
 
 def _store_attachment(report: Report, checked: attachments.CheckedUpload | None, actor: User) -> None:
@@ -386,7 +389,8 @@ def create_report(
     )
     _apply_values(report, clean)
     _apply_flags(report, flags)
-    _flush_or_conflict(report)
+    with _one_regular_report_per_month(clean.month, clean.year):
+        db.session.add(report)
     changes = _set_self_scores(report, clean.scores, rubric)
     if clean_rows is not None:
         _set_attendance(report, clean_rows)
@@ -452,10 +456,10 @@ def update_report(
     before = _snapshot(report)
     counts_before = _counts_of(report)
     was_returned = report.status is ReportStatus.RETURNED
-    report.campaign = campaign
-    _apply_values(report, clean)
-    _apply_flags(report, flags)
-    _flush_or_conflict(report)
+    with _one_regular_report_per_month(clean.month, clean.year):
+        report.campaign = campaign
+        _apply_values(report, clean)
+        _apply_flags(report, flags)
     changes = _set_self_scores(report, clean.scores, rubric)
     if clean_rows is not None:
         _set_attendance(report, clean_rows)

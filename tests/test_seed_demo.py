@@ -1,0 +1,101 @@
+"""`flask --app tracker seed-demo`: a living competition, consistent and idempotent."""
+
+import datetime as dt
+from collections import Counter
+
+import sqlalchemy as sa
+
+from tracker.demo import COMMITTEE_USERNAME, DEMO_PASSWORD
+from tracker.domain import report_rules as rules
+from tracker.extensions import db
+from tracker.models import AuditEntry, Cell, Report, ReportKind, ReportStatus, User
+
+from .factories import campaign
+
+
+def totals(app):
+    with app.app_context():
+        return tuple(
+            db.session.scalar(sa.select(sa.func.count()).select_from(model))
+            for model in (Report, AuditEntry, User)
+        )
+
+
+def test_seed_demo_builds_a_living_year_and_prints_the_demo_accounts(app, runner, client, auth):
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert DEMO_PASSWORD in result.output and COMMITTEE_USERNAME in result.output
+    with app.app_context():
+        cells = db.session.scalars(sa.select(Cell).where(Cell.active.is_(True))).all()
+        reports = db.session.scalars(sa.select(Report).where(Report.campaign_id == campaign(2022).id)).all()
+        statuses = Counter(report.status for report in reports)
+        assert statuses[ReportStatus.APPROVED] > 60
+        assert statuses[ReportStatus.RETURNED] >= 1 and statuses[ReportStatus.SUBMITTED] >= 1
+        assert statuses[ReportStatus.DRAFT] >= 1
+        # Every cell reports; a few months are missing.
+        regular = {(r.cell_id, r.month) for r in reports if r.kind is ReportKind.REGULAR}
+        assert {cell_id for cell_id, _ in regular} == {cell.id for cell in cells}
+        assert 0 < len(cells) * 9 - len(regular) <= 5
+        # Thematic meetings in most quarters.
+        thematic = {(r.cell_id, (r.month - 1) // 3) for r in reports if r.kind is ReportKind.THEMATIC}
+        assert len(thematic) > len(cells) * 3 / 2
+        # Varied quality.
+        grades = Counter(r.grade.value for r in reports if r.grade)
+        assert grades["tot"] and grades["kha"] and grades["trung_binh"]
+        # Per-member attendance agrees with the counts of every report.
+        limit = campaign(2022).young_age_limit
+        for report in reports:
+            rows = [rules.AttendanceRow(a.member_id, a.member.birth_year, a.status.value, a.spoke)
+                    for a in report.attendance]
+            assert rows, report
+            _clean, counts, errors = rules.derive_attendance(rows, year=2022, young_age_limit=limit)
+            assert errors == {}
+            assert (report.summoned, report.exempted, report.present, report.absent_excused,
+                    report.absent_unexcused, report.speakers, report.young_speakers) == (
+                counts.summoned, counts.exempted, counts.present, counts.absent_excused,
+                counts.absent_unexcused, counts.speakers, counts.young_speakers)
+        # Stamps and audit rows are dated in the campaign year, not today.
+        stamps = [r.submitted_at for r in reports if r.submitted_at]
+        assert min(stamps) >= dt.datetime(2022, 4, 1, tzinfo=dt.timezone.utc)
+        assert max(stamps) < dt.datetime(2023, 1, 15, tzinfo=dt.timezone.utc)
+        audit_dates = db.session.scalars(
+            sa.select(AuditEntry.at).where(AuditEntry.object_type == "report")
+        ).all()
+        assert audit_dates and max(audit_dates) < dt.datetime(2023, 1, 15, tzinfo=dt.timezone.utc)
+        # One secretary account per cell, plus the committee.
+        secretaries = db.session.scalars(sa.select(User).where(User.username.like("bithu.%"))).all()
+        assert {user.cell_id for user in secretaries} == {cell.id for cell in cells}
+    answer = auth.login(COMMITTEE_USERNAME, DEMO_PASSWORD)
+    assert answer.status_code == 302
+    assert "báo cáo chờ duyệt" in client.get("/").text
+
+
+def test_seed_demo_twice_adds_nothing(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    before = totals(app)
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0
+    assert "không thêm gì" in second.output
+    assert totals(app) == before
+
+
+def test_seed_demo_takes_a_year(app, runner):
+    result = runner.invoke(args=["seed-demo", "--year", "2023"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        months = set(db.session.scalars(
+            sa.select(Report.month).where(Report.campaign_id == campaign(2023).id)
+        ))
+        assert months == set(range(1, 13)) - {0}
+        assert not db.session.scalar(sa.select(Report.id).where(Report.campaign_id == campaign(2022).id))
+    unknown = runner.invoke(args=["seed-demo", "--year", "1999"])
+    assert unknown.exit_code != 0 and "Không có năm thi đua 1999" in unknown.output
+
+
+def test_run_py_demo_seeds_the_same_data(app, capsys):
+    from run import prepare
+
+    prepare(app, demo=True)
+    assert DEMO_PASSWORD in capsys.readouterr().out
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Report.id))) > 60
