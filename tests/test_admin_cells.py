@@ -106,6 +106,32 @@ def test_a_cell_with_active_members_cannot_be_closed(app, auth, users):
         assert db.session.get(Cell, cell_id).active
 
 
+def test_a_cell_with_an_active_secretary_account_cannot_be_closed(app, auth, users):
+    auth.login(users["admin"])
+    auth.post("/admin/cells/new", data=new_cell())
+    auth.post(
+        "/admin/accounts/new",
+        data={
+            "username": "bithu.moi",
+            "full_name": "Ngô Văn Sang",
+            "role": "secretary",
+            "cell": "ap-moi",
+            "password": "mat-khau-dai-du",
+            "password_again": "mat-khau-dai-du",
+        },
+    )
+    with app.app_context():
+        cell_id = cell_by_code("ap-moi").id
+    answer = auth.post(
+        f"/admin/cells/{cell_id}",
+        data={"name": "Chi bộ ấp Mới", "category": "hamlet", "display_order": "10"},
+    )
+    assert answer.status_code == 409
+    assert "Chi bộ còn 1 tài khoản bí thư đang dùng" in answer.text
+    with app.app_context():
+        assert db.session.get(Cell, cell_id).active
+
+
 def test_an_empty_cell_can_be_closed_and_leaves_the_lists(app, client, auth, users):
     auth.login(users["admin"])
     auth.post("/admin/cells/new", data=new_cell())

@@ -197,6 +197,19 @@ def update_cell(
                     "hoạt của họ sang chi bộ khác trước khi ngừng hoạt động chi bộ."
                 },
             )
+        secretaries = db.session.scalar(
+            sa.select(sa.func.count(User.id)).where(
+                User.cell_id == cell.id, User.active.is_(True)
+            )
+        )
+        if secretaries:
+            raise Conflict(
+                "Chi bộ còn tài khoản bí thư đang dùng.",
+                {
+                    "active": f"Chi bộ còn {secretaries} tài khoản bí thư đang dùng; hãy khóa "
+                    "hoặc chuyển các tài khoản đó sang chi bộ khác trước."
+                },
+            )
     before = _cell_data(cell)
     cell.name = name
     cell.category = category
