@@ -450,3 +450,24 @@ def test_the_form_with_its_assets_weighs_under_150_kb(client, auth, users):
             assert asset.status_code == 200
             total += len(asset.get_data())
     assert total < 150 * 1024, total
+
+
+def test_a_cell_without_a_member_list_types_its_counts(app, client, auth, users):
+    with app.app_context():
+        for member in members_of("cong-an"):
+            member.active = False
+        db.session.commit()
+    auth.login(users["other_secretary"])
+    page = client.get("/reports/new")
+    assert 'name="status-' not in page.text and 'name="summoned"' in page.text
+    data = form_data(page.text, summoned="18", exempted="0", present="16", absent_excused="1",
+                     absent_unexcused="0", speakers="5", young_speakers="1")
+    refused = auth.post("/reports/new", data=data)
+    assert refused.status_code == 400
+    assert rules.msg_attendance_sum(18) in refused.text
+    assert input_value(refused.text, "present") == "16"
+    answer = auth.post("/reports/new", data=dict(data, present="17"))
+    assert answer.status_code == 302
+    with app.app_context():
+        report = db.session.scalar(sa.select(Report))
+        assert (report.summoned, report.present, report.speakers, report.attendance) == (18, 17, 5, [])

@@ -217,7 +217,10 @@ def _year_choices(report: Report | None) -> list[SelectChoice]:
     years = [c for c in queries.campaigns() if c.closed_at is None]
     if report is not None and report.campaign not in years:
         years.append(report.campaign)
-    return [SelectChoice(str(c.year)) for c in sorted(years, key=lambda c: c.year)]
+    return [
+        SelectChoice(str(c.year), render_kw={"data-young-limit": str(c.young_age_limit)})
+        for c in sorted(years, key=lambda c: c.year)
+    ]
 
 
 def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:

@@ -81,15 +81,28 @@
     scoreInputs.forEach(function (input) { max[input.dataset.code] = Number(input.dataset.max); });
     var rows = Array.prototype.slice.call(form.querySelectorAll(".member"));
     var duration = form.querySelector("[name=duration_minutes]");
+    var yearSelect = form.querySelector("[name=year]");
+
+    function youngRule() {
+      // Young: younger than the campaign year's limit in that year (year - birth year < limit).
+      var option = yearSelect && yearSelect.options[yearSelect.selectedIndex];
+      var year = option ? Number(option.value) : NaN;
+      var limit = option ? Number(option.getAttribute("data-young-limit")) : NaN;
+      var yearBox = document.getElementById("young-year"), limitBox = document.getElementById("young-limit");
+      if (yearBox && year) yearBox.textContent = String(year);
+      if (limitBox && limit) limitBox.textContent = String(limit);
+      return function (born) { return year - born < limit; };
+    }
 
     function recount() {
       var c = { summoned: 0, exempted: 0, present: 0, absent_excused: 0, absent_unexcused: 0, speakers: 0, young_speakers: 0 };
       var youngPresent = 0;
+      var isYoung = youngRule();
       rows.forEach(function (row) {
         var status = row.querySelector("select").value;
         var spoke = row.querySelector("input[type=checkbox]");
         var reason = row.querySelector(".member__reason");
-        var young = row.dataset.young === "1";
+        var young = isYoung(Number(row.dataset.born));
         c.summoned += 1;
         if (c[status] !== undefined) c[status] += 1;
         spoke.disabled = status !== "present";
@@ -123,7 +136,8 @@
     }
 
     form.addEventListener("change", function (event) {
-      if (event.target.closest(".member") || event.target === duration || rows.length === 0) recount();
+      if (event.target.closest(".member") || event.target === duration || event.target === yearSelect ||
+          rows.length === 0) recount();
       if (event.target.name === "delegate_present") toggleDelegate();
     });
     form.addEventListener("input", function (event) {
