@@ -471,3 +471,27 @@ def test_a_cell_without_a_member_list_types_its_counts(app, client, auth, users)
     with app.app_context():
         report = db.session.scalar(sa.select(Report))
         assert (report.summoned, report.present, report.speakers, report.attendance) == (18, 17, 5, [])
+
+
+def test_a_closed_year_shows_its_reports_without_any_action(app, client, auth, users):
+    draft_id = one_report(app, "draft", month=6)
+    submitted_id = one_report(app, "submitted")
+    with app.app_context():
+        from tracker.models import utcnow
+
+        from .factories import campaign
+
+        campaign(2022).closed_at = utcnow()
+        db.session.commit()
+    auth.login(users["secretary"])
+    view = client.get(f"/reports/{draft_id}").text
+    assert "đã khóa sổ" in view and f"/reports/{draft_id}/edit" not in view
+    page = client.get("/reports/new?year=2022")
+    assert '<option value="2022"' not in page.text  # a closed year is not offered
+    auth.logout()
+    auth.login(users["committee"])
+    review = client.get(f"/reports/{submitted_id}/review").text
+    assert "đã khóa sổ" in review and 'name="decision"' not in review
+    answer = auth.post(f"/reports/{submitted_id}/review", data={"decision": "approve"})
+    assert answer.status_code == 409
+    assert service.msg_closed(2022) in answer.text

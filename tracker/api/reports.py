@@ -30,7 +30,7 @@ def _number(half_points: int | None):
 
 def report_json(report: Report) -> dict:
     approved = report.status is ReportStatus.APPROVED
-    scores = {score.criterion.code: score for score in report.scores}
+    scores = service.scores_by_code(report)
     return {
         "id": report.id,
         "cell": report.cell.code,

@@ -301,7 +301,11 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
         scores = _posted_scores(rubric, request.form)
     else:
         member_state = _member_state_of(report, members)
-        stored = {s.criterion.code: s.self_half_points for s in report.scores} if report else {}
+        stored = (
+            {code: s.self_half_points for code, s in service.scores_by_code(report, rubric).items()}
+            if report
+            else {}
+        )
         scores = {c.code: _score_text(stored.get(c.code)) for c in rubric.criteria}
     state = FormState(
         cell=cell,
@@ -317,7 +321,7 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
 def _handle_form(cell: Cell, report: Report | None):
     built = _build_form(cell, report)
     if built is None:
-        abort(404, description="Chưa có năm thi đua nào để lập báo cáo.")
+        abort(404, description="Không có năm thi đua nào đang mở để lập báo cáo.")
     form, state = built
     status_code = 200
     if request.method == "POST" and form.validate_on_submit():
@@ -430,19 +434,18 @@ def edit(report_id: int):
 
 def _report_page(report: Report, template: str, **context):
     history = queries.report_history(report.id)
-    attendance = sorted(
-        report.attendance,
-        key=lambda row: (service.CELL_ROLE_ORDER[row.member.cell_role], row.member.full_name),
-    )
     return render_template(
         template,
         report=report,
-        scores=service.score_table(report),
-        attendance=attendance,
+        scores=context.pop("scores", None) or service.score_table(report),
+        attendance=service.attendance_rows(report),
         history=history,
         young_limit=report.campaign.young_age_limit,
-        can_edit=can_edit_report(current_user, report) and report.status in EDITABLE,
-        can_review=can_review(current_user),
+        can_edit=can_edit_report(current_user, report)
+        and report.status in EDITABLE
+        and report.campaign.closed_at is None,
+        can_review=can_review(current_user) and report.campaign.closed_at is None,
+        closed=report.campaign.closed_at is not None,
         **context,
     )
 
@@ -529,9 +532,10 @@ def _committee_scores(report: Report, formdata) -> dict[str, str]:
 def review(report_id: int):
     report = _report_or_404(report_id)
     form = ReviewForm()
+    table = service.score_table(report)
     committee_scores = {
         row["criterion"].code: _score_text(row["final"] if row["final"] is not None else row["self"])
-        for row in service.score_table(report)
+        for row in table
     }
     score_errors: dict[str, str] = {}
     other_errors: list[str] = []
@@ -569,12 +573,13 @@ def review(report_id: int):
         status_code = 400
     rubric = service.rubric_of(report.campaign)
     values, _errors = rules.check_scores(committee_scores, rubric.lines, complete=False)
-    full = {row["criterion"].code: row["self"] or 0 for row in service.score_table(report)}
+    full = {row["criterion"].code: row["self"] or 0 for row in table}
     full.update(values)
     return (
         _report_page(
             report,
             "reports/review.html",
+            scores=table,
             form=form,
             committee_scores=committee_scores,
             score_errors=score_errors,

@@ -15,6 +15,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..domain import report_rules as rules
 from ..domain.scoring import Criterion as RubricLine
@@ -205,10 +206,6 @@ def _apply_flags(report: Report, flags: Mapping[str, bool] | None) -> None:
             setattr(report, key, bool(flags[key]))
     if not report.delegate_present:
         report.delegate_name = ""
-
-
-def _self_scores(report: Report) -> dict[str, int]:
-    return {score.criterion.code: score.self_half_points for score in report.scores}
 
 
 def _set_self_scores(report: Report, scores: Mapping[str, int], rubric: Rubric) -> list[tuple]:
@@ -664,6 +661,23 @@ def reopen_report(actor: User, report: Report, *, reason: Any) -> Report:
 
 def get_report(report_id: int) -> Report | None:
     return db.session.get(Report, report_id)
+
+
+def scores_by_code(report: Report, rubric: Rubric | None = None) -> dict[str, ReportScore]:
+    """The report's score rows by criterion code, in rubric order (no query per row)."""
+    rubric = rubric or rubric_of(report.campaign)
+    rows = {score.criterion_id: score for score in report.scores}
+    return {c.code: rows[c.id] for c in rubric.criteria if c.id in rows}
+
+
+def attendance_rows(report: Report) -> list[ReportAttendance]:
+    """The report's per-member lines with their members, in one statement, cell role then name."""
+    rows = db.session.scalars(
+        sa.select(ReportAttendance)
+        .options(joinedload(ReportAttendance.member))
+        .where(ReportAttendance.report_id == report.id)
+    ).all()
+    return sorted(rows, key=lambda row: (CELL_ROLE_ORDER[row.member.cell_role], name_key(row.member.full_name)))
 
 
 def score_table(report: Report) -> list[dict]:
