@@ -159,7 +159,7 @@ def _check(
         cell_known=cell_known,
     )
     if rubric is None:
-        # Without a rubric the scores cannot be checked; say so only if the year is fine.
+        # No campaign, no rubric: the year's own error says why; points cannot be checked.
         result.errors = {k: v for k, v in result.errors.items() if not k.startswith("scores.")}
     result.errors.update(row_errors)
     return result, clean_rows, derived, rubric
