@@ -290,7 +290,7 @@ def test_adding_points_to_a_cell_never_lowers_its_rank(rows, data):
     target = rows[index]
     improved = list(rows)
     improved[index] = CellTally(
-        **{**_fields(target), "sum_half_points": target.sum_half_points + extra}
+        **{**target._asdict(), "sum_half_points": target.sum_half_points + extra}
     )
     after = {s.code: s.rank for s in rank_cells(improved)}
     assert after[target.code] <= before[target.code]
@@ -311,10 +311,6 @@ def test_a_rank_is_one_plus_the_number_of_strictly_better_cells(rows):
         assert standing.shared == (
             sum(1 for other in standings if other.rank == standing.rank) > 1
         )
-
-
-def _fields(row: CellTally) -> dict:
-    return {name: getattr(row, name) for name in row.__dataclass_fields__}
 
 
 def test_ranking_ten_thousand_cells_keeps_its_shape():

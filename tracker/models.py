@@ -440,6 +440,11 @@ class Report(db.Model):
             postgresql_where=sa.text("kind = 'regular'"),
         ),
         sa.Index("ix_report_campaign_status", "campaign_id", "status", "kind", "month"),
+        # The standings read the approved thematic meetings of a campaign per cell from this
+        # index alone, already in cell order.
+        sa.Index(
+            "ix_report_campaign_kind_status_cell", "campaign_id", "kind", "status", "cell_id", "month"
+        ),
         sa.CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
     )
 

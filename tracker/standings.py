@@ -5,7 +5,7 @@ itself (order, shared ranks, grade caps, name order inside a tie) is the plain f
 ``domain/ranking.py``. The number of queries does not depend on the number of cells.
 
 - ``standings_for_period(year, month=None, quarter=None, category=None)``: one period;
-- ``standings_for_periods(periods)``: several disjoint periods of any years in one query
+- ``standings_for_periods(periods)``: several disjoint periods of any years at once
   (each month of a year for a rank history);
 - ``standings_by_year()``: every campaign year side by side;
 - ``monthly_matrix(year)``: the regular reports of a year, one entry per cell and month;
@@ -198,7 +198,10 @@ def standings_for_periods(
     today: dt.date | None = None,
     campaigns: dict[int, CampaignInfo] | None = None,
 ) -> list[PeriodStandings]:
-    """Rank several periods that share no month, in three queries whatever their number."""
+    """Rank several periods that share no month, in four queries whatever their number.
+
+    Two read the campaigns and their bands (none when ``campaigns`` is given), two the reports.
+    """
     campaigns = campaigns if campaigns is not None else load_campaigns(p.year for p in periods)
     for period in periods:
         if period.year not in campaigns:
@@ -242,178 +245,166 @@ def standings_by_year(
     return standings_for_periods(periods, category=category, today=today, campaigns=campaigns)
 
 
-def _quarter_bit(month_column):
-    """1, 2, 4, 8 for the quarters I to IV: SUM(DISTINCT ...) of it is the set of quarters."""
+def _int(value: int):
+    """A whole number written into the SQL text (ids and months we produced ourselves).
+
+    Literals let SQLite prove that a condition matches the partial index of regular reports,
+    and let PostgreSQL see that the slice expression of the select list and of GROUP BY are
+    the same (bound parameters would be distinct placeholders).
+    """
+    return sa.literal_column(str(int(value)), sa.Integer)
+
+
+def _in_months(campaign_id: int, months: Sequence[int]):
+    """Reports of a campaign in the given months (a range when they follow each other)."""
+    months = sorted(months)
+    if months == list(range(months[0], months[-1] + 1)):
+        in_months = Report.month.between(_int(months[0]), _int(months[-1]))
+    else:
+        in_months = Report.month.in_([_int(m) for m in months])
+    return sa.and_(Report.campaign_id == _int(campaign_id), in_months)
+
+
+def _slice_column(parts: list[tuple[int, int, Sequence[int]]]):
+    """The index of the period a report belongs to: a constant when there is one period."""
+    if len(parts) == 1:
+        return _int(parts[0][0])
     return sa.case(
-        (month_column <= 3, 1), (month_column <= 6, 2), (month_column <= 9, 4), else_=8
+        *[(_in_months(campaign_id, months), _int(index)) for index, campaign_id, months in parts]
     )
 
 
-def _quarters_of_mask(mask: int) -> tuple[int, ...]:
-    return tuple(quarter for quarter in (1, 2, 3, 4) if mask & (1 << (quarter - 1)))
+def _text(value: str):
+    return sa.literal_column(f"'{value}'")  # only our own enum values, never user text
 
 
 def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
-    """One grouped query: per active cell and period, the sums the ranking rule needs."""
-    in_slice = []
-    slice_of = []
-    counted_in = []
-    for index, (campaign, _period, months, counted) in enumerate(slices):
-        if not months:
-            continue
-        condition = sa.and_(Report.campaign_id == campaign.id, Report.month.in_(months))
-        in_slice.append(condition)
-        slice_of.append((condition, index))
-        if counted:
-            counted_in.append(sa.and_(Report.campaign_id == campaign.id, Report.month.in_(counted)))
+    """Per active cell and period, the sums the ranking rule needs: two grouped queries.
 
-    cells = sa.select(
-        Cell.id, Cell.code, Cell.name, Cell.category, Cell.display_order
-    ).where(Cell.active.is_(True))
-    if category is not None:
-        cells = cells.where(Cell.category == category)
+    Regular reports: every active cell left-joined to its regular reports of the counted
+    months (the partial unique index on cell, campaign and month serves the join), grouped
+    by cell and period. Thematic reports: the quarters with an approved one, per cell and
+    period, over every campaign month of the period (a thematic meeting counts once
+    approved).
+    """
+    counted_parts = [
+        (index, campaign.id, counted)
+        for index, (campaign, _period, _months, counted) in enumerate(slices)
+        if counted
+    ]
+    period_parts = [
+        (index, campaign.id, months)
+        for index, (campaign, _period, months, _counted) in enumerate(slices)
+        if months
+    ]
+    approved = Report.status == _text(ReportStatus.APPROVED.value)
+    # The category as stored (a plain string), without the enum conversion of every row.
+    category_text = sa.type_coerce(Cell.category, sa.String)
 
-    if in_slice:
-        # Tag each report of the periods with its period (slice) and whether its month counts;
-        # the outer query groups by that tag (a plain column, so PostgreSQL accepts it).
-        tagged = (
-            sa.select(
-                Report.cell_id,
-                Report.kind,
-                Report.status,
-                Report.grade,
-                Report.month,
-                Report.final_total_half_points,
-                sa.case(*slice_of).label("slice"),
-                (sa.case((sa.or_(*counted_in), 1), else_=0) if counted_in else sa.literal(0)).label(
-                    "counted"
-                ),
-            )
-            .where(sa.or_(*in_slice))
-            .where(Report.kind.in_((ReportKind.REGULAR, ReportKind.THEMATIC)))
-            .subquery("tagged")
+    def months_graded(grade: Grade):
+        # A report has a grade only once approved (contract: "grade", null until approved).
+        return sa.func.count(sa.case({_text(grade.value): 1}, value=Report.grade))
+
+    if counted_parts:
+        slice_column = _slice_column(counted_parts)
+        join_on = sa.and_(
+            Report.cell_id == Cell.id,
+            Report.kind == _text(ReportKind.REGULAR.value),
+            sa.or_(*[_in_months(cid, months) for _i, cid, months in counted_parts]),
         )
-        t = tagged.c
-        regular_counted = sa.and_(t.kind == ReportKind.REGULAR, t.counted == 1)
-        approved = sa.and_(regular_counted, t.status == ReportStatus.APPROVED)
-
-        def months_graded(grade: Grade):
-            return sa.func.count(sa.case((sa.and_(approved, t.grade == grade), 1)))
-
-        cells = cells.subquery("active_cell")
-        query = (
+        regular = (
             sa.select(
-                cells.c.id,
-                cells.c.code,
-                cells.c.name,
-                cells.c.category,
-                cells.c.display_order,
-                t.slice,
+                Cell.id,
+                Cell.code,
+                Cell.name,
+                category_text,
+                Cell.display_order,
+                slice_column,
                 sa.func.coalesce(
-                    sa.func.sum(
-                        sa.case((approved, sa.func.coalesce(t.final_total_half_points, 0)), else_=0)
-                    ),
-                    0,
+                    sa.func.sum(sa.case((approved, Report.final_total_half_points))), 0
                 ),
                 sa.func.count(sa.case((approved, 1))),
                 months_graded(Grade.TOT),
                 months_graded(Grade.KHA),
                 months_graded(Grade.TRUNG_BINH),
-                months_graded(Grade.KEM),
-                sa.func.count(sa.case((sa.and_(regular_counted, t.status.in_(UNAPPROVED)), 1))),
-                sa.func.coalesce(
-                    sa.func.sum(
-                        sa.distinct(
-                            sa.case(
-                                (
-                                    sa.and_(
-                                        t.kind == ReportKind.THEMATIC,
-                                        t.status == ReportStatus.APPROVED,
-                                    ),
-                                    _quarter_bit(t.month),
-                                )
-                            )
-                        )
-                    ),
-                    0,
+                sa.func.count(
+                    sa.case({_text(status.value): 1 for status in UNAPPROVED}, value=Report.status)
                 ),
             )
-            .select_from(cells)
-            .outerjoin(tagged, t.cell_id == cells.c.id)
-            .group_by(
-                cells.c.id,
-                cells.c.code,
-                cells.c.name,
-                cells.c.category,
-                cells.c.display_order,
-                t.slice,
+            .select_from(Cell)
+            .outerjoin(Report, join_on)
+            .group_by(*([Cell.id] if len(counted_parts) == 1 else [Cell.id, slice_column]))
+        )
+    else:
+        regular = sa.select(
+            Cell.id, Cell.code, Cell.name, category_text, Cell.display_order, sa.null()
+        )
+    regular = regular.where(Cell.active.is_(True))
+    if category is not None:
+        regular = regular.where(Cell.category == category)
+
+    # Core execution: plain rows, without the ORM's per-row bookkeeping.
+    connection = db.session.connection()
+    quarters_of: dict[tuple[int, int], tuple[int, ...]] = {}
+    if period_parts:
+        # Which quarters had an approved thematic meeting: one MAX per quarter, read from the
+        # index on (campaign, kind, status, cell). Rows of inactive cells or of other
+        # categories find no tally below and are ignored, which spares a join.
+        slice_column = _slice_column(period_parts)
+        thematic = (
+            sa.select(
+                Report.cell_id,
+                slice_column,
+                *[
+                    sa.func.max(sa.case((Report.month.between(3 * q - 2, 3 * q), 1), else_=0))
+                    for q in (1, 2, 3, 4)
+                ],
+            )
+            .where(
+                Report.kind == _text(ReportKind.THEMATIC.value),
+                approved,
+                sa.or_(*[_in_months(cid, months) for _i, cid, months in period_parts]),
+            )
+            .group_by(Report.cell_id, *([] if len(period_parts) == 1 else [slice_column]))
+        )
+        for cell_id, slice_index, *held in connection.execute(thematic):
+            quarters_of[(slice_index, cell_id)] = tuple(
+                quarter for quarter, yes in zip((1, 2, 3, 4), held) if yes
+            )
+
+    counted_of = [len(counted) for _c, _p, _m, counted in slices]
+    result: list[list[CellTally]] = [[] for _ in slices]
+    cells: dict[int, tuple] = {}
+    for row in connection.execute(regular):
+        cell_id, code, name, category_value, display_order, slice_index = row[:6]
+        if slice_index is None:  # no report in any period: zero tallies, added below
+            cells[cell_id] = (code, name, category_value, display_order)
+            continue
+        if len(slices) > 1:
+            cells[cell_id] = (code, name, category_value, display_order)
+        quarters = quarters_of.get((slice_index, cell_id), ())
+        sum_half, scored, tot, kha, trung_binh, pending = row[6:]
+        kem = scored - tot - kha - trung_binh  # every approved month has a grade
+        result[slice_index].append(
+            CellTally(
+                code, name, category_value, sum_half, counted_of[slice_index], scored, tot,
+                kha, trung_binh, kem, pending, len(quarters), quarters, display_order, cell_id,
             )
         )
-        rows = db.session.execute(query).all()
-    else:
-        rows = [(*row, None, 0, 0, 0, 0, 0, 0, 0, 0) for row in db.session.execute(cells).all()]
-
-    known: dict[int, tuple] = {}
-    found: dict[tuple[int, int], CellTally] = {}
-    for (
-        cell_id,
-        code,
-        name,
-        cell_category,
-        display_order,
-        slice_index,
-        sum_half,
-        scored,
-        tot,
-        kha,
-        trung_binh,
-        kem,
-        pending,
-        thematic_mask,
-    ) in rows:
-        category_value = CellCategory(cell_category).value
-        known[cell_id] = (code, name, category_value, display_order)
-        if slice_index is None:
-            continue
-        quarters = _quarters_of_mask(int(thematic_mask))
-        counted = len(slices[slice_index][3])
-        found[(slice_index, cell_id)] = CellTally(
-            code=code,
-            name=name,
-            category=category_value,
-            sum_half_points=int(sum_half),
-            months_counted=counted,
-            months_scored=int(scored),
-            tot_months=int(tot),
-            kha_months=int(kha),
-            trung_binh_months=int(trung_binh),
-            kem_months=int(kem),
-            months_pending=int(pending),
-            thematic_quarters=len(quarters),
-            thematic_quarter_numbers=quarters,
-            display_order=display_order,
-            cell_id=cell_id,
-        )
-
-    result = []
-    for index, (_campaign, _period, _months, counted) in enumerate(slices):
-        tallies = []
-        for cell_id, (code, name, category_value, display_order) in known.items():
-            tally = found.get((index, cell_id))
-            if tally is None:
-                tally = CellTally(
-                    code=code,
-                    name=name,
-                    category=category_value,
-                    sum_half_points=0,
-                    months_counted=len(counted),
-                    months_scored=0,
-                    tot_months=0,
-                    display_order=display_order,
-                    cell_id=cell_id,
+    if cells:
+        # Cells without a row for a period (several periods, or no counted month at all).
+        for index, tallies in enumerate(result):
+            present = {tally.cell_id for tally in tallies}
+            for cell_id, (code, name, category_value, display_order) in cells.items():
+                if cell_id in present:
+                    continue
+                quarters = quarters_of.get((index, cell_id), ())
+                tallies.append(
+                    CellTally(
+                        code, name, category_value, 0, counted_of[index], 0, 0, 0, 0, 0, 0,
+                        len(quarters), quarters, display_order, cell_id,
+                    )
                 )
-            tallies.append(tally)
-        result.append(tallies)
     return result
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 827821ee7711
 Revises: 
-Create Date: 2026-11-26 12:29:18.139542
+Create Date: 2026-11-26 13:14:33.186192
 
 """
 from alembic import op
@@ -245,6 +245,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report'))
     )
     with op.batch_alter_table('report', schema=None) as batch_op:
+        batch_op.create_index('ix_report_campaign_kind_status_cell', ['campaign_id', 'kind', 'status', 'cell_id', 'month'], unique=False)
         batch_op.create_index('ix_report_campaign_status', ['campaign_id', 'status', 'kind', 'month'], unique=False)
         batch_op.create_index('uq_report_regular_cell_month', ['cell_id', 'campaign_id', 'month'], unique=True, sqlite_where=sa.text("kind = 'regular'"), postgresql_where=sa.text("kind = 'regular'"))
 
@@ -311,6 +312,7 @@ def downgrade():
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.drop_index('uq_report_regular_cell_month', sqlite_where=sa.text("kind = 'regular'"), postgresql_where=sa.text("kind = 'regular'"))
         batch_op.drop_index('ix_report_campaign_status')
+        batch_op.drop_index('ix_report_campaign_kind_status_cell')
 
     op.drop_table('report')
     op.drop_table('grade_band')

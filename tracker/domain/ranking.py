@@ -8,19 +8,21 @@ half-points is comparing averages, without any rounding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from itertools import groupby
-from typing import Iterable, Sequence
+from operator import attrgetter
+from typing import Iterable, NamedTuple, Sequence
 
 from .scoring import DEFAULT_BANDS, Grade, GradeBands
 from .vietnamese import collation_key
 
 
-@dataclass(frozen=True, slots=True)
-class CellTally:
-    """What the standings query brings back for one cell over a period."""
+class CellTally(NamedTuple):
+    """What the standings query brings back for one cell over a period.
+
+    An immutable named tuple: the standings build one per cell, and a tuple is made several
+    times faster than a frozen dataclass (10,000 cells).
+    """
 
     code: str
     name: str
@@ -45,15 +47,18 @@ class CellTally:
         return self.months_counted - self.months_scored
 
 
-@dataclass(frozen=True, slots=True)
-class Standing:
-    """A ranked cell."""
+class Standing(NamedTuple):
+    """A ranked cell (an immutable named tuple, like CellTally)."""
 
     rank: int
     tally: CellTally
-    average: Fraction | None
     grade: Grade | None
     shared: bool = False  # True when another cell holds the same rank
+
+    @property
+    def average(self) -> Fraction | None:
+        """The exact average in points (missing months count as 0)."""
+        return average_points(self.tally)
 
     @property
     def code(self) -> str:
@@ -118,9 +123,16 @@ def period_grade(tally: CellTally, bands: GradeBands = DEFAULT_BANDS) -> Grade |
     counted = tally.months_counted
     if counted == 0:
         return None
-    # The average in half-points, exact: the bands are stored in half-points.
-    average_half = Fraction(tally.sum_half_points, counted)
-    grade = bands.band(average_half)
+    # average >= bound  <=>  sum >= bound * counted: exact, in whole half-points.
+    total = tally.sum_half_points
+    if total >= bands.tot * counted:
+        grade = Grade.TOT
+    elif total >= bands.kha * counted:
+        grade = Grade.KHA
+    elif total >= bands.trung_binh * counted:
+        grade = Grade.TRUNG_BINH
+    else:
+        grade = Grade.KEM
     if grade is Grade.TOT:
         all_good = tally.months_scored == counted and (
             tally.tot_months + tally.kha_months == counted
@@ -131,9 +143,9 @@ def period_grade(tally: CellTally, bands: GradeBands = DEFAULT_BANDS) -> Grade |
     return grade
 
 
-def _order_key(tally: CellTally) -> tuple[int, int]:
-    # Sums compare like averages because months_counted is the same for every cell.
-    return (-tally.sum_half_points, -tally.tot_months)
+# Sorting ascending on (sum, Tốt months) with reverse=True orders them descending and keeps
+# the sort stable; sums compare like averages because months_counted is the same for all.
+_order_key = attrgetter("sum_half_points", "tot_months")
 
 
 def _tie_key(tally: CellTally) -> tuple:
@@ -148,22 +160,25 @@ def rank_cells(
     Average descending, then Tốt months descending; cells equal on both share a rank and the
     next rank skips (1, 2, 2, 4); a tie is listed in Vietnamese alphabetical order of names.
     """
-    rows = sorted(tallies, key=_order_key)
+    rows = sorted(tallies, key=_order_key, reverse=True)
     if len({t.months_counted for t in rows}) > 1:
         raise ValueError("every cell of a period must have the same counted months")
+    keys = list(map(_order_key, rows))
     standings: list[Standing] = []
-    position = 1
-    # Only tied cells need the (costlier) collation key: sort each group of equals by name.
-    for _key, group in groupby(rows, key=_order_key):
-        tied = list(group)
-        if len(tied) > 1:
-            tied.sort(key=_tie_key)
-        shared = len(tied) > 1
-        for tally in tied:
-            standings.append(
-                Standing(position, tally, average_points(tally), period_grade(tally, bands), shared)
-            )
-        position += len(tied)
+    append = standings.append
+    start, count = 0, len(rows)
+    while start < count:
+        end = start + 1
+        while end < count and keys[end] == keys[start]:
+            end += 1
+        if end - start == 1:
+            tally = rows[start]
+            append(Standing(start + 1, tally, period_grade(tally, bands), False))
+        else:
+            # Only tied cells need the (costlier) collation key: equals are listed by name.
+            for tally in sorted(rows[start:end], key=_tie_key):
+                append(Standing(start + 1, tally, period_grade(tally, bands), True))
+        start = end
     return standings
 
 
@@ -172,7 +187,7 @@ def mark_shared(standings: Sequence[Standing]) -> list[Standing]:
     counts: dict[int, int] = {}
     for standing in standings:
         counts[standing.rank] = counts.get(standing.rank, 0) + 1
-    return [replace(s, shared=counts[s.rank] > 1) for s in standings]
+    return [s._replace(shared=counts[s.rank] > 1) for s in standings]
 
 
 def rank_label(standing: Standing) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 # Letters outside the Vietnamese alphabet (f, j, w, z in foreign names) sort after it.
@@ -33,6 +34,7 @@ def normalise(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
+@lru_cache(maxsize=4096)
 def _split_letter(char: str) -> tuple[str, int]:
     """Split one character into its base letter (with letter marks) and its tone rank."""
     decomposed = unicodedata.normalize("NFD", char.lower())
@@ -48,6 +50,7 @@ def _split_letter(char: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
+@lru_cache(maxsize=65536)  # names are few and ranked again and again
 def collation_key(text: str) -> tuple:
     """Return a sort key that orders text as a Vietnamese dictionary does.
 
