@@ -110,7 +110,7 @@ def form_data(html: str, *, action: str = "submit", spoke: int = 10, **overrides
     }
     for index, member_id in enumerate(member_ids_in(html)):
         selected = re.search(
-            rf'name="status-{member_id}".*?<option value="(\w+)" selected', html, re.S
+            rf'name="status-{member_id}".*?<option value="(\w+)" selected', html, re.DOTALL
         ).group(1)
         data[f"status-{member_id}"] = selected
         if selected == "present" and index < spoke:
@@ -135,7 +135,7 @@ TEXT = b"Bien ban sinh hoat chi bo thang 5\n"
 
 def input_value(html: str, name: str) -> str | None:
     """The value attribute of the input named ``name`` in a page."""
-    match = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', html, re.S)
+    match = re.search(rf'<input[^>]*\bname="{re.escape(name)}"[^>]*>', html, re.DOTALL)
     if not match:
         return None
     value = re.search(r'\bvalue="([^"]*)"', match.group(0))
@@ -153,7 +153,9 @@ def multipart(fields: dict, files: dict[str, tuple[str, bytes]]) -> tuple[bytes,
     for name, (filename, data) in files.items():
         parts.append(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
         )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"

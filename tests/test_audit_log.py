@@ -12,12 +12,15 @@ from tracker.services import reports as service
 from .factories import cell
 from .reporting import report_input, user
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def entry(summary, *, actor, cell_code=None, at):
     row = audit.record(
-        "test.action", actor=actor, object_type="test", cell_id=cell(cell_code).id if cell_code else None,
+        "test.action",
+        actor=actor,
+        object_type="test",
+        cell_id=cell(cell_code).id if cell_code else None,
         summary=summary,
     )
     row.at = at
@@ -26,18 +29,39 @@ def entry(summary, *, actor, cell_code=None, at):
 @pytest.fixture
 def entries(app, users):
     with app.app_context():
-        entry("Việc của bí thư ấp Chợ", actor=user("bithu.apcho"), cell_code="ap-cho",
-              at=dt.datetime(2022, 5, 10, 3, 0, tzinfo=UTC))
-        entry("Việc của bí thư Công an", actor=user("bithu.congan"), cell_code="cong-an",
-              at=dt.datetime(2022, 6, 20, 3, 0, tzinfo=UTC))
+        entry(
+            "Việc của bí thư ấp Chợ",
+            actor=user("bithu.apcho"),
+            cell_code="ap-cho",
+            at=dt.datetime(2022, 5, 10, 3, 0, tzinfo=UTC),
+        )
+        entry(
+            "Việc của bí thư Công an",
+            actor=user("bithu.congan"),
+            cell_code="cong-an",
+            at=dt.datetime(2022, 6, 20, 3, 0, tzinfo=UTC),
+        )
         # 23:30 on 30 June in Viet Nam is 16:30 UTC: it belongs to the local 30 June.
-        entry("Việc khuya của Đảng ủy", actor=user("danguy"), cell_code="cong-an",
-              at=dt.datetime(2022, 6, 30, 16, 30, tzinfo=UTC))
-        entry("Việc ngày 1 tháng 7", actor=user("danguy"), at=dt.datetime(2022, 6, 30, 17, 30, tzinfo=UTC))
+        entry(
+            "Việc khuya của Đảng ủy",
+            actor=user("danguy"),
+            cell_code="cong-an",
+            at=dt.datetime(2022, 6, 30, 16, 30, tzinfo=UTC),
+        )
+        entry(
+            "Việc ngày 1 tháng 7",
+            actor=user("danguy"),
+            at=dt.datetime(2022, 6, 30, 17, 30, tzinfo=UTC),
+        )
         db.session.commit()
 
 
-SUMMARIES = ["Việc của bí thư ấp Chợ", "Việc của bí thư Công an", "Việc khuya của Đảng ủy", "Việc ngày 1 tháng 7"]
+SUMMARIES = [
+    "Việc của bí thư ấp Chợ",
+    "Việc của bí thư Công an",
+    "Việc khuya của Đảng ủy",
+    "Việc ngày 1 tháng 7",
+]
 
 
 @pytest.mark.parametrize(
@@ -70,12 +94,16 @@ def test_bad_dates_are_reported_beside_the_filter(client, auth, users, entries):
 def test_the_log_is_paginated(app, client, auth, users):
     with app.app_context():
         for index in range(55):
-            entry(f"Mục số {index:02d}", actor=user("admin"), at=dt.datetime(2022, 1, 1, tzinfo=UTC) + dt.timedelta(minutes=index))
+            entry(
+                f"Mục số {index:02d}",
+                actor=user("admin"),
+                at=dt.datetime(2022, 1, 1, tzinfo=UTC) + dt.timedelta(minutes=index),
+            )
         db.session.commit()
     auth.login(users["admin"])
-    first = client.get("/audit/?user=%d" % users["admin"].id).text
+    first = client.get(f"/audit/?user={users['admin'].id}").text
     assert "Mục số 54" in first and "Mục số 04" not in first and "Trang 1/2" in first
-    second = client.get("/audit/?user=%d&page=2" % users["admin"].id).text
+    second = client.get(f"/audit/?user={users['admin'].id}&page=2").text
     assert "Mục số 04" in second and "Mục số 54" not in second
 
 
@@ -89,7 +117,9 @@ def test_the_admin_menu_has_the_log(client, auth, users):
 
 def test_the_report_page_shows_who_did_what_and_old_to_new_points(app, client, auth, users):
     with app.app_context():
-        report = service.create_report(user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True)
+        report = service.create_report(
+            user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True
+        )
         service.approve_report(user("danguy"), report, scores={"preparation": 12.5})
         db.session.commit()
         report_id = report.id

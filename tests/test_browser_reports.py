@@ -105,7 +105,10 @@ def test_a_secretary_files_on_a_phone_and_the_committee_reviews_on_a_desktop(
     desk.wait_for_url(re.compile(rf".*/reports/{report_id}/review"))
     desk.fill("input[name=final-preparation]", "12")
     assert desk.locator("#score-total").inner_text() == "92,5"
-    desk.fill("textarea[name=comment]", "Buổi sinh hoạt chuẩn bị tốt; đề nghị đảng viên trẻ phát biểu nhiều hơn.")
+    desk.fill(
+        "textarea[name=comment]",
+        "Buổi sinh hoạt chuẩn bị tốt; đề nghị đảng viên trẻ phát biểu nhiều hơn.",
+    )
     shoot(desk, screenshots_dir, "report-review-1366")
     desk.click("button[value=approve]")
     desk.wait_for_url(live_server + "/reports/queue")

@@ -4,11 +4,10 @@ counts that do not grow with the data."""
 import datetime as dt
 
 import pytest
-import sqlalchemy as sa
 
 from tracker.domain import report_rules as rules
 from tracker.extensions import db
-from tracker.models import Report, ReportStatus
+from tracker.models import ReportStatus
 from tracker.reports import queries
 from tracker.services import reports as service
 
@@ -19,7 +18,7 @@ TODAY = "2022-08-15"  # April to July have ended; the second quarter has ended
 
 
 def stamp(report, minutes_ago):
-    report.submitted_at = dt.datetime(2022, 8, 1, tzinfo=dt.timezone.utc) - dt.timedelta(minutes=minutes_ago)
+    report.submitted_at = dt.datetime(2022, 8, 1, tzinfo=dt.UTC) - dt.timedelta(minutes=minutes_ago)
 
 
 def scenario(app):
@@ -51,7 +50,8 @@ def test_outstanding_work_lists_missing_months_quarters_and_waiting_reports(app,
         assert len(work.cells) == 9
         assert work.missing_month_count == 1 + 8 * 4
         assert [(r.cell.code, r.month, r.kind.value) for r in work.waiting] == [
-            ("cong-an", 5, "thematic"), ("ap-cho", 6, "regular")
+            ("cong-an", 5, "thematic"),
+            ("ap-cho", 6, "regular"),
         ]
 
 
@@ -101,7 +101,17 @@ def test_the_queue_lists_submitted_reports_oldest_first(app, client, auth, users
 
 
 def many_reports(months):
-    codes = ["ap-cho", "ap-phuoc-hoa-a", "ap-phuoc-hoa-b", "quan-su", "cong-an", "co-quan", "mam-non", "tieu-hoc", "thcs"]
+    codes = [
+        "ap-cho",
+        "ap-phuoc-hoa-a",
+        "ap-phuoc-hoa-b",
+        "quan-su",
+        "cong-an",
+        "co-quan",
+        "mam-non",
+        "tieu-hoc",
+        "thcs",
+    ]
     for code in codes:
         for month in months:
             status = ["approved", "submitted", "returned", "draft"][month % 4]
@@ -111,12 +121,21 @@ def many_reports(months):
 
 @pytest.mark.parametrize(
     ("role", "url"),
-    [("committee", "/reports/queue"), ("committee", "/reports/outstanding?year=2022"), ("committee", "/"),
-     ("admin", "/"), ("secretary", "/"), ("committee", "/reports/?year=2022"),
-     ("secretary", "/reports/?year=2022"), ("secretary", "/reports/outstanding?year=2022"),
-     ("admin", "/audit/")],
+    [
+        ("committee", "/reports/queue"),
+        ("committee", "/reports/outstanding?year=2022"),
+        ("committee", "/"),
+        ("admin", "/"),
+        ("secretary", "/"),
+        ("committee", "/reports/?year=2022"),
+        ("secretary", "/reports/?year=2022"),
+        ("secretary", "/reports/outstanding?year=2022"),
+        ("admin", "/audit/"),
+    ],
 )
-def test_list_pages_run_a_fixed_number_of_queries(app, client, auth, users, count_queries, role, url):
+def test_list_pages_run_a_fixed_number_of_queries(
+    app, client, auth, users, count_queries, role, url
+):
     app.config["TODAY"] = "2023-01-10"
     auth.login(users[role])
     with app.app_context():
@@ -146,11 +165,23 @@ def file_with_lines(code, month, absent_ids=(), unexcused_ids=(), spoke_ids=(), 
             status = "absent_excused"
         if member.id in unexcused_ids:
             status = "absent_unexcused"
-        rows.append(rules.AttendanceRow(member.id, member.birth_year, status, member.id in spoke_ids and status == "present"))
+        rows.append(
+            rules.AttendanceRow(
+                member.id, member.birth_year, status, member.id in spoke_ids and status == "present"
+            )
+        )
     report = service.create_report(
-        user("bithu.apcho" if code == "ap-cho" else "admin"), cell=cell(code),
-        data=report_input(month=month, held_on=f"2022-{month:02d}-10", attendance=None, speakers=None, young_speakers=None),
-        rows=rows, submit=state != "draft",
+        user("bithu.apcho" if code == "ap-cho" else "admin"),
+        cell=cell(code),
+        data=report_input(
+            month=month,
+            held_on=f"2022-{month:02d}-10",
+            attendance=None,
+            speakers=None,
+            young_speakers=None,
+        ),
+        rows=rows,
+        submit=state != "draft",
     )
     if state == "approved":
         service.approve_report(user("danguy"), report)
@@ -163,7 +194,8 @@ def test_the_register_counts_meetings_speeches_and_flags_hd12(app, client, auth,
         drifter, truant, speaker = members[5], members[6], members[7]
         for month in range(4, 10):
             file_with_lines(
-                "ap-cho", month,
+                "ap-cho",
+                month,
                 absent_ids={drifter.id} if 5 <= month <= 8 else set(),
                 unexcused_ids={truant.id} if month in (4, 6, 9) else set(),
                 spoke_ids={speaker.id},
@@ -231,12 +263,17 @@ def test_the_report_list_filters_by_status_and_kind(app, client, auth, users):
     assert "Chi bộ Công an" not in own and own.count("Thường kỳ T") == 2
 
 
-
 @pytest.mark.parametrize(
     ("role", "url"),
-    [("committee", "/reports/{id}"), ("committee", "/reports/{id}/review"), ("admin", "/reports/{id}/edit")],
+    [
+        ("committee", "/reports/{id}"),
+        ("committee", "/reports/{id}/review"),
+        ("admin", "/reports/{id}/edit"),
+    ],
 )
-def test_report_pages_do_not_grow_with_the_member_list(app, client, auth, users, count_queries, role, url):
+def test_report_pages_do_not_grow_with_the_member_list(
+    app, client, auth, users, count_queries, role, url
+):
     """A report of a 48-member cell costs the same statements as one of a 14-member cell."""
     with app.app_context():
         reports = [file_with_lines(code, 5, state="submitted") for code in ("quan-su", "ap-cho")]

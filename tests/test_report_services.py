@@ -18,8 +18,7 @@ from tracker.models import (
     ReportStatus,
     utcnow,
 )
-from tracker.services import Conflict, NotAllowed, ValidationFailed
-from tracker.services import attachments
+from tracker.services import Conflict, NotAllowed, ValidationFailed, attachments
 from tracker.services import reports as service
 
 from .factories import campaign, cell, make_report, members_of
@@ -38,7 +37,9 @@ def score_rows(report_id, column=None):
     rows = [entry for entry in audit_rows(report_id) if entry.action == "report.score"]
     if column:
         rows = [entry for entry in rows if entry.before["column"] == column]
-    return {entry.before["criterion"]: (entry.before["points"], entry.after["points"]) for entry in rows}
+    return {
+        entry.before["criterion"]: (entry.before["points"], entry.after["points"]) for entry in rows
+    }
 
 
 def test_the_whole_workflow(app, users):
@@ -73,13 +74,13 @@ def test_the_whole_workflow(app, users):
         )
         db.session.commit()
         assert draft.status is ReportStatus.SUBMITTED
-        assert draft.self_total == Decimal("95")
+        assert draft.self_total == Decimal(95)
 
         service.approve_report(committee, draft, scores={"preparation": 12, "criticism": "8,5"})
         db.session.commit()
         assert draft.status is ReportStatus.APPROVED
         assert draft.final_total == Decimal("92.5")
-        assert draft.self_total == Decimal("95")  # the self-assessment is kept
+        assert draft.self_total == Decimal(95)  # the self-assessment is kept
         assert draft.grade is Grade.TOT
         finals = {s.criterion.code: s.final_half_points for s in draft.scores}
         assert finals["preparation"] == 24 and finals["criticism"] == 17 and finals["results"] == 46
@@ -92,14 +93,24 @@ def test_the_whole_workflow(app, users):
 
         service.approve_report(committee, draft, scores={"attendance": 14})
         db.session.commit()
-        assert draft.final_total == Decimal("94") and draft.grade is Grade.KHA  # a gate is not full
+        assert draft.final_total == Decimal(94) and draft.grade is Grade.KHA  # a gate is not full
 
         actions = [entry.action for entry in audit_rows(draft.id) if entry.action != "report.score"]
         assert actions == [
-            "report.create", "report.update", "report.submit", "report.return", "report.update",
-            "report.resubmit", "report.approve", "report.reopen", "report.approve",
+            "report.create",
+            "report.update",
+            "report.submit",
+            "report.return",
+            "report.update",
+            "report.resubmit",
+            "report.approve",
+            "report.reopen",
+            "report.approve",
         ]
-        assert all(entry.user_id is not None and entry.cell_id == draft.cell_id for entry in audit_rows(draft.id))
+        assert all(
+            entry.user_id is not None and entry.cell_id == draft.cell_id
+            for entry in audit_rows(draft.id)
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -107,8 +118,12 @@ def test_the_whole_workflow(app, users):
 
 
 ACTIONS = {
-    "save": lambda r, u: service.update_report(u["secretary"], r, data=report_input(), submit=False),
-    "submit": lambda r, u: service.update_report(u["secretary"], r, data=report_input(), submit=True),
+    "save": lambda r, u: service.update_report(
+        u["secretary"], r, data=report_input(), submit=False
+    ),
+    "submit": lambda r, u: service.update_report(
+        u["secretary"], r, data=report_input(), submit=True
+    ),
     "api_resubmit": lambda r, u: service.update_report(
         u["secretary"], r, data=report_input(), submit=True, cell=cell("ap-cho"), only_returned=True
     ),
@@ -155,7 +170,11 @@ def test_each_transition_runs_only_from_its_states(app, users, action, state):
                 ACTIONS[action](report, accounts())
             db.session.rollback()
             report = db.session.get(Report, report.id)
-            assert (report.status, report.self_total_half_points, report.final_total_half_points) == before
+            assert (
+                report.status,
+                report.self_total_half_points,
+                report.final_total_half_points,
+            ) == before
             assert len(audit_rows(report.id)) == audits
 
 
@@ -165,11 +184,18 @@ def test_each_transition_runs_only_from_its_states(app, users, action, state):
 
 ROLE_ACTIONS = {
     # action: (state of the report, how to run it with an actor)
-    "create": (None, lambda r, a: service.create_report(
-        a, cell=cell("ap-cho"), data=report_input(month=6, held_on="2022-06-10"), submit=True)),
+    "create": (
+        None,
+        lambda r, a: service.create_report(
+            a, cell=cell("ap-cho"), data=report_input(month=6, held_on="2022-06-10"), submit=True
+        ),
+    ),
     "save": ("draft", lambda r, a: service.update_report(a, r, data=report_input(), submit=False)),
     "submit": ("draft", lambda r, a: service.update_report(a, r, data=report_input(), submit=True)),
-    "resubmit": ("returned", lambda r, a: service.update_report(a, r, data=report_input(), submit=True)),
+    "resubmit": (
+        "returned",
+        lambda r, a: service.update_report(a, r, data=report_input(), submit=True),
+    ),
     "approve": ("submitted", lambda r, a: service.approve_report(a, r)),
     "return": ("submitted", lambda r, a: service.return_report(a, r, comment="Sửa lại.")),
     "reopen": ("approved", lambda r, a: service.reopen_report(a, r, reason="Chấm lại.")),
@@ -226,15 +252,23 @@ def test_creating_a_report_audits_every_criterion_given(app, users):
 def test_saving_audits_only_the_changed_criteria_with_old_and_new_points(app, users):
     with app.app_context():
         secretary = user("bithu.apcho")
-        report = service.create_report(secretary, cell=cell("ap-cho"), data=report_input(), submit=False)
+        report = service.create_report(
+            secretary, cell=cell("ap-cho"), data=report_input(), submit=False
+        )
         db.session.commit()
         first = {entry.id for entry in audit_rows(report.id)}
         service.update_report(
-            secretary, report,
-            data=report_input(scores=dict(SCORES, preparation=12.5, results=20)), submit=False,
+            secretary,
+            report,
+            data=report_input(scores=dict(SCORES, preparation=12.5, results=20)),
+            submit=False,
         )
         db.session.commit()
-        new = [entry for entry in audit_rows(report.id) if entry.id not in first and entry.action == "report.score"]
+        new = [
+            entry
+            for entry in audit_rows(report.id)
+            if entry.id not in first and entry.action == "report.score"
+        ]
         assert {e.before["criterion"]: (e.before["points"], e.after["points"]) for e in new} == {
             "preparation": (14, 12.5),
             "results": (22.5, 20),
@@ -261,8 +295,10 @@ def test_a_refused_change_stores_nothing(app, users):
         before = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
         with pytest.raises(ValidationFailed) as refused:
             service.create_report(
-                user("bithu.apcho"), cell=cell("ap-cho"),
-                data=report_input(duration_minutes=0), submit=True,
+                user("bithu.apcho"),
+                cell=cell("ap-cho"),
+                data=report_input(duration_minutes=0),
+                submit=True,
             )
         db.session.rollback()
         assert refused.value.fields == {"duration_minutes": rules.MSG_DURATION}
@@ -272,7 +308,9 @@ def test_a_refused_change_stores_nothing(app, users):
 
 def test_changes_and_audit_rows_roll_back_together(app, users):
     with app.app_context():
-        report = service.create_report(user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True)
+        report = service.create_report(
+            user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True
+        )
         db.session.commit()
         count = len(audit_rows(report.id))
         service.approve_report(user("danguy"), report, scores={"results": 10})
@@ -304,7 +342,9 @@ def test_committee_adjustments_follow_the_score_rules(app, users):
         report = make_report("ap-cho", 2022, 5, status="submitted")
         db.session.commit()
         with pytest.raises(ValidationFailed) as refused:
-            service.approve_report(user("danguy"), report, scores={"attendance": 16, "beauty": 1, "results": 7.3})
+            service.approve_report(
+                user("danguy"), report, scores={"attendance": 16, "beauty": 1, "results": 7.3}
+            )
         assert refused.value.fields == {
             "scores.attendance": rules.msg_score_range(30),
             "scores.beauty": rules.msg_score_unknown("beauty", 2022),
@@ -323,8 +363,13 @@ def test_an_unknown_decision_is_invalid(app, users):
 
 @pytest.mark.parametrize(
     ("action", "state"),
-    [("save", "draft"), ("approve", "submitted"), ("return", "submitted"), ("reopen", "approved"),
-     ("create", None)],
+    [
+        ("save", "draft"),
+        ("approve", "submitted"),
+        ("return", "submitted"),
+        ("reopen", "approved"),
+        ("create", None),
+    ],
 )
 def test_a_closed_campaign_year_locks_its_reports(app, users, action, state):
     with app.app_context():
@@ -358,7 +403,10 @@ def test_a_second_regular_report_for_the_month_is_a_conflict(app, users):
         # Thematic meetings may be several in a month.
         for _ in range(2):
             service.create_report(
-                secretary, cell=cell("ap-cho"), data=report_input(kind="thematic", topic="Chuyên đề"), submit=True
+                secretary,
+                cell=cell("ap-cho"),
+                data=report_input(kind="thematic", topic="Chuyên đề"),
+                submit=True,
             )
         db.session.commit()
         assert db.session.scalar(sa.select(sa.func.count(Report.id))) == 3
@@ -367,7 +415,11 @@ def test_a_second_regular_report_for_the_month_is_a_conflict(app, users):
 def test_the_unique_index_itself_refuses_a_second_regular_report(app, users):
     with app.app_context():
         for _ in range(2):
-            db.session.add(Report(cell=cell("cong-an"), campaign=campaign(2022), month=7, kind=ReportKind.REGULAR))
+            db.session.add(
+                Report(
+                    cell=cell("cong-an"), campaign=campaign(2022), month=7, kind=ReportKind.REGULAR
+                )
+            )
         with pytest.raises(IntegrityError):
             db.session.flush()
         db.session.rollback()
@@ -377,10 +429,14 @@ def test_moving_a_draft_onto_a_taken_month_is_a_conflict(app, users):
     with app.app_context():
         secretary = user("bithu.apcho")
         make_report("ap-cho", 2022, 6, status="approved")
-        draft = service.create_report(secretary, cell=cell("ap-cho"), data=report_input(), submit=False)
+        draft = service.create_report(
+            secretary, cell=cell("ap-cho"), data=report_input(), submit=False
+        )
         db.session.commit()
         with pytest.raises(Conflict):
-            service.update_report(secretary, draft, data=report_input(month=6, held_on="2022-06-03"), submit=False)
+            service.update_report(
+                secretary, draft, data=report_input(month=6, held_on="2022-06-03"), submit=False
+            )
         db.session.rollback()
         assert db.session.get(Report, draft.id).month == 5
 
@@ -392,8 +448,14 @@ def test_moving_a_draft_onto_a_taken_month_is_a_conflict(app, users):
 def lines_for(code, *, absent=0, spoke=0):
     rows = []
     for index, member in enumerate(m for m in members_of(code) if m.active):
-        status = "exempted" if member.exempted else ("absent_excused" if index < absent else "present")
-        rows.append(rules.AttendanceRow(member.id, member.birth_year, status, status == "present" and index < absent + spoke))
+        status = (
+            "exempted" if member.exempted else ("absent_excused" if index < absent else "present")
+        )
+        rows.append(
+            rules.AttendanceRow(
+                member.id, member.birth_year, status, status == "present" and index < absent + spoke
+            )
+        )
     return rows
 
 
@@ -401,14 +463,20 @@ def test_the_counts_of_a_report_come_from_its_member_lines(app, users):
     with app.app_context():
         members = [m for m in members_of("ap-cho") if m.active]
         report = service.create_report(
-            user("bithu.apcho"), cell=cell("ap-cho"),
+            user("bithu.apcho"),
+            cell=cell("ap-cho"),
             data=report_input(attendance=None, speakers=None, young_speakers=None),
-            rows=lines_for("ap-cho", absent=3, spoke=5), submit=True,
+            rows=lines_for("ap-cho", absent=3, spoke=5),
+            submit=True,
         )
         db.session.commit()
         exempted = sum(m.exempted for m in members)
         assert (report.summoned, report.exempted) == (len(members), exempted)
-        assert (report.present, report.absent_excused, report.absent_unexcused) == (len(members) - exempted - 3, 3, 0)
+        assert (report.present, report.absent_excused, report.absent_unexcused) == (
+            len(members) - exempted - 3,
+            3,
+            0,
+        )
         assert report.speakers == 5
         young = [m for m in members if 2022 - m.birth_year < 35]
         spoke_ids = {row.member_id for row in report.attendance if row.spoke}
@@ -420,22 +488,32 @@ def test_counts_sent_without_lines_drop_lines_that_no_longer_match(app, users):
     with app.app_context():
         secretary = user("bithu.apcho")
         report = service.create_report(
-            secretary, cell=cell("ap-cho"), data=report_input(), rows=lines_for("ap-cho", spoke=4), submit=True
+            secretary,
+            cell=cell("ap-cho"),
+            data=report_input(),
+            rows=lines_for("ap-cho", spoke=4),
+            submit=True,
         )
         report.status = ReportStatus.RETURNED
         db.session.commit()
         same = report_input(
             attendance={k: getattr(report, k) for k in rules.COUNT_KEYS},
-            speakers=report.speakers, young_speakers=report.young_speakers,
+            speakers=report.speakers,
+            young_speakers=report.young_speakers,
         )
         service.update_report(secretary, report, data=same, submit=False)
         db.session.commit()
         assert len(report.attendance) > 0
         service.update_report(secretary, report, data=report_input(), submit=True)
         db.session.commit()
-        assert db.session.scalar(
-            sa.select(sa.func.count()).select_from(ReportAttendance).where(ReportAttendance.report_id == report.id)
-        ) == 0
+        assert (
+            db.session.scalar(
+                sa.select(sa.func.count())
+                .select_from(ReportAttendance)
+                .where(ReportAttendance.report_id == report.id)
+            )
+            == 0
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -452,7 +530,10 @@ def stored_files(app):
 def test_minutes_are_stored_under_a_generated_name(app, users):
     with app.app_context():
         report = service.create_report(
-            user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True,
+            user("bithu.apcho"),
+            cell=cell("ap-cho"),
+            data=report_input(),
+            submit=True,
             attachment=attachments.Upload("Biên bản tháng 5.pdf", PDF),
         )
         db.session.commit()
@@ -466,18 +547,31 @@ def test_a_rolled_back_change_leaves_no_file_and_a_replaced_file_goes(app, users
     with app.app_context():
         secretary = user("bithu.apcho")
         report = service.create_report(
-            secretary, cell=cell("ap-cho"), data=report_input(), submit=False,
+            secretary,
+            cell=cell("ap-cho"),
+            data=report_input(),
+            submit=False,
             attachment=attachments.Upload("a.pdf", PDF),
         )
         db.session.commit()
         first = report.attachment_path
-        service.update_report(secretary, report, data=report_input(), submit=False,
-                              attachment=attachments.Upload("b.png", PNG))
+        service.update_report(
+            secretary,
+            report,
+            data=report_input(),
+            submit=False,
+            attachment=attachments.Upload("b.png", PNG),
+        )
         db.session.rollback()
         assert stored_files(app) == [first]
         report = db.session.get(Report, report.id)
-        service.update_report(secretary, report, data=report_input(), submit=False,
-                              attachment=attachments.Upload("c.png", PNG))
+        service.update_report(
+            secretary,
+            report,
+            data=report_input(),
+            submit=False,
+            attachment=attachments.Upload("c.png", PNG),
+        )
         db.session.commit()
         assert stored_files(app) == [report.attachment_path] != [first]
 
@@ -486,7 +580,10 @@ def test_a_wrong_attachment_is_a_field_error_and_nothing_is_stored(app, users):
     with app.app_context():
         with pytest.raises(ValidationFailed) as refused:
             service.create_report(
-                user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True,
+                user("bithu.apcho"),
+                cell=cell("ap-cho"),
+                data=report_input(),
+                submit=True,
                 attachment=attachments.Upload("bien-ban.pdf", PNG),
             )
         db.session.rollback()
@@ -497,9 +594,11 @@ def test_a_wrong_attachment_is_a_field_error_and_nothing_is_stored(app, users):
 
 def test_backdated_stamps_are_aware_utc(app, users):
     with app.app_context():
-        report = service.create_report(user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True)
+        report = service.create_report(
+            user("bithu.apcho"), cell=cell("ap-cho"), data=report_input(), submit=True
+        )
         db.session.commit()
         db.session.expire_all()
         report = db.session.get(Report, report.id)
         assert report.submitted_at.tzinfo is not None
-        assert abs(report.submitted_at - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
+        assert abs(report.submitted_at - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=5)

@@ -27,7 +27,9 @@ def test_seed_demo_builds_a_living_year_and_prints_the_demo_accounts(app, runner
     assert DEMO_PASSWORD in result.output and COMMITTEE_USERNAME in result.output
     with app.app_context():
         cells = db.session.scalars(sa.select(Cell).where(Cell.active.is_(True))).all()
-        reports = db.session.scalars(sa.select(Report).where(Report.campaign_id == campaign(2022).id)).all()
+        reports = db.session.scalars(
+            sa.select(Report).where(Report.campaign_id == campaign(2022).id)
+        ).all()
         statuses = Counter(report.status for report in reports)
         assert statuses[ReportStatus.APPROVED] > 60
         assert statuses[ReportStatus.RETURNED] >= 1 and statuses[ReportStatus.SUBMITTED] >= 1
@@ -37,7 +39,9 @@ def test_seed_demo_builds_a_living_year_and_prints_the_demo_accounts(app, runner
         assert {cell_id for cell_id, _ in regular} == {cell.id for cell in cells}
         assert 0 < len(cells) * 9 - len(regular) <= 5
         # Thematic meetings in most quarters.
-        thematic = {(r.cell_id, (r.month - 1) // 3) for r in reports if r.kind is ReportKind.THEMATIC}
+        thematic = {
+            (r.cell_id, (r.month - 1) // 3) for r in reports if r.kind is ReportKind.THEMATIC
+        }
         assert len(thematic) > len(cells) * 3 / 2
         # Varied quality.
         grades = Counter(r.grade.value for r in reports if r.grade)
@@ -45,23 +49,38 @@ def test_seed_demo_builds_a_living_year_and_prints_the_demo_accounts(app, runner
         # Per-member attendance agrees with the counts of every report.
         limit = campaign(2022).young_age_limit
         for report in reports:
-            rows = [rules.AttendanceRow(a.member_id, a.member.birth_year, a.status.value, a.spoke)
-                    for a in report.attendance]
+            rows = [
+                rules.AttendanceRow(a.member_id, a.member.birth_year, a.status.value, a.spoke)
+                for a in report.attendance
+            ]
             assert rows, report
             _clean, counts, errors = rules.derive_attendance(rows, year=2022, young_age_limit=limit)
             assert errors == {}
-            assert (report.summoned, report.exempted, report.present, report.absent_excused,
-                    report.absent_unexcused, report.speakers, report.young_speakers) == (
-                counts.summoned, counts.exempted, counts.present, counts.absent_excused,
-                counts.absent_unexcused, counts.speakers, counts.young_speakers)
+            assert (
+                report.summoned,
+                report.exempted,
+                report.present,
+                report.absent_excused,
+                report.absent_unexcused,
+                report.speakers,
+                report.young_speakers,
+            ) == (
+                counts.summoned,
+                counts.exempted,
+                counts.present,
+                counts.absent_excused,
+                counts.absent_unexcused,
+                counts.speakers,
+                counts.young_speakers,
+            )
         # Stamps and audit rows are dated in the campaign year, not today.
         stamps = [r.submitted_at for r in reports if r.submitted_at]
-        assert min(stamps) >= dt.datetime(2022, 4, 1, tzinfo=dt.timezone.utc)
-        assert max(stamps) < dt.datetime(2023, 1, 15, tzinfo=dt.timezone.utc)
+        assert min(stamps) >= dt.datetime(2022, 4, 1, tzinfo=dt.UTC)
+        assert max(stamps) < dt.datetime(2023, 1, 15, tzinfo=dt.UTC)
         audit_dates = db.session.scalars(
             sa.select(AuditEntry.at).where(AuditEntry.object_type == "report")
         ).all()
-        assert audit_dates and max(audit_dates) < dt.datetime(2023, 1, 15, tzinfo=dt.timezone.utc)
+        assert audit_dates and max(audit_dates) < dt.datetime(2023, 1, 15, tzinfo=dt.UTC)
         # One secretary account per cell, plus the committee.
         secretaries = db.session.scalars(sa.select(User).where(User.username.like("bithu.%"))).all()
         assert {user.cell_id for user in secretaries} == {cell.id for cell in cells}
@@ -83,11 +102,15 @@ def test_seed_demo_takes_a_year(app, runner):
     result = runner.invoke(args=["seed-demo", "--year", "2023"])
     assert result.exit_code == 0, result.output
     with app.app_context():
-        months = set(db.session.scalars(
-            sa.select(Report.month).where(Report.campaign_id == campaign(2023).id)
-        ))
+        months = set(
+            db.session.scalars(
+                sa.select(Report.month).where(Report.campaign_id == campaign(2023).id)
+            )
+        )
         assert months == set(range(1, 13)) - {0}
-        assert not db.session.scalar(sa.select(Report.id).where(Report.campaign_id == campaign(2022).id))
+        assert not db.session.scalar(
+            sa.select(Report.id).where(Report.campaign_id == campaign(2022).id)
+        )
     unknown = runner.invoke(args=["seed-demo", "--year", "1999"])
     assert unknown.exit_code != 0 and "Không có năm thi đua 1999" in unknown.output
 

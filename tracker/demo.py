@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Callable
 
 import click
 import sqlalchemy as sa
@@ -38,8 +38,7 @@ from .models import (
     User,
 )
 from .seed import seed_reference_data
-from .services import ServiceError
-from .services import attachments
+from .services import ServiceError, attachments
 from .services import reports as service
 from .services.accounts import create_user
 
@@ -72,17 +71,25 @@ class Profile:
 
 
 PROFILES = {
-    "quan-su": Profile(.99, 0.0, .55, .9, (120, 150), .97, .97, 1, .95, 1, .94, 1),
-    "cong-an": Profile(.97, 0.0, .5, .85, (110, 150), .95, .95, 1, .9, 1, .92, 1),
-    "mam-non": Profile(.96, 0.0, .6, .9, (95, 120), .93, .95, 1, .9, .95, .9, 1),
-    "co-quan": Profile(.93, .05, .4, .6, (90, 120), .9, .9, .9, .6, .9, .88, .9, generous=.1),
-    "tieu-hoc": Profile(.94, .05, .45, .7, (90, 120), .88, .9, .9, .8, .6, .86, .9),
-    "thcs": Profile(.92, .05, .4, .6, (80, 110), .65, .85, .9, .75, .85, .82, .7, generous=.1),
-    "ap-cho": Profile(.86, .2, .25, .25, (90, 120), .8, .85, .8, .7, .8, .78, .8),
-    "ap-phuoc-hoa-a": Profile(.84, .25, .22, .3, (60, 100), .6, .75, .7, .65, .75, .72, .6, (8,), .15),
-    "ap-phuoc-hoa-b": Profile(.8, .35, .2, .2, (60, 95), .55, .7, .6, .55, .6, .65, .5, (7, 10), .2),
+    "quan-su": Profile(0.99, 0.0, 0.55, 0.9, (120, 150), 0.97, 0.97, 1, 0.95, 1, 0.94, 1),
+    "cong-an": Profile(0.97, 0.0, 0.5, 0.85, (110, 150), 0.95, 0.95, 1, 0.9, 1, 0.92, 1),
+    "mam-non": Profile(0.96, 0.0, 0.6, 0.9, (95, 120), 0.93, 0.95, 1, 0.9, 0.95, 0.9, 1),
+    "co-quan": Profile(
+        0.93, 0.05, 0.4, 0.6, (90, 120), 0.9, 0.9, 0.9, 0.6, 0.9, 0.88, 0.9, generous=0.1
+    ),
+    "tieu-hoc": Profile(0.94, 0.05, 0.45, 0.7, (90, 120), 0.88, 0.9, 0.9, 0.8, 0.6, 0.86, 0.9),
+    "thcs": Profile(
+        0.92, 0.05, 0.4, 0.6, (80, 110), 0.65, 0.85, 0.9, 0.75, 0.85, 0.82, 0.7, generous=0.1
+    ),
+    "ap-cho": Profile(0.86, 0.2, 0.25, 0.25, (90, 120), 0.8, 0.85, 0.8, 0.7, 0.8, 0.78, 0.8),
+    "ap-phuoc-hoa-a": Profile(
+        0.84, 0.25, 0.22, 0.3, (60, 100), 0.6, 0.75, 0.7, 0.65, 0.75, 0.72, 0.6, (8,), 0.15
+    ),
+    "ap-phuoc-hoa-b": Profile(
+        0.8, 0.35, 0.2, 0.2, (60, 95), 0.55, 0.7, 0.6, 0.55, 0.6, 0.65, 0.5, (7, 10), 0.2
+    ),
 }
-DEFAULT_PROFILE = Profile(.9, .1, .35, .5, (90, 120), .8, .85, .85, .75, .8, .8, .8)
+DEFAULT_PROFILE = Profile(0.9, 0.1, 0.35, 0.5, (90, 120), 0.8, 0.85, 0.85, 0.75, 0.8, 0.8, 0.8)
 
 THEMATIC_TOPICS = {
     "hamlet": [
@@ -150,7 +157,9 @@ class DemoSummary:
 # --------------------------------------------------------------------------------------------
 
 
-def seed_demo(year: int = DEFAULT_YEAR, *, echo: Callable[[str], None] | None = click.echo) -> DemoSummary:
+def seed_demo(
+    year: int = DEFAULT_YEAR, *, echo: Callable[[str], None] | None = click.echo
+) -> DemoSummary:
     """Add demo accounts and the reports of ``year``; commit; print the demo accounts."""
     begin_write()
     seed_reference_data()
@@ -158,7 +167,11 @@ def seed_demo(year: int = DEFAULT_YEAR, *, echo: Callable[[str], None] | None = 
     if campaign is None:
         db.session.rollback()
         raise click.ClickException(f"Không có năm thi đua {year}.")
-    cells = list(db.session.scalars(sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order)))
+    cells = list(
+        db.session.scalars(
+            sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order)
+        )
+    )
     committee, admin, secretaries, accounts = _demo_accounts(cells)
     summary = DemoSummary(year=year, accounts=accounts)
     if campaign.closed_at is not None:
@@ -211,7 +224,9 @@ def _demo_accounts(cells: list[Cell]):
         )
     }
     for cell in cells:
-        user = ensure(f"bithu.{cell.code}", leaders.get(cell.id, f"Bí thư {cell.name}"), Role.SECRETARY, cell)
+        user = ensure(
+            f"bithu.{cell.code}", leaders.get(cell.id, f"Bí thư {cell.name}"), Role.SECRETARY, cell
+        )
         secretaries[cell.id] = user
     return committee, admin, secretaries, accounts
 
@@ -223,7 +238,9 @@ def _demo_accounts(cells: list[Cell]):
 def _seed_cell(cell, campaign, secretary, committee, admin, today, summary) -> None:
     members = list(
         db.session.scalars(
-            sa.select(Member).where(Member.cell_id == cell.id, Member.active.is_(True)).order_by(Member.id)
+            sa.select(Member)
+            .where(Member.cell_id == cell.id, Member.active.is_(True))
+            .order_by(Member.id)
         )
     )
     if not members:
@@ -245,7 +262,9 @@ def _seed_cell(cell, campaign, secretary, committee, admin, today, summary) -> N
     # A member who stops coming in mid-year (HD 12: more than 3 absences in a row) in the
     # weakest hamlet cells, and one who misses meetings without a reason.
     regulars = [m for m in members if not m.exempted and m.cell_role is CellRole.MEMBER]
-    drifter = rng.choice(regulars) if regulars and cell.code in ("ap-cho", "ap-phuoc-hoa-b") else None
+    drifter = (
+        rng.choice(regulars) if regulars and cell.code in ("ap-cho", "ap-phuoc-hoa-b") else None
+    )
     truant = rng.choice(regulars) if regulars and cell.code == "ap-phuoc-hoa-b" else None
     absent_streak = set(months[2:6]) if drifter else set()
     quarters = campaign_quarters(campaign.first_month, campaign.last_month)
@@ -260,9 +279,23 @@ def _seed_cell(cell, campaign, secretary, committee, admin, today, summary) -> N
         absent = {drifter.id} if drifter and month in absent_streak else set()
         if (month, ReportKind.REGULAR) not in existing and month not in profile.missing_months:
             author = admin if cell.code == "ap-phuoc-hoa-b" and month == months[0] else secretary
-            _file(cell, campaign, ReportKind.REGULAR, month, held_on, members, profile, rng, plan,
-                  author, committee, today, summary, absent=absent,
-                  truant=truant.id if truant and month in (months[1], months[3], months[5]) else None)
+            _file(
+                cell,
+                campaign,
+                ReportKind.REGULAR,
+                month,
+                held_on,
+                members,
+                profile,
+                rng,
+                plan,
+                author,
+                committee,
+                today,
+                summary,
+                absent=absent,
+                truant=truant.id if truant and month in (months[1], months[3], months[5]) else None,
+            )
         quarter = (month - 1) // 3 + 1
         middle = max(min(quarter * 3 - 1, campaign.last_month), campaign.first_month)
         if (
@@ -274,8 +307,23 @@ def _seed_cell(cell, campaign, secretary, committee, admin, today, summary) -> N
             rng = random.Random(f"{campaign.year}-{cell.code}-{month}-thematic")
             ended = month_has_ended(campaign.year, quarter * 3, today)
             plan = "approved" if ended and month != last else "submitted"
-            _file(cell, campaign, ReportKind.THEMATIC, month, held_on, members, profile, rng, plan,
-                  secretary, committee, today, summary, absent=absent, truant=None)
+            _file(
+                cell,
+                campaign,
+                ReportKind.THEMATIC,
+                month,
+                held_on,
+                members,
+                profile,
+                rng,
+                plan,
+                secretary,
+                committee,
+                today,
+                summary,
+                absent=absent,
+                truant=None,
+            )
 
 
 def _plan_status(code: str, month: int, last: int, months: list[int], rng: random.Random) -> str:
@@ -290,14 +338,29 @@ def _plan_status(code: str, month: int, last: int, months: list[int], rng: rando
         return "approved"
     if len(months) > 2 and month == months[-2] and code in ("thcs",):
         return "returned"
-    if code.startswith("ap-") or code in ("thcs", "co-quan"):
-        if rng.random() < 0.18:
-            return "returned_then_approved"
+    if (code.startswith("ap-") or code in ("thcs", "co-quan")) and rng.random() < 0.18:
+        return "returned_then_approved"
     return "approved"
 
 
-def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, author, committee,
-          today, summary, *, absent, truant) -> None:
+def _file(
+    cell,
+    campaign,
+    kind,
+    month,
+    held_on,
+    members,
+    profile,
+    rng,
+    plan,
+    author,
+    committee,
+    today,
+    summary,
+    *,
+    absent,
+    truant,
+) -> None:
     """File one report through the services, following ``plan``, then backdate it."""
     year = campaign.year
     rows = []
@@ -305,16 +368,20 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
         if member.exempted:
             status = "exempted"
         elif member.id in absent:
-            status = "absent_excused" if rng.random() < .5 else "absent_unexcused"
+            status = "absent_excused" if rng.random() < 0.5 else "absent_unexcused"
         elif member.id == truant:
             status = "absent_unexcused"
         elif rng.random() < profile.presence:
             status = "present"
         else:
-            status = "absent_unexcused" if rng.random() < profile.unexcused_share else "absent_excused"
+            status = (
+                "absent_unexcused" if rng.random() < profile.unexcused_share else "absent_excused"
+            )
         reason = ""
         if status == "absent_excused":
-            reason = rng.choice(["Đi công tác", "Bệnh", "Việc gia đình", "Đi làm ăn xa", "Chăm người nhà ốm"])
+            reason = rng.choice(
+                ["Đi công tác", "Bệnh", "Việc gia đình", "Đi làm ăn xa", "Chăm người nhà ốm"]
+            )
         rows.append([member, status, False, reason])
     present = [row for row in rows if row[1] == "present"]
     limit = campaign.young_age_limit
@@ -322,12 +389,15 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
         young = rules.is_young(row[0].birth_year, year, limit)
         chance = profile.young_speak if young else profile.speak_share
         if row[0].cell_role is not CellRole.MEMBER:
-            chance = max(chance, .8)  # the cell committee speaks
+            chance = max(chance, 0.8)  # the cell committee speaks
         row[2] = rng.random() < chance
     attendance_rows = [
-        rules.AttendanceRow(m.id, m.birth_year, status, spoke, reason) for m, status, spoke, reason in rows
+        rules.AttendanceRow(m.id, m.birth_year, status, spoke, reason)
+        for m, status, spoke, reason in rows
     ]
-    _clean, counts, _errors = rules.derive_attendance(attendance_rows, year=year, young_age_limit=limit)
+    _clean, counts, _errors = rules.derive_attendance(
+        attendance_rows, year=year, young_age_limit=limit
+    )
     duration = rng.randint(*profile.duration)
     rubric = service.rubric_of(campaign)
     facts = MeetingFacts(
@@ -340,14 +410,14 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
         young_present=counts.young_present,
     )
     suggested = suggest_points(facts, rubric.lines)
-    minutes_complete = rng.random() < profile.minutes + .05
-    criticism_done = rng.random() < profile.criticism + .1
+    minutes_complete = rng.random() < profile.minutes + 0.05
+    criticism_done = rng.random() < profile.criticism + 0.1
     quality = {
         "preparation": profile.preparation,
         "procedure": profile.procedure,
         "ideology": profile.ideology,
-        "criticism": profile.criticism if criticism_done else profile.criticism * .5,
-        "minutes": profile.minutes if minutes_complete else .5,
+        "criticism": profile.criticism if criticism_done else profile.criticism * 0.5,
+        "minutes": profile.minutes if minutes_complete else 0.5,
         "results": profile.results,
     }
     scores = {}
@@ -355,14 +425,20 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
         if line.code in suggested:
             half = suggested[line.code]
         else:
-            fraction = quality.get(line.code, .85) + profile.generous + rng.uniform(-.06, .05)
-            half = round(line.max_half_points * min(max(fraction, .3), 1))
+            fraction = quality.get(line.code, 0.85) + profile.generous + rng.uniform(-0.06, 0.05)
+            half = round(line.max_half_points * min(max(fraction, 0.3), 1))
         scores[line.code] = _points(half)
     by_role = {m.cell_role: m.full_name for m in members}
     chair = by_role.get(CellRole.SECRETARY, members[0].full_name)
-    taker = by_role.get(CellRole.COMMITTEE_MEMBER, by_role.get(CellRole.DEPUTY, members[-1].full_name))
+    taker = by_role.get(
+        CellRole.COMMITTEE_MEMBER, by_role.get(CellRole.DEPUTY, members[-1].full_name)
+    )
     category = cell.category.value
-    topic = rng.choice(THEMATIC_TOPICS.get(category, THEMATIC_TOPICS["sector"])) if kind is ReportKind.THEMATIC else ""
+    topic = (
+        rng.choice(THEMATIC_TOPICS.get(category, THEMATIC_TOPICS["sector"]))
+        if kind is ReportKind.THEMATIC
+        else ""
+    )
     data = rules.ReportInput(
         kind=kind.value,
         year=year,
@@ -376,12 +452,12 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
         delegate_name=rng.choice(DELEGATES),
         scores=scores,
     )
-    delegate = rng.random() < (.5 if kind is ReportKind.THEMATIC else .2)
+    delegate = rng.random() < (0.5 if kind is ReportKind.THEMATIC else 0.2)
     flags = {
-        "ideology_covered": rng.random() < profile.ideology + .05,
-        "hcm_study_covered": kind is ReportKind.THEMATIC or rng.random() < .5,
+        "ideology_covered": rng.random() < profile.ideology + 0.05,
+        "hcm_study_covered": kind is ReportKind.THEMATIC or rng.random() < 0.5,
         "criticism_done": criticism_done,
-        "resolution_voted": rng.random() < profile.procedure + .05,
+        "resolution_voted": rng.random() < profile.procedure + 0.05,
         "minutes_complete": minutes_complete,
         "delegate_present": delegate,
     }
@@ -391,13 +467,18 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
 
     submitted_at = _local(held_on + dt.timedelta(days=rng.randint(1, 5)), rng)
     reviewed_at = _local(held_on + dt.timedelta(days=rng.randint(7, 14)), rng)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     submitted_at, reviewed_at = min(submitted_at, now), min(reviewed_at, now)
     try:
         marker = now
         report = service.create_report(
-            author, cell=cell, data=data, rows=attendance_rows, flags=flags,
-            submit=plan != "draft", attachment=upload,
+            author,
+            cell=cell,
+            data=data,
+            rows=attendance_rows,
+            flags=flags,
+            submit=plan != "draft",
+            attachment=upload,
         )
         _backdate(report, marker, submitted_at)
         if plan in ("returned", "returned_then_approved"):
@@ -416,25 +497,36 @@ def _file(cell, campaign, kind, month, held_on, members, profile, rng, plan, aut
         if plan in ("approved", "returned_then_approved"):
             marker = _now()
             service.approve_report(
-                committee, report, scores=_committee_view(scores, rubric, profile, rng),
+                committee,
+                report,
+                scores=_committee_view(scores, rubric, profile, rng),
                 comment=rng.choice(APPROVE_COMMENTS),
             )
             _backdate(report, marker, reviewed_at)
     except ServiceError as error:  # a demo must never leave half a report behind
-        raise click.ClickException(f"{cell.name} T{month}: {error.message} {error.fields}") from error
+        raise click.ClickException(
+            f"{cell.name} T{month}: {error.message} {error.fields}"
+        ) from error
     report.created_at = submitted_at - dt.timedelta(hours=2)
     report.updated_at = max(report.submitted_at or submitted_at, report.reviewed_at or submitted_at)
     summary.reports += 1
-    key = {"approved": "approved", "returned_then_approved": "approved", "returned": "returned",
-           "submitted": "submitted", "draft": "drafts"}[plan]
+    key = {
+        "approved": "approved",
+        "returned_then_approved": "approved",
+        "returned": "returned",
+        "submitted": "submitted",
+        "draft": "drafts",
+    }[plan]
     setattr(summary, key, getattr(summary, key) + 1)
 
 
 def _committee_view(scores: dict, rubric, profile: Profile, rng: random.Random) -> dict:
     """The committee lowers an over-rated criterion or two (more often for generous cells)."""
     adjusted = {}
-    if rng.random() < .25 + profile.generous * 2:
-        for code in rng.sample(["preparation", "criticism", "results", "procedure"], k=rng.randint(1, 2)):
+    if rng.random() < 0.25 + profile.generous * 2:
+        for code in rng.sample(
+            ["preparation", "criticism", "results", "procedure"], k=rng.randint(1, 2)
+        ):
             current = Decimal(str(scores[code]))
             adjusted[code] = float(max(current - Decimal(rng.choice(["0.5", "1", "1.5", "2"])), 0))
     return adjusted
@@ -445,12 +537,14 @@ def _points(half: int):
 
 
 def _local(day: dt.date, rng: random.Random) -> dt.datetime:
-    local = dt.datetime.combine(day, dt.time(rng.randint(7, 16), rng.choice([0, 15, 30, 45])), tzinfo=clock.local_zone())
-    return local.astimezone(dt.timezone.utc)
+    local = dt.datetime.combine(
+        day, dt.time(rng.randint(7, 16), rng.choice([0, 15, 30, 45])), tzinfo=clock.local_zone()
+    )
+    return local.astimezone(dt.UTC)
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 def _backdate(report: Report, since: dt.datetime, when: dt.datetime) -> None:
@@ -458,7 +552,11 @@ def _backdate(report: Report, since: dt.datetime, when: dt.datetime) -> None:
     db.session.flush()
     db.session.execute(
         sa.update(AuditEntry)
-        .where(AuditEntry.object_type == "report", AuditEntry.object_id == report.id, AuditEntry.at >= since)
+        .where(
+            AuditEntry.object_type == "report",
+            AuditEntry.object_id == report.id,
+            AuditEntry.at >= since,
+        )
         .values(at=when)
     )
     if report.submitted_at and report.submitted_at >= since:

@@ -53,7 +53,9 @@ def home():
 def _secretary_home(campaign, today):
     cell = current_user.cell
     member_count = db.session.scalar(
-        sa.select(sa.func.count(Member.id)).where(Member.cell_id == cell.id, Member.active.is_(True))
+        sa.select(sa.func.count(Member.id)).where(
+            Member.cell_id == cell.id, Member.active.is_(True)
+        )
     )
     work = queries.outstanding(campaign, today, cell_id=cell.id) if campaign is not None else None
     open_reports = list(

@@ -143,4 +143,3 @@ def review_report(report_id: int):
     )
     db.session.commit()
     return jsonify(report_json(report))
-

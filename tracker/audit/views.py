@@ -24,7 +24,7 @@ MSG_RANGE = "Ngày bắt đầu phải trước ngày kết thúc."
 def _local_midnight_utc(day: dt.date) -> dt.datetime:
     """The start of a local day as an aware UTC datetime."""
     local = dt.datetime.combine(day, dt.time.min, tzinfo=clock.local_zone())
-    return local.astimezone(dt.timezone.utc)
+    return local.astimezone(dt.UTC)
 
 
 def _date_arg(name: str, errors: dict[str, str]) -> dt.date | None:

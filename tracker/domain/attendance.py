@@ -8,8 +8,8 @@ break or extend a run of absences.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 MAX_ABSENCES_IN_A_ROW = 3  # absent *more* than this many meetings in a row is flagged
 MAX_UNEXCUSED_MONTHS = 3  # absent without reason in this many months of a year is flagged

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from .scoring import Criterion, to_half_points
 from .vietnamese import format_points
@@ -172,14 +173,10 @@ def is_blank(value: Any) -> bool:
 
 def parse_whole(value: Any) -> int:
     """Return a whole number from an int, an integral float or digits; raise ValueError."""
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a number")
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-        raise ValueError("not whole")
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
         return int(value)
     raise ValueError("not a whole number")
@@ -192,9 +189,7 @@ def parse_date(value: Any) -> dt.date:
     """Read YYYY-MM-DD (the API, input type=date) or dd/mm/yyyy (typed by hand)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
-    if not isinstance(value, str):
-        raise ValueError("not a date")
-    text = value.strip()
+    text = value.strip() if isinstance(value, str) else ""
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return dt.date.fromisoformat(text)
     match = _DMY.match(text)
@@ -332,8 +327,10 @@ def check_report(
         except ValueError:
             errors["held_on"] = MSG_HELD_ON_FORMAT
         else:
-            if clean.month is not None and clean.year is not None and (
-                (clean.held_on.year, clean.held_on.month) != (clean.year, clean.month)
+            if (
+                clean.month is not None
+                and clean.year is not None
+                and ((clean.held_on.year, clean.held_on.month) != (clean.year, clean.month))
             ):
                 errors["held_on"] = msg_held_on_outside(clean.month, clean.year)
 
@@ -514,7 +511,9 @@ MSG_REOPEN_REASON = "Nhập lý do mở lại báo cáo đã duyệt."
 COMMENT_LIMIT = 2_000
 
 
-def check_comment(raw: Any, *, required_message: str | None, key: str = "comment") -> tuple[str, dict[str, str]]:
+def check_comment(
+    raw: Any, *, required_message: str | None, key: str = "comment"
+) -> tuple[str, dict[str, str]]:
     """Check a review comment or reopening reason (required when a message is given)."""
     if raw is None:
         raw = ""

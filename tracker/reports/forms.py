@@ -80,8 +80,15 @@ class ReportForm(FlaskForm):
     young_speakers = StringField(COUNT_LABELS["young_speakers"], render_kw={"inputmode": "numeric"})
 
     FLAG_FIELDS = tuple(CHECKLIST_LABELS) + ("delegate_present",)
-    TEXT_FIELDS = ("held_on", "duration_minutes", "chaired_by", "minutes_taker", "delegate_name",
-                   "topic", "notes")
+    TEXT_FIELDS = (
+        "held_on",
+        "duration_minutes",
+        "chaired_by",
+        "minutes_taker",
+        "delegate_name",
+        "topic",
+        "notes",
+    )
 
     def to_input(self, *, scores: dict, manual_counts: bool) -> rules.ReportInput:
         """The raw values for the shared rules."""

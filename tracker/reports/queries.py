@@ -48,7 +48,9 @@ def default_year(today: dt.date, years: list[Campaign] | None = None) -> int | N
         return years[0].year
     with_reports = set(
         db.session.scalars(
-            sa.select(Report.campaign_id).where(Report.campaign_id.in_([c.id for c in started])).distinct()
+            sa.select(Report.campaign_id)
+            .where(Report.campaign_id.in_([c.id for c in started]))
+            .distinct()
         )
     )
     for campaign in reversed(started):
@@ -153,7 +155,9 @@ class MonthSlot:
 class CellOutstanding:
     cell: Cell
     months: dict[int, MonthSlot] = field(default_factory=dict)
-    quarters: dict[int, str] = field(default_factory=dict)  # approved, submitted, returned, draft, missing
+    quarters: dict[int, str] = field(
+        default_factory=dict
+    )  # approved, submitted, returned, draft, missing
     missing_months: list[int] = field(default_factory=list)
     missing_quarters: list[int] = field(default_factory=list)
 
@@ -229,7 +233,10 @@ def outstanding(campaign: Campaign, today: dt.date, cell_id: int | None = None) 
     best_thematic: dict[tuple[int, int], ReportStatus] = {}
     for row in thematic:
         key = (row.cell_id, quarter_of(row.month))
-        if key not in best_thematic or _STATUS_ORDER[row.status] < _STATUS_ORDER[best_thematic[key]]:
+        if (
+            key not in best_thematic
+            or _STATUS_ORDER[row.status] < _STATUS_ORDER[best_thematic[key]]
+        ):
             best_thematic[key] = row.status
     for entry in by_cell.values():
         for month in campaign.months:

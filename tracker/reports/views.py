@@ -47,8 +47,7 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
-from ..services import ServiceError
-from ..services import attachments
+from ..services import ServiceError, attachments
 from ..services import reports as service
 from . import queries
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
@@ -114,7 +113,9 @@ class FormState:
     member_state: dict[int, dict]
     scores: dict[str, str]
     manual_counts: bool
-    extra_errors: dict = field(default_factory=lambda: {"scores": {}, "members": {}, "attendance": [], "other": []})
+    extra_errors: dict = field(
+        default_factory=lambda: {"scores": {}, "members": {}, "attendance": [], "other": []}
+    )
     counts: dict = field(default_factory=dict)
     suggestions: dict[str, int] = field(default_factory=dict)
     total: int | None = None
@@ -276,7 +277,9 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
         kind = request.args.get("kind") if request.args.get("kind") in rules.KINDS else "regular"
         chosen = _campaign_by_year(request.args.get("year")) or campaign
         try:
-            month = rules.parse_whole(request.args.get("month")) if request.args.get("month") else month
+            month = (
+                rules.parse_whole(request.args.get("month")) if request.args.get("month") else month
+            )
         except ValueError:
             pass
         form = ReportForm(
@@ -409,7 +412,9 @@ def new():
         cell = _cell_by_code(request.args.get("cell"))
         if cell is None:
             return render_template(
-                "reports/choose_cell.html", cells=queries.active_cells(), asked=request.args.get("cell")
+                "reports/choose_cell.html",
+                cells=queries.active_cells(),
+                asked=request.args.get("cell"),
             )
     if not can_report_for_cell(current_user, cell.id):
         abort(403, description=FORBIDDEN_MESSAGE)
@@ -421,7 +426,12 @@ def new():
 def edit(report_id: int):
     report = _report_or_404(report_id)
     if not can_edit_report(current_user, report):
-        abort(403, description=OTHER_CELL_MESSAGE if current_user.role is Role.SECRETARY else FORBIDDEN_MESSAGE)
+        abort(
+            403,
+            description=OTHER_CELL_MESSAGE
+            if current_user.role is Role.SECRETARY
+            else FORBIDDEN_MESSAGE,
+        )
     if report.status not in EDITABLE and request.method == "GET":
         flash(service.MSG_NOT_EDITABLE, "warning")
         return redirect(url_for("reports.view", report_id=report.id))
@@ -534,7 +544,9 @@ def review(report_id: int):
     form = ReviewForm()
     table = service.score_table(report)
     committee_scores = {
-        row["criterion"].code: _score_text(row["final"] if row["final"] is not None else row["self"])
+        row["criterion"].code: _score_text(
+            row["final"] if row["final"] is not None else row["self"]
+        )
         for row in table
     }
     score_errors: dict[str, str] = {}
@@ -638,9 +650,17 @@ def attendance():
         abort(404, description="Chưa có năm thi đua nào.")
     cells = queries.active_cells()
     if current_user.role is Role.SECRETARY:
-        cell = _cell_by_code(request.args.get("cell")) if request.args.get("cell") else current_user.cell
+        cell = (
+            _cell_by_code(request.args.get("cell"))
+            if request.args.get("cell")
+            else current_user.cell
+        )
     else:
-        cell = _cell_by_code(request.args.get("cell")) if request.args.get("cell") else (cells[0] if cells else None)
+        cell = (
+            _cell_by_code(request.args.get("cell"))
+            if request.args.get("cell")
+            else (cells[0] if cells else None)
+        )
     if cell is None:
         abort(404, description="Không có chi bộ này.")
     ensure_cell_visible(current_user, cell.id)

@@ -51,7 +51,7 @@ class Upload:
     data: bytes
 
     @classmethod
-    def from_storage(cls, storage, max_bytes: int) -> "Upload | None":
+    def from_storage(cls, storage, max_bytes: int) -> Upload | None:
         """Read a Werkzeug FileStorage (at most ``max_bytes`` + 1 bytes); None when empty."""
         if storage is None or not getattr(storage, "filename", ""):
             return None
@@ -96,7 +96,9 @@ def check_upload(upload: Upload, max_bytes: int) -> tuple[CheckedUpload | None, 
         return None, MSG_CONTENT
     if actual != claimed:
         return None, msg_mismatch(extension, actual)
-    name = os.path.basename(upload.filename.replace("\\", "/")).strip()[:200] or f"bien-ban{extension}"
+    name = (
+        os.path.basename(upload.filename.replace("\\", "/")).strip()[:200] or f"bien-ban{extension}"
+    )
     return CheckedUpload(name, actual, upload.data), None
 
 

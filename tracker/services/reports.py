@@ -9,9 +9,10 @@ A closed campaign year locks its reports (409).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -40,8 +41,7 @@ from ..models import (
 )
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE, can_report_for_cell, can_review
 from ..queries import campaign_for_year, grade_bands, rubric_for_year
-from . import Conflict, NotAllowed, ValidationFailed, audit
-from . import attachments
+from . import Conflict, NotAllowed, ValidationFailed, attachments, audit
 
 MSG_INVALID = "Báo cáo chưa hợp lệ; vui lòng sửa các mục được nêu."
 MSG_COMMITTEE_FILES_NOTHING = "Đảng ủy duyệt báo cáo, không lập hay gửi báo cáo."
@@ -103,7 +103,9 @@ def campaign_named(raw_year: Any) -> Campaign | None:
 def report_label(report: Report) -> str:
     """ "báo cáo sinh hoạt thường kỳ tháng 5/2022 — Chi bộ ấp Chợ", to follow a verb."""
     kind = "thường kỳ" if report.kind is ReportKind.REGULAR else "chuyên đề"
-    return f"báo cáo sinh hoạt {kind} tháng {report.month}/{report.campaign.year} — {report.cell.name}"
+    return (
+        f"báo cáo sinh hoạt {kind} tháng {report.month}/{report.campaign.year} — {report.cell.name}"
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -136,7 +138,9 @@ def _check(
     campaign: Campaign | None,
     complete: bool,
     cell_known: bool | None,
-) -> tuple[rules.RuleResult, list[rules.CleanAttendance] | None, rules.DerivedCounts | None, Rubric | None]:
+) -> tuple[
+    rules.RuleResult, list[rules.CleanAttendance] | None, rules.DerivedCounts | None, Rubric | None
+]:
     """Run the shared rules; with per-member rows, their counts replace the given ones."""
     rubric = rubric_of(campaign) if campaign is not None else None
     clean_rows = derived = None
@@ -194,7 +198,13 @@ def _apply_values(report: Report, clean: rules.CleanReport) -> None:
     report.delegate_name = clean.delegate_name
 
 
-CHECKLIST = ("ideology_covered", "hcm_study_covered", "criticism_done", "resolution_voted", "minutes_complete")
+CHECKLIST = (
+    "ideology_covered",
+    "hcm_study_covered",
+    "criticism_done",
+    "resolution_voted",
+    "minutes_complete",
+)
 
 
 def _apply_flags(report: Report, flags: Mapping[str, bool] | None) -> None:
@@ -266,8 +276,7 @@ def _audit_scores(report: Report, actor: User, changes: Iterable[tuple], column:
             object_id=report.id,
             cell_id=report.cell_id,
             summary=(
-                f"{criterion.title[:200]} ({label}): "
-                f"{_points_text(old)} → {_points_text(new)}"
+                f"{criterion.title[:200]} ({label}): {_points_text(old)} → {_points_text(new)}"
             ),
             before={"criterion": criterion.code, "column": column, "points": to_points(old)},
             after={"criterion": criterion.code, "column": column, "points": to_points(new)},
@@ -306,7 +315,9 @@ def _one_regular_report_per_month(month: int, year: int):
         raise Conflict(message, {"month": message}) from error
 
 
-def _store_attachment(report: Report, checked: attachments.CheckedUpload | None, actor: User) -> None:
+def _store_attachment(
+    report: Report, checked: attachments.CheckedUpload | None, actor: User
+) -> None:
     if checked is None:
         return
     old_name = report.attachment_path
@@ -321,7 +332,9 @@ def _store_attachment(report: Report, checked: attachments.CheckedUpload | None,
         object_type="report",
         object_id=report.id,
         cell_id=report.cell_id,
-        summary=f"Đính kèm biên bản: {report.attachment_name} ({len(checked.data):,} byte)".replace(",", "."),
+        summary=f"Đính kèm biên bản: {report.attachment_name} ({len(checked.data):,} byte)".replace(
+            ",", "."
+        ),
         before={"file": old_name or None},
         after={"file": report.attachment_path, "name": report.attachment_name},
     )
@@ -338,7 +351,10 @@ def _mark_submitted(report: Report, actor: User, *, resubmit: bool) -> None:
         object_id=report.id,
         cell_id=report.cell_id,
         summary=("Gửi lại " if resubmit else "Gửi ") + report_label(report),
-        after={"status": ReportStatus.SUBMITTED, "self_total": to_points(report.self_total_half_points)},
+        after={
+            "status": ReportStatus.SUBMITTED,
+            "self_total": to_points(report.self_total_half_points),
+        },
     )
 
 
@@ -516,9 +532,7 @@ def _check_adjustments(report: Report, scores: Any) -> tuple[dict[str, int], dic
     return rules.check_scores(scores, rubric.lines, complete=False, year=report.campaign.year)
 
 
-def approve_report(
-    actor: User, report: Report, *, scores: Any = None, comment: Any = ""
-) -> Report:
+def approve_report(actor: User, report: Report, *, scores: Any = None, comment: Any = "") -> Report:
     """Approve a submitted report with the committee's points.
 
     ``scores`` maps criterion codes to the committee's points (raw); a criterion left out or
@@ -546,7 +560,11 @@ def approve_report(
             score = ReportScore(criterion=criterion, self_half_points=0)
             report.scores.append(score)
         new = adjusted.get(criterion.code, score.self_half_points)
-        old = score.final_half_points if score.final_half_points is not None else score.self_half_points
+        old = (
+            score.final_half_points
+            if score.final_half_points is not None
+            else score.self_half_points
+        )
         if new != old:
             changes.append((criterion, old, new))
         score.final_half_points = new
@@ -565,10 +583,14 @@ def approve_report(
         object_id=report.id,
         cell_id=report.cell_id,
         summary=(
-            "Duyệt " + report_label(report)
+            "Duyệt "
+            + report_label(report)
             + f": {format_points(to_points(report.final_total_half_points))} điểm, {report.grade.label}"
         ),
-        before={"status": ReportStatus.SUBMITTED, "self_total": to_points(report.self_total_half_points)},
+        before={
+            "status": ReportStatus.SUBMITTED,
+            "self_total": to_points(report.self_total_half_points),
+        },
         after={
             "status": ReportStatus.APPROVED,
             "final_total": to_points(report.final_total_half_points),
@@ -677,7 +699,10 @@ def attendance_rows(report: Report) -> list[ReportAttendance]:
         .options(joinedload(ReportAttendance.member))
         .where(ReportAttendance.report_id == report.id)
     ).all()
-    return sorted(rows, key=lambda row: (CELL_ROLE_ORDER[row.member.cell_role], name_key(row.member.full_name)))
+    return sorted(
+        rows,
+        key=lambda row: (CELL_ROLE_ORDER[row.member.cell_role], name_key(row.member.full_name)),
+    )
 
 
 def score_table(report: Report) -> list[dict]:
