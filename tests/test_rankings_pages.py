@@ -378,3 +378,28 @@ def test_the_query_count_does_not_grow_with_the_cells(
     if "/cells/" not in url:
         assert "Chi bộ them 030" in answer.text
     assert thirty_nine.count == nine.count, thirty_nine.statements
+
+
+# --------------------------------------------------------------------------------------------
+# Edge cases of a cell's page
+
+
+def test_a_year_that_has_not_begun_shows_empty_charts(client, auth, users, app):
+    app.config["TODAY"] = "2022-03-01"
+    auth.login(users["secretary"])
+    answer = client.get("/rankings/cells/ap-cho?year=2022")
+    assert answer.status_code == 200
+    text = text_of(answer.text)
+    assert "Chưa có tháng nào của kỳ này kết thúc nên chưa có điểm để xếp hạng." in text
+    assert "Chưa có báo cáo được duyệt để tính tỷ lệ dự họp." in answer.text
+
+
+def test_an_inactive_cell_keeps_its_page_but_is_not_ranked(client, auth, users, season, app):
+    with app.app_context():
+        db.session.scalar(sa.select(Cell).where(Cell.code == "thcs")).active = False
+        db.session.commit()
+    auth.login(users["committee"])
+    page = client.get("/rankings/cells/thcs?year=2022")
+    assert page.status_code == 200
+    assert "Đã ngừng hoạt động, không được xếp hạng" in page.text
+    assert "thcs" not in {code for code, _rank, _average in ranking_rows(client.get("/rankings/").text)}
