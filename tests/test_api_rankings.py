@@ -53,8 +53,15 @@ def test_the_year_ranking_has_the_contract_shape(client, tokens, season):
         "grade": "tot",
     }
     assert [row["cell"] for row in body["rankings"]] == [
-        "ap-cho", "quan-su", "ap-phuoc-hoa-a", "co-quan", "tieu-hoc", "cong-an", "mam-non",
-        "ap-phuoc-hoa-b", "thcs",
+        "ap-cho",
+        "quan-su",
+        "ap-phuoc-hoa-a",
+        "co-quan",
+        "tieu-hoc",
+        "cong-an",
+        "mam-non",
+        "ap-phuoc-hoa-b",
+        "thcs",
     ]
     cong_an = body["rankings"][5]
     assert (cong_an["average"], cong_an["months_missing"], cong_an["tot_months"]) == (81.44, 1, 8)
@@ -86,14 +93,20 @@ def test_shared_ranks_skip_the_next_rank(client, tokens, app):
     body = client.get("/api/v1/rankings?year=2022&month=5", headers=tokens["admin"]).get_json()
     assert body["months"] == [5]
     assert [(r["cell"], r["rank"]) for r in body["rankings"][:4]] == [
-        ("ap-cho", 1), ("cong-an", 2), ("quan-su", 2), ("thcs", 4)
+        ("ap-cho", 1),
+        ("cong-an", 2),
+        ("quan-su", 2),
+        ("thcs", 4),
     ]
     # The cells without a report share the last rank, listed in Vietnamese name order.
     tail = body["rankings"][4:]
     assert {r["rank"] for r in tail} == {5}
     assert [r["name"] for r in tail] == [
-        "Chi bộ ấp Phước Hòa A", "Chi bộ ấp Phước Hòa B", "Chi bộ Cơ quan",
-        "Chi bộ Trường Mầm non", "Chi bộ Trường Tiểu học",
+        "Chi bộ ấp Phước Hòa A",
+        "Chi bộ ấp Phước Hòa B",
+        "Chi bộ Cơ quan",
+        "Chi bộ Trường Mầm non",
+        "Chi bộ Trường Tiểu học",
     ]
     assert all(r["months_missing"] == 1 and r["grade"] == "kem" for r in tail)
 
@@ -103,7 +116,9 @@ def test_a_category_is_ranked_from_one(client, tokens, season):
         "/api/v1/rankings?year=2022&category=school", headers=tokens["other_secretary"]
     ).get_json()
     assert [(r["cell"], r["rank"], r["category"]) for r in body["rankings"]] == [
-        ("tieu-hoc", 1, "school"), ("mam-non", 2, "school"), ("thcs", 3, "school")
+        ("tieu-hoc", 1, "school"),
+        ("mam-non", 2, "school"),
+        ("thcs", 3, "school"),
     ]
 
 
@@ -125,8 +140,11 @@ def test_a_period_with_no_ended_month_has_no_average_and_no_grade(client, tokens
     assert body["months"] == []
     assert len(body["rankings"]) == 9
     assert all(
-        r["average"] is None and r["grade"] is None and r["months_counted"] == 0
-        and r["months_missing"] == 0 and r["rank"] == 1
+        r["average"] is None
+        and r["grade"] is None
+        and r["months_counted"] == 0
+        and r["months_missing"] == 0
+        and r["rank"] == 1
         for r in body["rankings"]
     )
 

@@ -30,8 +30,12 @@ def save(page, directory, name, viewport):
     page.screenshot(path=directory / f"{name}.png", full_page=True)
     height = page.evaluate("document.documentElement.scrollHeight")
     for part, top in enumerate(range(0, height, viewport["height"]), start=1):
-        clip = {"x": 0, "y": top, "width": viewport["width"],
-                "height": min(viewport["height"], height - top)}
+        clip = {
+            "x": 0,
+            "y": top,
+            "width": viewport["width"],
+            "height": min(viewport["height"], height - top),
+        }
         page.screenshot(path=directory / f"{name}-part{part}.png", full_page=True, clip=clip)
 
 
@@ -96,8 +100,12 @@ def test_dashboard_reads_well_at_every_width(
 def test_the_pages_break_no_content_security_rule(live_server, browser_page, users, season):
     page = browser_page(DESKTOP)
     violations = []
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     sign_in(page, live_server, users["committee"])
     for path in ("/rankings/", "/rankings/matrix", "/rankings/years", "/rankings/cells/ap-cho"):
         page.goto(live_server + path)

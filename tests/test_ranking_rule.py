@@ -6,6 +6,7 @@ import datetime as dt
 import random
 from decimal import Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -79,8 +80,15 @@ def test_more_tot_months_never_beat_a_higher_average():
 
 
 def test_a_tie_is_listed_in_vietnamese_alphabetical_order():
-    names = ["Chi bộ Trường Tiểu học", "Chi bộ ấp Chợ", "Chi bộ Cơ quan", "Chi bộ Công an",
-             "Chi bộ ấp Phước Hòa A", "Chi bộ Trường THCS thị trấn", "Chi bộ Quân sự"]
+    names = [
+        "Chi bộ Trường Tiểu học",
+        "Chi bộ ấp Chợ",
+        "Chi bộ Cơ quan",
+        "Chi bộ Công an",
+        "Chi bộ ấp Phước Hòa A",
+        "Chi bộ Trường THCS thị trấn",
+        "Chi bộ Quân sự",
+    ]
     standings = rank_cells([tally(name, 85, tot=1) for name in names])
     # â before c; "Công" before "Cơ" (ô before ơ: letters decide before word length);
     # "THCS" before "Tiểu" (h before i).
@@ -142,8 +150,14 @@ def test_a_missing_month_scores_zero():
 
 @pytest.mark.parametrize(
     ("sum_half", "counted", "shown"),
-    [(1665, 9, "92.50"), (1541, 9, "85.61"), (169, 1, "84.50"), (2 * 1000, 12, "83.33"),
-     (737, 4, "92.13"), (1, 100, "0.01")],
+    [
+        (1665, 9, "92.50"),
+        (1541, 9, "85.61"),
+        (169, 1, "84.50"),
+        (2 * 1000, 12, "83.33"),
+        (737, 4, "92.13"),
+        (1, 100, "0.01"),
+    ],
 )
 def test_averages_round_half_up_to_two_decimals(sum_half, counted, shown):
     average = average_points(tally("A", sum_half=sum_half, counted=counted))
@@ -163,9 +177,16 @@ def test_no_counted_month_means_no_average_and_no_grade():
 
 @pytest.mark.parametrize(
     ("average", "grade"),
-    [(100, Grade.KHA), (90, Grade.KHA), (Decimal("89.5"), Grade.KHA), (70, Grade.KHA),
-     (Decimal("69.5"), Grade.TRUNG_BINH), (50, Grade.TRUNG_BINH), (Decimal("49.5"), Grade.KEM),
-     (0, Grade.KEM)],
+    [
+        (100, Grade.KHA),
+        (90, Grade.KHA),
+        (Decimal("89.5"), Grade.KHA),
+        (70, Grade.KHA),
+        (Decimal("69.5"), Grade.TRUNG_BINH),
+        (50, Grade.TRUNG_BINH),
+        (Decimal("49.5"), Grade.KEM),
+        (0, Grade.KEM),
+    ],
 )
 def test_the_average_decides_the_band(average, grade):
     # No Tốt month at all: even 100 is capped at Khá; below 90 the band alone decides.
@@ -175,11 +196,16 @@ def test_the_average_decides_the_band(average, grade):
 @pytest.mark.parametrize(
     ("tot", "counted", "grade"),
     [
-        (5, 9, Grade.TOT), (4, 9, Grade.KHA),
-        (2, 3, Grade.TOT), (1, 3, Grade.KHA),
-        (1, 1, Grade.TOT), (0, 1, Grade.KHA),
-        (7, 12, Grade.TOT), (6, 12, Grade.KHA),
-        (2, 2, Grade.TOT), (1, 2, Grade.KHA),
+        (5, 9, Grade.TOT),
+        (4, 9, Grade.KHA),
+        (2, 3, Grade.TOT),
+        (1, 3, Grade.KHA),
+        (1, 1, Grade.TOT),
+        (0, 1, Grade.KHA),
+        (7, 12, Grade.TOT),
+        (6, 12, Grade.KHA),
+        (2, 2, Grade.TOT),
+        (1, 2, Grade.KHA),
     ],
     ids=lambda value: str(value),
 )
@@ -244,9 +270,20 @@ def test_a_period_is_a_month_or_a_quarter_not_both():
 # --------------------------------------------------------------------------------------------
 # Properties
 
-NAMES = ["Chi bộ ấp Chợ", "Chi bộ ấp Phước Hòa A", "Chi bộ ấp Phước Hòa B", "Chi bộ Quân sự",
-         "Chi bộ Công an", "Chi bộ Cơ quan", "Chi bộ Trường Mầm non", "Chi bộ Trường Tiểu học",
-         "Chi bộ Trường THCS thị trấn", "Chi bộ Đoàn", "Chi bộ Ấp Mới", "Chi bộ Y tế"]
+NAMES = [
+    "Chi bộ ấp Chợ",
+    "Chi bộ ấp Phước Hòa A",
+    "Chi bộ ấp Phước Hòa B",
+    "Chi bộ Quân sự",
+    "Chi bộ Công an",
+    "Chi bộ Cơ quan",
+    "Chi bộ Trường Mầm non",
+    "Chi bộ Trường Tiểu học",
+    "Chi bộ Trường THCS thị trấn",
+    "Chi bộ Đoàn",
+    "Chi bộ Ấp Mới",
+    "Chi bộ Y tế",
+]
 
 COUNTED = 9
 
@@ -263,8 +300,13 @@ def tallies(draw):
         per_month = draw(st.sampled_from([0, 140, 170, 180, 190, 200]))
         rows.append(
             CellTally(
-                code=name, name=name, category="hamlet", sum_half_points=per_month * scored,
-                months_counted=COUNTED, months_scored=scored, tot_months=tot,
+                code=name,
+                name=name,
+                category="hamlet",
+                sum_half_points=per_month * scored,
+                months_counted=COUNTED,
+                months_scored=scored,
+                tot_months=tot,
                 kha_months=scored - tot,
             )
         )
@@ -308,9 +350,7 @@ def test_a_rank_is_one_plus_the_number_of_strictly_better_cells(rows):
             > (standing.tally.sum_half_points, standing.tally.tot_months)
         )
         assert standing.rank == better + 1
-        assert standing.shared == (
-            sum(1 for other in standings if other.rank == standing.rank) > 1
-        )
+        assert standing.shared == (sum(1 for other in standings if other.rank == standing.rank) > 1)
 
 
 def test_ranking_ten_thousand_cells_keeps_its_shape():
@@ -327,7 +367,7 @@ def test_ranking_ten_thousand_cells_keeps_its_shape():
     ]
     standings = rank_cells(rows)
     assert len(standings) == 10_000
-    assert all(a.rank <= b.rank for a, b in zip(standings, standings[1:]))
+    assert all(a.rank <= b.rank for a, b in pairwise(standings))
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,12 +375,24 @@ def test_ranking_ten_thousand_cells_keeps_its_shape():
 
 
 def test_weak_points_put_the_criteria_behind_the_other_cells_first():
-    criteria = [("preparation", "Công tác chuẩn bị", 30), ("ideology", "Nội dung tư tưởng", 10),
-                ("minutes", "Biên bản", 10), ("results", "Kết quả", 50)]
-    cell = {"preparation": (20 * 3, 3), "ideology": (5 * 3, 3), "minutes": (10 * 3, 3),
-            "results": (30 * 3, 3)}
-    everyone = {"preparation": (28 * 27, 27), "ideology": (9 * 27, 27), "minutes": (10 * 27, 27),
-                "results": (25 * 27, 27)}
+    criteria = [
+        ("preparation", "Công tác chuẩn bị", 30),
+        ("ideology", "Nội dung tư tưởng", 10),
+        ("minutes", "Biên bản", 10),
+        ("results", "Kết quả", 50),
+    ]
+    cell = {
+        "preparation": (20 * 3, 3),
+        "ideology": (5 * 3, 3),
+        "minutes": (10 * 3, 3),
+        "results": (30 * 3, 3),
+    }
+    everyone = {
+        "preparation": (28 * 27, 27),
+        "ideology": (9 * 27, 27),
+        "minutes": (10 * 27, 27),
+        "results": (25 * 27, 27),
+    }
     comparisons = compare_criteria(criteria, cell, everyone)
     weak = weak_points(comparisons)
     assert [c.code for c in weak] == ["ideology", "preparation", "results"]

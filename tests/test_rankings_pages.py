@@ -8,10 +8,9 @@ from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
+from flask import url_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from flask import url_for
 from werkzeug.routing import BuildError
 
 from tracker.extensions import db
@@ -51,10 +50,12 @@ def ranking_rows(page_html: str) -> list[tuple[str, str, str]]:
         r'<tr[^>]*data-cell="([^"]+)"[^>]*>.*?<td[^>]*data-label="Hạng">(.*?)</td>'
         r'.*?<td[^>]*data-label="Điểm TB[^"]*"><strong>([^<]*)</strong>',
         page_html,
-        flags=re.S,
+        flags=re.DOTALL,
     )
-    return [(code, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rank)).split()), average)
-            for code, rank, average in rows]
+    return [
+        (code, " ".join(html.unescape(re.sub(r"<[^>]+>", " ", rank)).split()), average)
+        for code, rank, average in rows
+    ]
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,8 +207,16 @@ def test_the_matrix_colours_each_month_and_tells_missing_from_unapproved(
     assert "Tháng 8/2022: báo cáo chờ duyệt, chưa tính" in page
     assert "Tháng 6/2022: thiếu báo cáo, tính 0 điểm" in page
     assert "sq--not-counted" in page
-    for label in ("Tốt", "Khá", "Trung bình", "Kém", "Chờ duyệt (chưa tính)",
-                  "Bị trả lại (chưa tính)", "Thiếu báo cáo (tính 0 điểm)", "Tháng chưa kết thúc"):
+    for label in (
+        "Tốt",
+        "Khá",
+        "Trung bình",
+        "Kém",
+        "Chờ duyệt (chưa tính)",
+        "Bị trả lại (chưa tính)",
+        "Thiếu báo cáo (tính 0 điểm)",
+        "Tháng chưa kết thúc",
+    ):
         assert label in page
 
 
@@ -215,9 +224,13 @@ def test_a_score_links_to_its_report_for_whoever_may_open_it(
     client, auth, users, season, report_view, app
 ):
     with app.app_context():
-        own = set(db.session.scalars(
-            sa.select(Report.id).join(Cell).where(Cell.code == "ap-cho", Report.kind == "regular")
-        ))
+        own = set(
+            db.session.scalars(
+                sa.select(Report.id)
+                .join(Cell)
+                .where(Cell.code == "ap-cho", Report.kind == "regular")
+            )
+        )
         every = set(db.session.scalars(sa.select(Report.id).where(Report.kind == "regular")))
     auth.login(users["secretary"])
     assert report_links(app, client.get("/rankings/matrix?year=2022").text) == own
@@ -247,7 +260,7 @@ def test_a_cell_page_shows_its_charts_with_titles_and_text_alternatives(
     auth.login(users["other_secretary"])
     page = client.get("/rankings/cells/ap-phuoc-hoa-b?year=2022").text
     for chart in ("chart-scores", "chart-attendance", "chart-rank", "chart-years"):
-        svg = re.search(rf'<svg class="chart" id="{chart}"[^>]*>(.*?)</svg>', page, flags=re.S)
+        svg = re.search(rf'<svg class="chart" id="{chart}"[^>]*>(.*?)</svg>', page, flags=re.DOTALL)
         assert svg, chart
         assert 'role="img"' in page
         assert f'<title id="{chart}-title">' in svg.group(1)
@@ -314,7 +327,8 @@ def committee_session(app, client, auth, users):
 @given(
     totals=st.lists(
         st.lists(st.sampled_from([None, 60, 85, 90, 95, 100]), min_size=3, max_size=3),
-        min_size=9, max_size=9,
+        min_size=9,
+        max_size=9,
     ),
     period=st.sampled_from(["", "q2", "m4", "m5", "m6"]),
     category=st.sampled_from(["", "hamlet", "sector", "school"]),
@@ -355,8 +369,12 @@ def test_the_page_and_the_api_agree(app, client, committee_session, totals, peri
 
 @pytest.mark.parametrize(
     "url",
-    ["/rankings/?year=2022", "/rankings/matrix?year=2022", "/rankings/years",
-     "/rankings/cells/ap-cho?year=2022"],
+    [
+        "/rankings/?year=2022",
+        "/rankings/matrix?year=2022",
+        "/rankings/years",
+        "/rankings/cells/ap-cho?year=2022",
+    ],
 )
 def test_the_query_count_does_not_grow_with_the_cells(
     client, auth, users, season, app, count_queries, url
@@ -402,4 +420,6 @@ def test_an_inactive_cell_keeps_its_page_but_is_not_ranked(client, auth, users, 
     page = client.get("/rankings/cells/thcs?year=2022")
     assert page.status_code == 200
     assert "Đã ngừng hoạt động, không được xếp hạng" in page.text
-    assert "thcs" not in {code for code, _rank, _average in ranking_rows(client.get("/rankings/").text)}
+    assert "thcs" not in {
+        code for code, _rank, _average in ranking_rows(client.get("/rankings/").text)
+    }

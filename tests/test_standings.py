@@ -97,10 +97,15 @@ def test_a_category_is_ranked_from_one(app):
         overall = standings_for_period(2022, month=4, today=AFTER_2022)
         sectors = standings_for_period(2022, month=4, category="sector", today=AFTER_2022)
         assert [(r.code, r.rank) for r in overall.rows[:4]] == [
-            ("ap-cho", 1), ("co-quan", 2), ("cong-an", 3), ("quan-su", 3)
+            ("ap-cho", 1),
+            ("co-quan", 2),
+            ("cong-an", 3),
+            ("quan-su", 3),
         ]
         assert [(r.code, r.rank, r.shared) for r in sectors.rows] == [
-            ("co-quan", 1, False), ("cong-an", 2, True), ("quan-su", 2, True)
+            ("co-quan", 1, False),
+            ("cong-an", 2, True),
+            ("quan-su", 2, True),
         ]
         assert sectors.category is CellCategory.SECTOR
 
@@ -205,9 +210,8 @@ def test_periods_are_ranked_together_in_two_queries(app, count_queries):
 
 
 def test_overlapping_periods_are_refused(app):
-    with app.app_context():
-        with pytest.raises(ValueError):
-            standings_for_periods([Period(2022), Period(2022, month=5)], today=AFTER_2022)
+    with app.app_context(), pytest.raises(ValueError):
+        standings_for_periods([Period(2022), Period(2022, month=5)], today=AFTER_2022)
 
 
 def test_rank_history_gives_each_ended_month(app):
@@ -236,9 +240,8 @@ def test_the_standings_query_count_does_not_grow_with_the_cells(app, count_queri
     with app.app_context():
         make_season()
         db.session.commit()
-    with app.app_context():
-        with count_queries() as small:
-            standings_for_period(2022, today=AFTER_2022)
+    with app.app_context(), count_queries() as small:
+        standings_for_period(2022, today=AFTER_2022)
     with app.app_context():
         for extra in add_cells(30):
             for month in range(4, 13):

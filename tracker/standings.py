@@ -15,9 +15,9 @@ itself (order, shared ranks, grade caps, name order inside a tie) is the plain f
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Iterable, Sequence
 
 import sqlalchemy as sa
 
@@ -44,9 +44,7 @@ UNAPPROVED = (ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 
 
 def no_campaign(year: int) -> NotFound:
-    return NotFound(
-        f"Không có năm thi đua {year}.", {"year": "Năm này không có kế hoạch thi đua."}
-    )
+    return NotFound(f"Không có năm thi đua {year}.", {"year": "Năm này không có kế hoạch thi đua."})
 
 
 @dataclass(frozen=True)
@@ -387,8 +385,21 @@ def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
         kem = scored - tot - kha - trung_binh  # every approved month has a grade
         result[slice_index].append(
             CellTally(
-                code, name, category_value, sum_half, counted_of[slice_index], scored, tot,
-                kha, trung_binh, kem, pending, len(quarters), quarters, display_order, cell_id,
+                code,
+                name,
+                category_value,
+                sum_half,
+                counted_of[slice_index],
+                scored,
+                tot,
+                kha,
+                trung_binh,
+                kem,
+                pending,
+                len(quarters),
+                quarters,
+                display_order,
+                cell_id,
             )
         )
     if cells:
@@ -401,8 +412,21 @@ def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
                 quarters = quarters_of.get((index, cell_id), ())
                 tallies.append(
                     CellTally(
-                        code, name, category_value, 0, counted_of[index], 0, 0, 0, 0, 0, 0,
-                        len(quarters), quarters, display_order, cell_id,
+                        code,
+                        name,
+                        category_value,
+                        0,
+                        counted_of[index],
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        0,
+                        len(quarters),
+                        quarters,
+                        display_order,
+                        cell_id,
                     )
                 )
     return result

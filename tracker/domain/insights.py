@@ -5,9 +5,9 @@ Plain functions, no Flask: the cell page feeds them the averages of one SQL quer
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Iterable
 
 # What a low score on a criterion usually means, in the committee's words (the seed rubric).
 WEAKNESS_LABELS = {

@@ -8,10 +8,11 @@ half-points is comparing averages, without any rounding.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from operator import attrgetter
-from typing import Iterable, NamedTuple, Sequence
+from typing import NamedTuple
 
 from .scoring import DEFAULT_BANDS, Grade, GradeBands
 from .vietnamese import collation_key
@@ -152,9 +153,7 @@ def _tie_key(tally: CellTally) -> tuple:
     return (collation_key(tally.name), tally.code)
 
 
-def rank_cells(
-    tallies: Iterable[CellTally], bands: GradeBands = DEFAULT_BANDS
-) -> list[Standing]:
+def rank_cells(tallies: Iterable[CellTally], bands: GradeBands = DEFAULT_BANDS) -> list[Standing]:
     """Rank cells by the contract's rule and grade each one.
 
     Average descending, then Tốt months descending; cells equal on both share a rank and the

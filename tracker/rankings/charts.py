@@ -6,8 +6,8 @@ the pages also give the numbers as a table, the text alternative.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -22,7 +22,7 @@ BOTTOM = 26  # room for the category labels
 def _number(value: float) -> str:
     """A compact coordinate: 12.0 -> "12", 12.345 -> "12.3"."""
     text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    return text.removesuffix(".0")
 
 
 @dataclass(frozen=True)
@@ -53,9 +53,11 @@ class Series:
 
 def _open(chart_id: str, title: str, desc: str, height: int = HEIGHT) -> list[str]:
     return [
-        f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
-        f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        'preserveAspectRatio="xMidYMid meet" focusable="false">',
+        (
+            f'<svg class="chart" id="{escape(chart_id)}" viewBox="0 0 {WIDTH} {height}" '
+            f'role="img" aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
+            'preserveAspectRatio="xMidYMid meet" focusable="false">'
+        ),
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
         f'<desc id="{escape(chart_id)}-desc">{escape(desc)}</desc>',
     ]
@@ -230,9 +232,11 @@ def meter_bar(chart_id: str, title: str, values: Sequence[tuple[float, str]]) ->
     """A thin horizontal bar per value (0 to 1), stacked: a criterion's cell vs. all cells."""
     height = 8 * len(values) + 2
     parts = [
-        f'<svg class="meter" id="{escape(chart_id)}" viewBox="0 0 100 {height}" '
-        f'preserveAspectRatio="none" role="img" aria-labelledby="{escape(chart_id)}-title" '
-        'focusable="false">',
+        (
+            f'<svg class="meter" id="{escape(chart_id)}" viewBox="0 0 100 {height}" '
+            f'preserveAspectRatio="none" role="img" aria-labelledby="{escape(chart_id)}-title" '
+            'focusable="false">'
+        ),
         f'<title id="{escape(chart_id)}-title">{escape(title)}</title>',
     ]
     for index, (share, css) in enumerate(values):

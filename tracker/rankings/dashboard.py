@@ -42,7 +42,7 @@ SQUARE_TEXT = {"pending": "chờ", "returned": "trả", "missing": "—", "futur
 
 
 def quarters_text(quarters) -> str:
-    """"II, III" for the quarters 2 and 3; "—" for none."""
+    """ "II, III" for the quarters 2 and 3; "—" for none."""
     return ", ".join(ROMAN[q] for q in quarters) if quarters else "—"
 
 
@@ -97,17 +97,32 @@ def make_square(entry: MonthEntry | None, year: int, month: int, today: dt.date)
         grade = Grade(entry.grade)
         text = month_total_text(entry.final_total_half_points)
         return Square(
-            year, month, grade.value, text, f"{text} điểm, {grade.label}{suffix}",
-            entry.report_id, ended,
+            year,
+            month,
+            grade.value,
+            text,
+            f"{text} điểm, {grade.label}{suffix}",
+            entry.report_id,
+            ended,
         )
     if entry.status is ReportStatus.RETURNED:
         return Square(
-            year, month, "returned", "trả", f"báo cáo bị trả lại, chưa tính{suffix}",
-            entry.report_id, ended,
+            year,
+            month,
+            "returned",
+            "trả",
+            f"báo cáo bị trả lại, chưa tính{suffix}",
+            entry.report_id,
+            ended,
         )
     return Square(
-        year, month, "pending", "chờ", f"báo cáo chờ duyệt, chưa tính{suffix}",
-        entry.report_id, ended,
+        year,
+        month,
+        "pending",
+        "chờ",
+        f"báo cáo chờ duyệt, chưa tính{suffix}",
+        entry.report_id,
+        ended,
     )
 
 
@@ -271,7 +286,11 @@ def draw_cell_charts(page: CellPage) -> None:
             marker = {"missing": "✕", "pending": "…", "returned": "↩"}.get(square.state, "")
             bars.append(
                 charts.Bar(
-                    f"T{row.month}", None, "", square.description, marker=marker,
+                    f"T{row.month}",
+                    None,
+                    "",
+                    square.description,
+                    marker=marker,
                     marker_css=f"chart__marker--{square.state}",
                 )
             )
@@ -321,11 +340,15 @@ def draw_cell_charts(page: CellPage) -> None:
         labels,
         [
             charts.Series(
-                "Các chi bộ", all_rates, "line--all",
+                "Các chi bộ",
+                all_rates,
+                "line--all",
                 [f"T{r.month}: chung {percent_text(r.all_rate)}" for r in ended_rows],
             ),
             charts.Series(
-                page.cell.name, cell_rates, "line--cell",
+                page.cell.name,
+                cell_rates,
+                "line--cell",
                 [f"T{r.month}: {percent_text(r.rate)}" for r in ended_rows],
             ),
         ],
