@@ -1,11 +1,19 @@
 """Year-end award eligibility and the prefilled summaries (domain.md, "Year-end awards")."""
 
+import datetime as dt
+
+import pytest
+
 from tracker.domain.awards import (
     MemberRecord,
     cell_summary,
     check_cell,
     default_cell_proposal,
     member_summary,
+    number_line,
+    place_line,
+    recipient_lines,
+    recipient_names,
     suggest_members,
 )
 from tracker.domain.ranking import CellTally, rank_cells
@@ -72,8 +80,17 @@ def test_cell_summary_is_drawn_from_the_data():
 
 
 def test_cell_summary_rounds_the_exact_average_with_a_comma():
-    exact = CellTally("a", "A", "hamlet", sum_half_points=1715, months_counted=9,
-                      months_scored=9, tot_months=8, kha_months=1, thematic_quarters=2)
+    exact = CellTally(
+        "a",
+        "A",
+        "hamlet",
+        sum_half_points=1715,
+        months_counted=9,
+        months_scored=9,
+        tot_months=8,
+        kha_months=1,
+        thematic_quarters=2,
+    )
     (standing,) = rank_cells([exact])
     assert cell_summary(standing, 3) == (
         "Điểm trung bình 95,28; 8/9 kỳ đạt loại Tốt; sinh hoạt chuyên đề 2/3 quý"
@@ -103,3 +120,59 @@ def test_members_suggested_are_secretaries_of_proposed_cells_then_active_members
 def test_member_summary():
     assert member_summary(record(1, "A", "a", spoke=7)) == "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần"
     assert member_summary(record(1, "A", "a", attended=7)) == "Dự 7/9 kỳ sinh hoạt; phát biểu 3 lần"
+
+
+def test_the_secretary_of_a_proposed_cell_is_credited_with_her_cell_first():
+    summary = member_summary(record(1, "A", "a", secretary=True, spoke=4), leads_proposed_cell=True)
+    assert summary == (
+        "Bí thư chi bộ được đề nghị khen thưởng tập thể; dự đủ 9/9 kỳ sinh hoạt; phát biểu 4 lần"
+    )
+
+
+def test_a_member_without_attendance_records_gets_no_figures():
+    assert member_summary(record(1, "A", "a", expected=0, attended=0, spoke=0)) == (
+        "Chưa có số liệu điểm danh sinh hoạt"
+    )
+
+
+# The printed list's header and "Nơi nhận" (Hướng dẫn 36-HD/VPTW)
+
+
+@pytest.mark.parametrize(
+    "typed, line",
+    [
+        ("35-DS/ĐU", "Số 35-DS/ĐU"),
+        ("  Số 35-DS/ĐU ", "Số 35-DS/ĐU"),
+        ("", "Số      -DS/ĐU"),
+    ],
+)
+def test_the_number_line(typed, line):
+    assert number_line(typed, "ĐU") == line
+
+
+def test_the_place_line_has_leading_zeros_or_room_for_a_hand_written_date():
+    assert place_line("Cù Lao Dung", dt.date(2023, 1, 5), 2023) == (
+        "Cù Lao Dung, ngày 05 tháng 01 năm 2023"
+    )
+    assert place_line("Cù Lao Dung", dt.date(2023, 11, 20), 2023) == (
+        "Cù Lao Dung, ngày 20 tháng 11 năm 2023"
+    )
+    assert place_line("Cù Lao Dung", None, 2023) == "Cù Lao Dung, ngày      tháng      năm 2023"
+
+
+def test_recipients_end_with_the_archive_line_once():
+    typed = "- Ban Thường vụ Huyện ủy (b/c),\n\n  Các chi bộ trực thuộc;\n- Lưu Văn phòng Đảng ủy."
+    assert recipient_names(typed) == ["Ban Thường vụ Huyện ủy (b/c)", "Các chi bộ trực thuộc"]
+    assert recipient_lines(typed) == (
+        "- Ban Thường vụ Huyện ủy (b/c),",
+        "- Các chi bộ trực thuộc,",
+        "- Lưu Văn phòng Đảng ủy.",
+    )
+
+
+def test_without_recipients_the_default_ones_are_printed():
+    assert recipient_lines("") == (
+        "- Ban Thường vụ Huyện ủy (b/c),",
+        "- Các chi bộ trực thuộc,",
+        "- Lưu Văn phòng Đảng ủy.",
+    )

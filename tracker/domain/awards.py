@@ -9,12 +9,15 @@ set number of times.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from .ranking import Standing
 from .scoring import Grade
-from .vietnamese import format_decimal, name_key
+from .vietnamese import dated_place_line, format_decimal, name_key
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,7 @@ def check_cell(standing: Standing, campaign_quarters: int) -> CellAwardCheck:
     if standing.months_missing:
         reasons.append(f"Thiếu {standing.months_missing} kỳ sinh hoạt được duyệt")
     if tally.thematic_quarters < campaign_quarters:
-        reasons.append(
-            f"Sinh hoạt chuyên đề {tally.thematic_quarters}/{campaign_quarters} quý"
-        )
+        reasons.append(f"Sinh hoạt chuyên đề {tally.thematic_quarters}/{campaign_quarters} quý")
     return CellAwardCheck(standing, tuple(reasons))
 
 
@@ -91,14 +92,27 @@ def full_attendance(record: MemberRecord) -> bool:
     return record.expected > 0 and record.attended == record.expected
 
 
-def member_summary(record: MemberRecord) -> str:
-    """Prefilled summary of a member's achievements: "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần"."""
-    attendance = (
-        f"Dự đủ {record.attended}/{record.expected} kỳ sinh hoạt"
-        if full_attendance(record)
-        else f"Dự {record.attended}/{record.expected} kỳ sinh hoạt"
-    )
-    return f"{attendance}; phát biểu {record.spoke} lần"
+SECRETARY_REASON = "Bí thư chi bộ được đề nghị khen thưởng"
+
+
+def member_summary(record: MemberRecord, *, leads_proposed_cell: bool = False) -> str:
+    """Prefilled summary of a member's achievements: "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần".
+
+    The secretary of a proposed cell is credited with her cell's result first; a member
+    without any recorded attendance gets no attendance figures.
+    """
+    if record.expected == 0:
+        attendance = "Chưa có số liệu điểm danh sinh hoạt"
+    else:
+        attendance = (
+            f"Dự đủ {record.attended}/{record.expected} kỳ sinh hoạt"
+            if full_attendance(record)
+            else f"Dự {record.attended}/{record.expected} kỳ sinh hoạt"
+        )
+        attendance += f"; phát biểu {record.spoke} lần"
+    if leads_proposed_cell:
+        return f"{SECRETARY_REASON} tập thể; {attendance[0].lower()}{attendance[1:]}"
+    return attendance
 
 
 def suggest_members(
@@ -124,6 +138,185 @@ def suggest_members(
         ),
         key=lambda r: (-r.spoke, name_key(r.full_name)),
     )
-    return [(r, "Bí thư chi bộ được đề nghị khen thưởng") for r in secretaries] + [
+    return [(r, SECRETARY_REASON) for r in secretaries] + [
         (r, f"Dự đủ các kỳ sinh hoạt, phát biểu {r.spoke} lần") for r in active
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# The printed list: a Party document (Hướng dẫn 36-HD/VPTW) with three tables
+
+ARCHIVE_RECIPIENT = "Lưu Văn phòng Đảng ủy"
+DEFAULT_RECIPIENTS = ("Ban Thường vụ Huyện ủy (b/c)", "Các chi bộ trực thuộc")
+SIGNING_FOR = "T/M ĐẢNG ỦY"
+SIGNER_TITLE = "BÍ THƯ"
+MAX_RECIPIENTS = 15
+
+
+def number_line(document_number: str, issuer_code: str) -> str:
+    """The number line of the header: "Số 35-DS/ĐU".
+
+    Without a number yet, the line keeps room for one written by hand: "Số      -DS/ĐU".
+    """
+    number = " ".join((document_number or "").split())
+    if number.lower().startswith("số "):
+        number = number[3:].strip()
+    if not number:
+        return f"Số      -DS/{issuer_code}"
+    return f"Số {number}"
+
+
+def place_line(place: str, day: dt.date | None, year: int) -> str:
+    """The dated place line; without a date yet, blanks to fill in by hand (in ``year``)."""
+    if day is None:
+        return f"{place}, ngày      tháng      năm {year}"
+    return dated_place_line(place, day)
+
+
+def recipient_names(text: str) -> list[str]:
+    """The recipients typed one per line, without their dashes and end punctuation.
+
+    The archive line ("Lưu Văn phòng Đảng ủy") is always printed last, so it is left out here.
+    """
+    names = []
+    for line in (text or "").splitlines():
+        name = " ".join(line.split()).lstrip("-–•+* ").rstrip(",;.").strip()
+        if name and name.casefold() not in (
+            ARCHIVE_RECIPIENT.casefold(),
+            "lưu vp",
+            "lưu vp đảng ủy",
+            "lưu",
+        ):
+            names.append(name)
+    return names
+
+
+def recipient_lines(text: str) -> tuple[str, ...]:
+    """The printed "Nơi nhận" lines: "- Ban Thường vụ Huyện ủy (b/c),", ..., archive last."""
+    names = recipient_names(text) or list(DEFAULT_RECIPIENTS)
+    return tuple(f"- {name}," for name in names) + (f"- {ARCHIVE_RECIPIENT}.",)
+
+
+class DocumentHeader(NamedTuple):
+    """What the header, the signature block and "Nơi nhận" of every sheet print."""
+
+    superior_body: str  # "Đảng bộ huyện Cù Lao Dung" (printed in capitals)
+    issuing_body: str  # "Đảng ủy thị trấn Cù Lao Dung" (printed in bold capitals)
+    number_line: str  # "Số 35-DS/ĐU"
+    place_line: str  # "Cù Lao Dung, ngày 05 tháng 01 năm 2023"
+    signer_name: str
+    recipients: tuple[str, ...]  # printed lines, the archive last
+    signing_for: str = SIGNING_FOR
+    signer_title: str = SIGNER_TITLE
+
+
+class RankedLine(NamedTuple):
+    """A row of the "Xếp hạng" sheet: one active cell of the standings."""
+
+    rank: int
+    code: str
+    name: str
+    category: str  # label: "Chi bộ ấp"
+    scores: tuple[Decimal | None, ...]  # one per counted month; None: no approved report
+    average: Decimal | None  # rounded to 2 decimals
+    tot_months: int
+    grade: str  # label: "Tốt", or "" without a grade
+
+
+class CellLine(NamedTuple):
+    """A proposed cell, as printed."""
+
+    code: str
+    name: str
+    category: str
+    members: int | None
+    average: Decimal | None
+    tot_months: int | None
+    rank: int | None
+    summary: str
+    award_form: str
+    note: str
+
+
+class MemberLine(NamedTuple):
+    """A proposed member, as printed."""
+
+    member_id: int
+    full_name: str
+    birth_year: int | None
+    position: str  # "Bí thư", "Đảng viên"
+    cell_name: str
+    summary: str
+    award_form: str
+    note: str
+
+
+@dataclass(frozen=True)
+class AwardBook:
+    """Everything the award workbook prints, as plain values.
+
+    For a closed year it is stored (``to_dict``) at closing and printed from there ever after,
+    so later changes to cells, members or reports never change the printed list.
+    """
+
+    year: int
+    months: tuple[int, ...]  # counted months: the columns T4 ... T12 of "Xếp hạng"
+    header: DocumentHeader
+    cells: tuple[CellLine, ...]
+    members: tuple[MemberLine, ...]
+    standings: Sequence[RankedLine]
+
+    VERSION = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; decimals as strings so that nothing is rounded twice."""
+        return {
+            "version": self.VERSION,
+            "year": self.year,
+            "months": list(self.months),
+            "header": {**self.header._asdict(), "recipients": list(self.header.recipients)},
+            "cells": [{**line._asdict(), "average": _text(line.average)} for line in self.cells],
+            "members": [line._asdict() for line in self.members],
+            "standings": [
+                {
+                    **line._asdict(),
+                    "scores": [_text(score) for score in line.scores],
+                    "average": _text(line.average),
+                }
+                for line in self.standings
+            ],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AwardBook:
+        if data.get("version") != cls.VERSION:
+            raise ValueError(f"unknown award book version {data.get('version')!r}")
+        header = dict(data["header"])
+        header["recipients"] = tuple(header["recipients"])
+        return cls(
+            year=data["year"],
+            months=tuple(data["months"]),
+            header=DocumentHeader(**header),
+            cells=tuple(
+                CellLine(**{**line, "average": _decimal(line["average"])}) for line in data["cells"]
+            ),
+            members=tuple(MemberLine(**line) for line in data["members"]),
+            standings=[
+                RankedLine(
+                    **{
+                        **line,
+                        "scores": tuple(_decimal(score) for score in line["scores"]),
+                        "average": _decimal(line["average"]),
+                    }
+                )
+                for line in data["standings"]
+            ],
+        )
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)

@@ -1,0 +1,633 @@
+"""The award workbook (contract.md) in the Party document layout of Hướng dẫn 36-HD/VPTW,
+and the monthly matrix workbook: every file is read back with openpyxl."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter, range_boundaries
+
+from tracker.domain.awards import (
+    AwardBook,
+    CellLine,
+    DocumentHeader,
+    MemberLine,
+    RankedLine,
+    number_line,
+    place_line,
+    recipient_lines,
+)
+from tracker.spreadsheets import (
+    MATRIX_FILLS,
+    MatrixRow,
+    MatrixTable,
+    award_workbook,
+    matrix_workbook,
+)
+
+FORM = "Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dung"
+MONTHS = tuple(range(4, 13))
+MALICIOUS = ['=HYPERLINK("http://evil.example","Bấm")', "+1", "-2+3", "@SUM(1)", "\t=1", "\r=1"]
+
+
+def header(**changes) -> DocumentHeader:
+    values = {
+        "superior_body": "Đảng bộ huyện Cù Lao Dung",
+        "issuing_body": "Đảng ủy thị trấn Cù Lao Dung",
+        "number_line": number_line("35-DS/ĐU", "ĐU"),
+        "place_line": place_line("Cù Lao Dung", dt.date(2023, 1, 5), 2023),
+        "signer_name": "Trần Văn Hùng",
+        "recipients": recipient_lines("Ban Thường vụ Huyện ủy (b/c)\nCác chi bộ trực thuộc"),
+    }
+    values.update(changes)
+    return DocumentHeader(**values)
+
+
+def ranked(rank, code, name, scores, average, tot=9, grade="Tốt", category="Chi bộ ấp"):
+    return RankedLine(rank, code, name, category, tuple(scores), Decimal(average), tot, grade)
+
+
+def sample_book(cells=None, members=None, standings=None) -> AwardBook:
+    if cells is None:
+        cells = (
+            CellLine(
+                "ap-cho",
+                "Chi bộ ấp Chợ",
+                "Chi bộ ấp",
+                48,
+                Decimal("95.30"),
+                9,
+                1,
+                "Điểm trung bình 95,30; 9/9 kỳ đạt loại Tốt; sinh hoạt chuyên đề đủ 3 quý",
+                FORM,
+                "",
+            ),
+            CellLine(
+                "quan-su",
+                "Chi bộ Quân sự",
+                "Chi bộ ngành",
+                14,
+                Decimal("92.33"),
+                9,
+                2,
+                "Điểm trung bình 92,33; 9/9 kỳ đạt loại Tốt",
+                FORM,
+                "Đề nghị thêm",
+            ),
+        )
+    if members is None:
+        members = (
+            MemberLine(
+                11,
+                "Trần Mỹ Quyên",
+                1961,
+                "Bí thư",
+                "Chi bộ ấp Chợ",
+                "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần",
+                FORM,
+                "",
+            ),
+            MemberLine(
+                12,
+                "Võ Văn Nghĩa",
+                1984,
+                "Bí thư",
+                "Chi bộ Quân sự",
+                "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 3 lần",
+                FORM,
+                "",
+            ),
+        )
+    if standings is None:
+        full = [Decimal("95.5")] * 9
+        gap = [Decimal(88)] * 9
+        gap[2] = None  # June: no approved report
+        standings = [
+            ranked(1, "ap-cho", "Chi bộ ấp Chợ", full, "95.50"),
+            ranked(2, "quan-su", "Chi bộ Quân sự", full, "95.50", category="Chi bộ ngành"),
+            ranked(3, "cong-an", "Chi bộ Công an", gap, "78.22", tot=0, grade="Khá"),
+        ]
+    return AwardBook(2022, MONTHS, header(), tuple(cells), tuple(members), standings)
+
+
+def read(data: bytes):
+    return load_workbook(io.BytesIO(data))
+
+
+@pytest.fixture(scope="module")
+def book():
+    return read(award_workbook(sample_book()))
+
+
+def table_header_row(sheet) -> int:
+    for row in sheet.iter_rows(min_col=1, max_col=1):
+        if row[0].value == "STT":
+            return row[0].row
+    raise AssertionError("no table header row")
+
+
+def headers(sheet) -> list[str]:
+    row = table_header_row(sheet)
+    return [cell.value for cell in sheet[row] if cell.value is not None]
+
+
+def table(sheet) -> list[list]:
+    """The data rows of the table (until the first row without a number in STT)."""
+    rows = []
+    for row in sheet.iter_rows(min_row=table_header_row(sheet) + 1):
+        if not isinstance(row[0].value, int):
+            break
+        rows.append(row)
+    return rows
+
+
+def find(sheet, text):
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.value == text:
+                return cell
+    raise AssertionError(f"{text!r} not in sheet {sheet.title}")
+
+
+def merged_range_of(sheet, cell):
+    for merged in sheet.merged_cells.ranges:
+        if cell.coordinate in merged:
+            return merged
+    return None
+
+
+def columns_centre(sheet, first: int, last: int) -> float:
+    """The centre of a run of columns, in width units from the left edge."""
+    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, last + 1)]
+    return sum(widths[: first - 1]) + sum(widths[first - 1 :]) / 2
+
+
+# --------------------------------------------------------------------------------------------
+# Sheets and tables (contract.md)
+
+
+def test_the_workbook_has_the_three_sheets_of_the_contract(book):
+    assert book.sheetnames == ["Tập thể", "Cá nhân", "Xếp hạng"]
+
+
+def test_the_cells_table_has_the_contract_headers_in_order(book):
+    assert headers(book["Tập thể"]) == [
+        "STT",
+        "Tên chi bộ",
+        "Loại",
+        "Số đảng viên",
+        "Điểm trung bình",
+        "Số kỳ Tốt",
+        "Xếp hạng",
+        "Tóm tắt thành tích",
+        "Hình thức khen thưởng",
+        "Ghi chú",
+    ]
+
+
+def test_the_members_table_has_the_contract_headers_in_order(book):
+    assert headers(book["Cá nhân"]) == [
+        "STT",
+        "Họ và tên",
+        "Năm sinh",
+        "Chức vụ",
+        "Chi bộ",
+        "Tóm tắt thành tích",
+        "Hình thức khen thưởng",
+        "Ghi chú",
+    ]
+
+
+def test_the_standings_table_has_one_column_per_counted_month(book):
+    assert headers(book["Xếp hạng"]) == [
+        "STT",
+        "Tên chi bộ",
+        "Loại",
+        "T4",
+        "T5",
+        "T6",
+        "T7",
+        "T8",
+        "T9",
+        "T10",
+        "T11",
+        "T12",
+        "Điểm trung bình",
+        "Số kỳ Tốt",
+        "Xếp hạng",
+        "Xếp loại",
+    ]
+
+
+def test_the_cell_and_member_rows_follow_the_proposal_order(book):
+    cells = [[c.value for c in row] for row in table(book["Tập thể"])]
+    assert cells == [
+        [
+            1,
+            "Chi bộ ấp Chợ",
+            "Chi bộ ấp",
+            48,
+            95.3,
+            9,
+            1,
+            "Điểm trung bình 95,30; 9/9 kỳ đạt loại Tốt; sinh hoạt chuyên đề đủ 3 quý",
+            FORM,
+            None,
+        ],
+        [
+            2,
+            "Chi bộ Quân sự",
+            "Chi bộ ngành",
+            14,
+            92.33,
+            9,
+            2,
+            "Điểm trung bình 92,33; 9/9 kỳ đạt loại Tốt",
+            FORM,
+            "Đề nghị thêm",
+        ],
+    ]
+    names = [row[1].value for row in table(book["Cá nhân"])]
+    assert names == ["Trần Mỹ Quyên", "Võ Văn Nghĩa"]
+
+
+def test_the_standings_rows_are_in_rank_order_and_a_missing_month_is_an_empty_cell(book):
+    rows = table(book["Xếp hạng"])
+    assert [(row[0].value, row[1].value, row[-2].value) for row in rows] == [
+        (1, "Chi bộ ấp Chợ", 1),
+        (2, "Chi bộ Quân sự", 2),
+        (3, "Chi bộ Công an", 3),
+    ]
+    june = headers(book["Xếp hạng"]).index("T6")
+    assert rows[2][june].value is None
+    assert rows[2][june].border.left.style == "thin"  # still a bordered cell of the table
+    assert rows[2][june + 1].value == 88
+
+
+def test_numbers_are_numeric_cells_with_two_decimals(book):
+    rows = table(book["Xếp hạng"])
+    average = headers(book["Xếp hạng"]).index("Điểm trung bình")
+    cell = rows[2][average]
+    assert cell.data_type == "n" and cell.value == pytest.approx(78.22)
+    assert cell.number_format == "0.00"
+    assert rows[0][3].data_type == "n" and rows[0][3].number_format == "0.00"
+    for sheet in ("Tập thể", "Cá nhân"):
+        for row in table(book[sheet]):
+            assert row[0].data_type == "n"  # STT
+    assert table(book["Tập thể"])[0][4].number_format == "0.00"
+
+
+def test_table_cells_are_bordered_wrapped_times_new_roman_12(book):
+    header_row = table_header_row(book["Tập thể"])
+    head = book["Tập thể"].cell(row=header_row, column=2)
+    assert (head.font.name, head.font.size, head.font.bold) == ("Times New Roman", 12, True)
+    assert head.alignment.wrap_text and head.border.bottom.style == "thin"
+    summary = table(book["Tập thể"])[0][7]
+    assert summary.font.name == "Times New Roman" and summary.font.size == 12
+    assert summary.alignment.wrap_text
+    assert {
+        summary.border.left.style,
+        summary.border.right.style,
+        summary.border.top.style,
+        summary.border.bottom.style,
+    } == {"thin"}
+
+
+def test_a_row_of_wrapped_text_is_given_the_height_of_its_lines(book):
+    sheet = book["Tập thể"]
+    first, _second = table(sheet)
+    long_row = sheet.row_dimensions[first[0].row].height
+    assert long_row and long_row > 17
+    assert sheet.sheet_format.defaultRowHeight == 17
+
+
+def test_column_widths_are_set(book):
+    sheet = book["Tập thể"]
+    assert sheet.column_dimensions["B"].width == 24  # Tên chi bộ
+    assert sheet.column_dimensions["H"].width == 32  # Tóm tắt thành tích
+
+
+# --------------------------------------------------------------------------------------------
+# The Party document layout
+
+
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_every_sheet_has_the_header_block_at_the_left(book, title):
+    sheet = book[title]
+    superior, issuer, star, number = (sheet.cell(row=r, column=1) for r in range(1, 5))
+    assert superior.value == "ĐẢNG BỘ HUYỆN CÙ LAO DUNG"
+    assert (superior.font.name, superior.font.size, superior.font.bold) == (
+        "Times New Roman",
+        14,
+        False,
+    )
+    assert issuer.value == "ĐẢNG ỦY THỊ TRẤN CÙ LAO DUNG"
+    assert (issuer.font.size, issuer.font.bold) == (14, True)
+    assert star.value == "*" and star.alignment.horizontal == "center"
+    assert number.value == "Số 35-DS/ĐU" and number.font.size == 14
+    # The four lines share the left block, each centred in it.
+    blocks = {
+        (merged_range_of(sheet, cell).min_col, merged_range_of(sheet, cell).max_col)
+        for cell in (superior, issuer, star, number)
+    }
+    assert len(blocks) == 1
+    ((first, last),) = blocks
+    assert first == 1 and last <= len(headers(sheet)) / 2
+    assert all(c.alignment.horizontal == "center" for c in (superior, issuer, star, number))
+
+
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_every_sheet_has_the_party_name_with_its_rule_and_the_dated_place_at_the_right(book, title):
+    sheet = book[title]
+    party = find(sheet, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    assert party.row == 1
+    assert (party.font.name, party.font.size, party.font.bold) == ("Times New Roman", 15, True)
+    rule = merged_range_of(sheet, party)
+    first, _top, last, _bottom = rule.bounds if rule else (party.column, 1, party.column, 1)
+    for column in range(first, last + 1):  # the rule: a bottom border under the whole name
+        assert sheet.cell(row=1, column=column).border.bottom.style == "thin"
+    place = find(sheet, "Cù Lao Dung, ngày 05 tháng 01 năm 2023")
+    assert place.row == 3
+    assert (place.font.size, place.font.italic) == (14, True)
+    place_first, _t, place_last, _b = merged_range_of(sheet, place).bounds
+    left_last = range_boundaries(str(merged_range_of(sheet, sheet["A1"])))[2]
+    assert place_first > left_last and first > left_last  # right of the left block
+    # The rule and the date are centred on the same line, within a column or so.
+    assert (
+        abs(columns_centre(sheet, first, last) - columns_centre(sheet, place_first, place_last))
+        <= 2
+    )
+
+
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_every_sheet_has_the_title_and_summary_line_centred_over_the_table(book, title):
+    sheet = book[title]
+    title_cell = find(sheet, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
+    assert title_cell.font.bold and title_cell.font.size in (15, 16)
+    assert title_cell.alignment.horizontal == "center"
+    summary = sheet.cell(row=title_cell.row + 1, column=1)
+    assert "năm 2022" in summary.value
+    assert (summary.font.bold, summary.font.size) == (True, 14)
+    last_column = get_column_letter(len(headers(sheet)))
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert f"A{title_cell.row}:{last_column}{title_cell.row}" in merged
+    assert f"A{summary.row}:{last_column}{summary.row}" in merged
+    assert title_cell.row < table_header_row(sheet)
+
+
+def test_the_summary_lines_say_what_each_list_is(book):
+    def line(title):
+        return (
+            book[title]
+            .cell(row=find(book[title], "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG").row + 1, column=1)
+            .value
+        )
+
+    assert line("Tập thể").startswith("Tập thể chi bộ có thành tích xuất sắc")
+    assert line("Cá nhân").startswith("Cá nhân đảng viên có thành tích xuất sắc")
+    assert line("Xếp hạng").startswith("Kết quả xếp hạng chất lượng sinh hoạt chi bộ năm 2022")
+
+
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_every_sheet_ends_with_the_signature_block_and_the_recipients(book, title):
+    sheet = book[title]
+    last_table_row = table(sheet)[-1][0].row
+    for_whom = find(sheet, "T/M ĐẢNG ỦY")
+    signer_title = find(sheet, "BÍ THƯ")
+    name = find(sheet, "Trần Văn Hùng")
+    assert last_table_row < for_whom.row < signer_title.row < name.row
+    assert name.row - signer_title.row >= 4  # room for the signature and the seal
+    for cell in (for_whom, signer_title, name):
+        assert (cell.font.bold, cell.font.size, cell.alignment.horizontal) == (True, 14, "center")
+        assert cell.column > 3  # at the right
+    recipients_title = find(sheet, "Nơi nhận:")
+    assert recipients_title.row == for_whom.row and recipients_title.column == 1
+    assert recipients_title.font.size == 14 and recipients_title.font.underline == "single"
+    lines = [sheet.cell(row=recipients_title.row + i, column=1) for i in range(1, 4)]
+    assert [cell.value for cell in lines] == [
+        "- Ban Thường vụ Huyện ủy (b/c),",
+        "- Các chi bộ trực thuộc,",
+        "- Lưu Văn phòng Đảng ủy.",
+    ]
+    assert all(cell.font.size == 12 and cell.font.name == "Times New Roman" for cell in lines)
+
+
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_every_sheet_prints_on_a4_with_the_party_margins_fit_to_width(book, title):
+    sheet = book[title]
+    setup = sheet.page_setup
+    assert int(setup.paperSize) == 9
+    assert setup.orientation == "landscape"
+    assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    margins = sheet.page_margins
+    assert margins.top == pytest.approx(20 / 25.4)
+    assert margins.bottom == pytest.approx(20 / 25.4)
+    assert margins.left == pytest.approx(30 / 25.4)
+    assert margins.right == pytest.approx(15 / 25.4)
+    row = table_header_row(sheet)
+    # The table header on every page.
+    assert sheet.print_title_rows.replace("$", "") == f"{row}:{row}"
+    assert sheet.oddFooter.center.text == "Trang &P/&N"
+
+
+def test_a_document_without_number_or_date_leaves_room_to_write_them_by_hand():
+    assert number_line("", "ĐU") == "Số      -DS/ĐU"
+    assert place_line("Cù Lao Dung", None, 2023) == "Cù Lao Dung, ngày      tháng      năm 2023"
+    data = award_workbook(
+        sample_book().__class__(2022, MONTHS, header(number_line=number_line("", "ĐU")), (), (), [])
+    )
+    sheet = read(data)["Tập thể"]
+    assert sheet["A4"].value == "Số      -DS/ĐU"
+
+
+def test_empty_lists_print_a_note_in_the_table():
+    data = award_workbook(sample_book(cells=(), members=(), standings=[]))
+    workbook = read(data)
+    for title, text in (
+        ("Tập thể", "Không có tập thể nào được đề nghị khen thưởng."),
+        ("Cá nhân", "Không có cá nhân nào được đề nghị khen thưởng."),
+        ("Xếp hạng", "Chưa có chi bộ nào được xếp hạng."),
+    ):
+        note = find(workbook[title], text)
+        assert note.row == table_header_row(workbook[title]) + 1
+        assert merged_range_of(workbook[title], note) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Formula safety
+
+
+def formulas_in(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            name
+            for name in archive.namelist()
+            if name.startswith("xl/worksheets/") and b"<f>" in archive.read(name)
+        ]
+
+
+@pytest.mark.parametrize("text", MALICIOUS, ids=repr)
+def test_malicious_names_and_summaries_are_stored_as_text(text):
+    cells = (CellLine("x", text, "Chi bộ ấp", 3, Decimal(90), 5, 1, text, FORM, text),)
+    members = (MemberLine(1, text, 1980, "Đảng viên", "Chi bộ ấp Chợ", text, text, text),)
+    standings = [ranked(1, "x", text, [Decimal(90)] * 9, "90.00")]
+    data = award_workbook(sample_book(cells=cells, members=members, standings=standings))
+    assert formulas_in(data) == []
+    workbook = read(data)
+    written = [
+        table(workbook["Tập thể"])[0][1],
+        table(workbook["Tập thể"])[0][7],
+        table(workbook["Tập thể"])[0][9],
+        table(workbook["Cá nhân"])[0][1],
+        table(workbook["Cá nhân"])[0][5],
+        table(workbook["Cá nhân"])[0][6],
+        table(workbook["Xếp hạng"])[0][1],
+    ]
+    for cell in written:
+        assert cell.data_type == "s"
+        assert cell.value == text
+        assert cell.quotePrefix
+
+
+def test_negative_numbers_stay_numbers_and_error_codes_stay_text():
+    standings = [ranked(1, "x", "#N/A", [Decimal("-2.5")] + [Decimal(90)] * 8, "-1.50")]
+    workbook = read(award_workbook(sample_book(standings=standings)))
+    row = table(workbook["Xếp hạng"])[0]
+    assert row[1].data_type == "s" and row[1].value == "#N/A"
+    assert row[3].data_type == "n" and row[3].value == -2.5
+    assert row[12].data_type == "n" and row[12].value == -1.5
+
+
+def test_control_characters_that_excel_refuses_are_removed():
+    members = (
+        MemberLine(
+            1, "Lê\x07 Văn\x00 An", 1980, "Đảng viên", "Chi bộ\x1b ấp", "Dự\x0b đủ", FORM, ""
+        ),
+    )
+    row = table(read(award_workbook(sample_book(members=members)))["Cá nhân"])[0]
+    assert [row[1].value, row[4].value, row[5].value] == ["Lê Văn An", "Chi bộ ấp", "Dự đủ"]
+
+
+def test_a_user_written_header_is_text_too():
+    data = award_workbook(
+        AwardBook(2022, MONTHS, header(superior_body="=1+1", signer_name="@x"), (), (), [])
+    )
+    sheet = read(data)["Tập thể"]
+    assert sheet["A1"].value == "=1+1" and sheet["A1"].data_type == "s"
+    assert find(sheet, "@x").data_type == "s"
+    assert formulas_in(data) == []
+
+
+# --------------------------------------------------------------------------------------------
+# What a closed year stores
+
+
+def test_the_award_book_survives_json_exactly():
+    book = sample_book()
+    stored = json.loads(json.dumps(book.to_dict()))
+    assert AwardBook.from_dict(stored) == AwardBook(
+        book.year, book.months, book.header, book.cells, book.members, list(book.standings)
+    )
+    assert stored["standings"][2]["scores"][2] is None
+    assert stored["cells"][0]["average"] == "95.30"  # exact, never a float
+
+
+def test_an_unknown_stored_version_is_refused():
+    stored = sample_book().to_dict()
+    stored["version"] = 99
+    with pytest.raises(ValueError):
+        AwardBook.from_dict(stored)
+
+
+# --------------------------------------------------------------------------------------------
+# The monthly matrix of the rankings page
+
+
+def matrix(rows=None) -> MatrixTable:
+    if rows is None:
+        rows = [
+            MatrixRow(
+                1,
+                "Chi bộ ấp Chợ",
+                "Chi bộ ấp",
+                ((Decimal(95), "tot"), (Decimal("85.5"), "kha"), (None, "pending")),
+                Decimal("60.17"),
+                1,
+                0,
+                "Trung bình",
+            ),
+            MatrixRow(
+                2,
+                "=cmd",
+                "Chi bộ ngành",
+                ((Decimal(60), "trung_binh"), (None, "missing"), (Decimal(40), "kem")),
+                Decimal("33.33"),
+                0,
+                1,
+                "Kém",
+            ),
+        ]
+    return MatrixTable(2022, "", (4, 5, 6), False, rows)
+
+
+def test_the_matrix_workbook_has_a_column_per_month_and_numeric_scores():
+    sheet = read(matrix_workbook(matrix()))["Điểm từng tháng"]
+    row = next(r[0].row for r in sheet.iter_rows(min_col=1, max_col=1) if r[0].value == "Xếp hạng")
+    assert [c.value for c in sheet[row]] == [
+        "Xếp hạng",
+        "Tên chi bộ",
+        "Loại",
+        "T4",
+        "T5",
+        "T6",
+        "Điểm trung bình",
+        "Số kỳ Tốt",
+        "Số kỳ thiếu",
+        "Xếp loại",
+    ]
+    first = [c.value for c in sheet[row + 1]]
+    assert first == [1, "Chi bộ ấp Chợ", "Chi bộ ấp", 95, 85.5, None, 60.17, 1, 0, "Trung bình"]
+    assert sheet.cell(row=row + 1, column=4).number_format == "0.00"
+    second = sheet[row + 2]
+    assert second[1].data_type == "s" and second[1].value == "=cmd"
+    assert sheet.freeze_panes == f"C{row + 1}"
+    assert sheet.print_title_rows.replace("$", "") == f"{row}:{row}"
+
+
+def test_the_matrix_colours_each_month_by_its_grade():
+    sheet = read(matrix_workbook(matrix()))["Điểm từng tháng"]
+    row = next(r[0].row for r in sheet.iter_rows(min_col=1, max_col=1) if r[0].value == "Xếp hạng")
+
+    def colour(r, c):
+        fill = sheet.cell(row=r, column=c).fill
+        return fill.fgColor.rgb[-6:] if fill.fill_type == "solid" else None
+
+    assert colour(row + 1, 4) == MATRIX_FILLS["tot"]
+    assert colour(row + 1, 5) == MATRIX_FILLS["kha"]
+    assert colour(row + 1, 6) == MATRIX_FILLS["pending"]
+    assert colour(row + 2, 4) == MATRIX_FILLS["trung_binh"]
+    assert colour(row + 2, 5) is None  # missing: empty, no colour
+    assert colour(row + 2, 6) == MATRIX_FILLS["kem"]
+
+
+def test_a_large_standings_sheet_is_streamed_row_by_row():
+    """Ten thousand cells: every row written, the last one complete (write-only mode)."""
+    scores = [Decimal(90)] * 9
+    standings = [ranked(i, f"c{i}", f"Chi bộ {i:05d}", scores, "90.00") for i in range(1, 10_001)]
+    data = award_workbook(sample_book(standings=standings))
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["Xếp hạng"]
+    last = None
+    count = 0
+    for row in sheet.iter_rows(values_only=True):
+        if row and isinstance(row[0], int):
+            count += 1
+            last = row
+    assert count == 10_000
+    assert last[:2] == (10_000, "Chi bộ 10000") and last[-2] == 10_000
