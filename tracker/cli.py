@@ -110,9 +110,46 @@ def seed_demo_command(year) -> None:
     seed_demo(year)
 
 
+@click.command("export-awards")
+@with_appcontext
+@click.option("--year", required=True, type=int, help="Năm thi đua.")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Tệp .xlsx sẽ ghi.",
+)
+def export_awards_command(year, output) -> None:
+    """Write the year-end award workbook (as stored at closing once the year is closed)."""
+    from .awards.queries import book_for_year, campaign_for_year
+    from .spreadsheets import award_workbook
+
+    campaign = campaign_for_year(year)
+    if campaign is None:
+        raise click.ClickException(f"Không có năm thi đua {year}.")
+    book = book_for_year(campaign)
+    data = award_workbook(book)
+    try:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise click.ClickException(f"Không ghi được tệp {output}: {error.strerror}.") from error
+    state = "đã khóa sổ" if campaign.is_closed else "chưa khóa sổ, theo đề xuất hiện tại"
+    click.echo(
+        f"Đã ghi danh sách đề nghị khen thưởng năm {year} ({state}): {len(book.cells)} tập thể, "
+        f"{len(book.members)} cá nhân, {len(book.standings)} chi bộ xếp hạng -> {output}"
+    )
+
+
 def init_app(app: Flask) -> None:
     from . import backup
 
-    for command in (init_db_command, create_user_command, create_token_command, seed_demo_command):
+    for command in (
+        init_db_command,
+        create_user_command,
+        create_token_command,
+        seed_demo_command,
+        export_awards_command,
+    ):
         app.cli.add_command(command)
     backup.init_app(app)

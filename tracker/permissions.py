@@ -123,3 +123,17 @@ def can_see_all_tokens(user: User) -> bool:
 
 def can_revoke_token(user: User, token) -> bool:
     return user.is_authenticated and (token.user_id == user.id or is_admin(user))
+
+
+# --------------------------------------------------------------------------------------------
+# Year-end awards
+
+
+def can_manage_awards(user: User) -> bool:
+    """The committee (and the admin) draw up the award proposal and close a year."""
+    return is_committee(user)
+
+
+def can_reopen_year(user: User) -> bool:
+    """Reopening a closed year is the admin's only."""
+    return is_admin(user)
