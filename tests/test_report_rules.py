@@ -59,7 +59,12 @@ RULES = [
         rules.msg_month_outside(3, 2022, 4, 12),
     ),
     ("held_on missing", report_input(held_on=None), "held_on", rules.MSG_HELD_ON_REQUIRED),
-    ("held_on not a date", report_input(held_on="2022-02-30"), "held_on", rules.MSG_HELD_ON_FORMAT),
+    (
+        "held_on not a date",
+        report_input(held_on="2022-02-30"),
+        "held_on",
+        rules.MSG_HELD_ON_IMPOSSIBLE,
+    ),
     ("held_on garbage", report_input(held_on="hôm qua"), "held_on", rules.MSG_HELD_ON_FORMAT),
     (
         "held_on another month",

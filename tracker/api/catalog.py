@@ -5,11 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify
 
+from ..domain import report_rules as rules
 from ..domain.scoring import to_points
 from ..extensions import db
 from ..models import Campaign, Cell, Member
 from ..queries import rubric_for_year
-from .core import api_error, bp
+from .core import api_error, bp, path_whole
 
 
 def _number(points):
@@ -39,11 +40,16 @@ def cells():
     )
 
 
-@bp.get("/rubric/<int:year>")
-def rubric(year: int):
+@bp.get("/rubric/<year>")
+def rubric(year: str):
+    year = path_whole(
+        year, low=rules.MIN_YEAR, high=rules.MAX_YEAR, field="year", message=rules.MSG_YEAR
+    )
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
     if campaign is None:
-        return api_error(404, f"Không có năm thi đua {year}.", {"year": "Năm không có kế hoạch thi đua."})
+        return api_error(
+            404, f"Không có năm thi đua {year}.", {"year": "Năm không có kế hoạch thi đua."}
+        )
     criteria = rubric_for_year(campaign)
     return jsonify(
         year=year,

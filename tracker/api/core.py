@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+
 from flask import Blueprint, g, jsonify, request
 
 from ..database import begin_write
@@ -15,6 +18,28 @@ csrf.exempt(bp)  # bearer tokens, never cookies: there is nothing for a forged f
 
 UNAUTHORIZED = "Thiếu mã xác thực API hợp lệ (Authorization: Bearer MÃ)."
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# Endpoints anyone may read: the description of the API itself.
+PUBLIC_ENDPOINTS = {"api.openapi_document"}
+
+# Ids of rows are positive 32-bit integers (PostgreSQL's INTEGER).
+MIN_ID = 1
+MAX_ID = 2**31 - 1
+
+MSG_BODY_INVALID = "Nội dung yêu cầu phải là một đối tượng JSON hợp lệ (UTF-8)."
+MSG_BODY_CONTENT_TYPE = "Gửi nội dung JSON kèm tiêu đề Content-Type: application/json."
+MSG_BODY_ENCODING = "Nội dung JSON phải được mã hóa UTF-8."
+MSG_BODY_NOT_OBJECT = "Nội dung phải là một đối tượng JSON {...}, không phải mảng hay giá trị đơn."
+MSG_BODY_CONSTANT = "NaN, Infinity và -Infinity không phải là số JSON hợp lệ."
+MSG_BODY_TOO_DEEP = "JSON lồng nhau quá sâu."
+MSG_UNKNOWN_FIELD = "API không có trường này."
+MSG_ID = "Mã báo cáo phải là số nguyên từ {} đến {}.".format(
+    MIN_ID, f"{MAX_ID:,}".replace(",", ".")
+)
+MSG_BAD_PATH = "Giá trị trong đường dẫn không hợp lệ."
+
+
+def msg_json_syntax(error: json.JSONDecodeError) -> str:
+    return f"Không đọc được JSON: lỗi cú pháp ở dòng {error.lineno}, cột {error.colno}."
 
 
 def api_error(status: int, message: str, fields: dict[str, str] | None = None):
@@ -42,6 +67,8 @@ def api_user() -> User:
 
 @bp.before_request
 def authenticate_token():
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, raw = header.partition(" ")
     token = find_token(raw.strip()) if scheme.lower() == "bearer" else None
@@ -61,14 +88,61 @@ def authenticate_token():
     g.api_user = db.session.get(User, user_id)
 
 
+def _refuse_constant(name: str):
+    raise _JSONConstant(name)
+
+
+class _JSONConstant(ValueError):
+    """NaN or Infinity: Python's json reads them, JSON (RFC 8259) has no such numbers."""
+
+
 def json_body() -> dict:
-    """Return the request's JSON object, or raise ValidationFailed."""
+    """Return the request's JSON object (strict RFC 8259, UTF-8), or raise ValidationFailed.
+
+    Python's json accepts NaN and Infinity, and Flask's reader tries other encodings; the API
+    refuses both, and says what is wrong with the body under the field ``body``.
+    """
     from ..services import ValidationFailed
 
-    data = request.get_json(silent=True)
+    def refuse(message: str):
+        return ValidationFailed(MSG_BODY_INVALID, {"body": message})
+
+    if not request.is_json:
+        raise refuse(MSG_BODY_CONTENT_TYPE)
+    try:
+        text = request.get_data(cache=True).decode("utf-8")
+    except UnicodeDecodeError:
+        raise refuse(MSG_BODY_ENCODING) from None
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant)
+    except _JSONConstant:
+        raise refuse(MSG_BODY_CONSTANT) from None
+    except json.JSONDecodeError as error:
+        raise refuse(msg_json_syntax(error)) from None
+    except RecursionError:
+        raise refuse(MSG_BODY_TOO_DEEP) from None
+    except ValueError:  # an integer literal longer than Python converts (4,300 digits)
+        raise refuse(MSG_BODY_INVALID) from None
     if not isinstance(data, dict):
-        raise ValidationFailed(
-            "Nội dung yêu cầu phải là một đối tượng JSON hợp lệ (UTF-8).",
-            {"body": "Không đọc được JSON."},
-        )
+        raise refuse(MSG_BODY_NOT_OBJECT)
     return data
+
+
+_DIGITS = re.compile(r"^[0-9]{1,12}$")
+
+
+def path_whole(raw: str, *, low: int, high: int, field: str, message: str) -> int:
+    """Read a whole number from a URL segment, in [low, high]; raise ValidationFailed (400).
+
+    The routes take the segment as text so that ``abc``, ``-1`` or a number too large for the
+    database are refused by the API itself, with the contract's error shape."""
+    from ..services import ValidationFailed
+
+    number = int(raw) if _DIGITS.match(raw) else None
+    if number is None or not low <= number <= high:
+        raise ValidationFailed(MSG_BAD_PATH, {field: message})
+    return number
+
+
+def report_id_from(raw: str) -> int:
+    return path_whole(raw, low=MIN_ID, high=MAX_ID, field="id", message=MSG_ID)

@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from flask import jsonify, request
 
+from ..domain import report_rules as rules
 from ..domain.ranking import Standing
 from ..rankings.params import parse_period_query
-from ..standings import standings_for_period
+from ..services import ValidationFailed
+from ..standings import load_campaigns, no_campaign, standings_for_period
 from .core import bp
+
+QUERY_PARAMETERS = ("year", "month", "quarter", "category")
+MIN_QUARTER = 1
+MAX_QUARTER = 4
+MSG_INVALID_QUERY = "Tham số xếp hạng không hợp lệ."
+MSG_REPEATED = "Chỉ gửi tham số này một lần."
+
+
+def msg_quarter_outside(quarter: int, year: int) -> str:
+    return f"Quý {quarter} không thuộc đợt thi đua năm {year}."
 
 
 def standing_as_json(standing: Standing) -> dict:
@@ -26,12 +38,47 @@ def standing_as_json(standing: Standing) -> dict:
     }
 
 
+def _period_query():
+    """The period of the query string, as the pages read it, plus the API's own checks: each
+    parameter once, a calendar year. Every problem is reported at once (400)."""
+    errors = {
+        name: MSG_REPEATED for name in QUERY_PARAMETERS if len(request.args.getlist(name)) > 1
+    }
+    try:
+        query = parse_period_query(request.args)
+    except ValidationFailed as error:
+        errors = {**error.fields, **errors}
+        query = None
+    if query is not None and not rules.MIN_YEAR <= query.year <= rules.MAX_YEAR:
+        errors["year"] = rules.MSG_YEAR
+    if errors:
+        raise ValidationFailed(MSG_INVALID_QUERY, errors)
+    return query
+
+
 @bp.get("/rankings")
 def rankings():
-    query = parse_period_query(request.args)  # ValidationFailed -> 400
+    query = _period_query()
+    campaigns = load_campaigns([query.year])
+    campaign = campaigns.get(query.year)
+    if campaign is None:
+        raise no_campaign(query.year)  # 404
+    # A month or quarter the campaign does not have is refused, as on the rankings page.
+    if query.month is not None and query.month not in campaign.months:
+        message = rules.msg_month_outside(
+            query.month, campaign.year, campaign.first_month, campaign.last_month
+        )
+        raise ValidationFailed(MSG_INVALID_QUERY, {"month": message})
+    if query.quarter is not None and query.quarter not in campaign.quarters:
+        message = msg_quarter_outside(query.quarter, campaign.year)
+        raise ValidationFailed(MSG_INVALID_QUERY, {"quarter": message})
     standings = standings_for_period(
-        query.year, month=query.month, quarter=query.quarter, category=query.category
-    )  # NotFound -> 404
+        query.year,
+        month=query.month,
+        quarter=query.quarter,
+        category=query.category,
+        campaigns=campaigns,
+    )
     return jsonify(
         year=standings.year,
         months=list(standings.months),

@@ -1,6 +1,7 @@
 """Meeting reports through the API (contract.md), on the same rules and services as the pages.
 
-API reports carry counts, not per-member lines. Points are JSON numbers (7.5).
+API reports carry counts, not per-member lines. Points are JSON numbers (7.5). The JSON shape
+of a body is checked by ``bodies.py``, its content by the shared report rules.
 """
 
 from __future__ import annotations
@@ -8,14 +9,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, url_for
 
-from ..domain import report_rules as rules
 from ..domain.scoring import to_points
 from ..extensions import db
 from ..models import Cell, Report, ReportStatus
 from ..permissions import OTHER_CELL_MESSAGE, can_view_report
 from ..services import NotAllowed, NotFound
 from ..services import reports as service
-from .core import api_user, bp, json_body
+from ..services.organisation import CELL_CODE_PATTERN
+from .bodies import report_input, review_input
+from .core import api_user, bp, json_body, report_id_from
 
 MSG_NOT_FOUND = "Không có báo cáo này."
 
@@ -52,35 +54,18 @@ def report_json(report: Report) -> dict:
     }
 
 
-def _input_from(body: dict) -> rules.ReportInput:
-    """Map the contract's JSON body onto the shared rules' raw input."""
-    return rules.ReportInput(
-        kind=body.get("kind"),
-        year=body.get("year"),
-        month=body.get("month"),
-        held_on=body.get("held_on"),
-        duration_minutes=body.get("duration_minutes"),
-        attendance=body.get("attendance"),
-        speakers=body.get("speakers"),
-        young_speakers=body.get("young_speakers"),
-        topic=body.get("topic", ""),
-        notes=body.get("notes", ""),
-        scores=body.get("scores"),
-    )
-
-
 def _named_cell(body: dict) -> tuple[Cell | None, bool]:
     """The cell named by the body, and whether a cell was named at all."""
     code = body.get("cell")
     if code is None or (isinstance(code, str) and not code.strip()):
         return None, False
-    if not isinstance(code, str):
-        return None, True
+    if not isinstance(code, str) or not CELL_CODE_PATTERN.match(code.strip()):
+        return None, True  # no cell has such a code: do not even ask the database
     return db.session.scalar(sa.select(Cell).where(Cell.code == code.strip())), True
 
 
-def _report_for(report_id: int) -> Report:
-    report = service.get_report(report_id)
+def _report_for(raw_id: str) -> Report:
+    report = service.get_report(report_id_from(raw_id))
     if report is None:
         raise NotFound(MSG_NOT_FOUND, {"id": MSG_NOT_FOUND})
     return report
@@ -90,8 +75,14 @@ def _report_for(report_id: int) -> Report:
 def create_report():
     body = json_body()
     cell, named = _named_cell(body)
+    data, shape_errors = report_input(body)
     report = service.create_report(
-        api_user(), cell=cell, data=_input_from(body), submit=True, cell_named=named
+        api_user(),
+        cell=cell,
+        data=data,
+        submit=True,
+        cell_named=named,
+        extra_errors=shape_errors,
     )
     db.session.commit()
     response = jsonify(
@@ -102,44 +93,41 @@ def create_report():
     return response
 
 
-@bp.put("/reports/<int:report_id>")
-def resubmit_report(report_id: int):
+@bp.put("/reports/<report_id>")
+def resubmit_report(report_id: str):
     report = _report_for(report_id)
     user = api_user()
     if not can_view_report(user, report):
         raise NotAllowed(OTHER_CELL_MESSAGE)
     body = json_body()
     cell, named = _named_cell(body)
+    data, shape_errors = report_input(body)
     service.update_report(
         user,
         report,
-        data=_input_from(body),
+        data=data,
         submit=True,
         cell=cell if named else True,
         only_returned=True,
+        extra_errors=shape_errors,
     )
     db.session.commit()
     return jsonify(report_json(report))
 
 
-@bp.get("/reports/<int:report_id>")
-def get_report(report_id: int):
+@bp.get("/reports/<report_id>")
+def get_report(report_id: str):
     report = _report_for(report_id)
     if not can_view_report(api_user(), report):
         raise NotAllowed(OTHER_CELL_MESSAGE)
     return jsonify(report_json(report))
 
 
-@bp.post("/reports/<int:report_id>/review")
-def review_report(report_id: int):
+@bp.post("/reports/<report_id>/review")
+def review_report(report_id: str):
     report = _report_for(report_id)
     body = json_body()
-    service.review_report(
-        api_user(),
-        report,
-        decision=body.get("decision"),
-        scores=body.get("scores"),
-        comment=body.get("comment", ""),
-    )
+    values, shape_errors = review_input(body)
+    service.review_report(api_user(), report, **values, extra_errors=shape_errors)
     db.session.commit()
     return jsonify(report_json(report))

@@ -20,8 +20,17 @@ from .vietnamese import format_points
 
 KINDS = ("regular", "thematic")
 COUNT_KEYS = ("summoned", "exempted", "present", "absent_excused", "absent_unexcused")
+# Ranges of the contract; the API's OpenAPI description is built from these same constants.
+MIN_COUNT = 0
 MAX_COUNT = 10_000
+MIN_DURATION = 1
 MAX_DURATION = 1_440
+MIN_MONTH = 1
+MAX_MONTH = 12
+# A year is a calendar year (those a date can have); a year outside is never looked up.
+MIN_YEAR = 1
+MAX_YEAR = 9_999
+POINTS_STEP = 0.5  # points are multiples of half a point
 TEXT_LIMITS = {
     "topic": 300,
     "chaired_by": 120,
@@ -35,15 +44,18 @@ ABSENCE_REASON_LIMIT = 200
 # Messages: one place, so that the form and the API say exactly the same thing.
 MSG_CELL_REQUIRED = "Chọn chi bộ."
 MSG_CELL_UNKNOWN = "Không có chi bộ này."
-MSG_YEAR = "Năm phải là số nguyên, ví dụ 2022."
+MSG_YEAR = f"Năm phải là số nguyên từ {MIN_YEAR} đến {MAX_YEAR}, ví dụ 2022."
 MSG_KIND = "Chọn loại sinh hoạt: thường kỳ (regular) hoặc chuyên đề (thematic)."
 MSG_MONTH = "Tháng phải là số nguyên từ 1 đến 12."
 MSG_HELD_ON_REQUIRED = "Nhập ngày sinh hoạt."
 MSG_HELD_ON_FORMAT = "Ngày không hợp lệ; nhập theo dạng dd/mm/yyyy (API: YYYY-MM-DD)."
+MSG_HELD_ON_IMPOSSIBLE = "Ngày này không có trên lịch (ví dụ 30/02); kiểm tra lại ngày và tháng."
 MSG_DURATION_REQUIRED = "Nhập thời lượng buổi sinh hoạt (phút)."
-MSG_DURATION = "Thời lượng là số phút nguyên, từ 1 đến 1.440."
+MSG_DURATION = "Thời lượng là số phút nguyên, từ {} đến {}.".format(
+    MIN_DURATION, f"{MAX_DURATION:,}".replace(",", ".")
+)
 MSG_COUNT_REQUIRED = "Nhập số đảng viên."
-MSG_COUNT = "Nhập số nguyên từ 0 đến 10.000."
+MSG_COUNT = f"Nhập số nguyên từ {MIN_COUNT} đến {MAX_COUNT:,}.".replace(",", ".")
 MSG_ATTENDANCE_OBJECT = (
     "Số liệu dự họp phải là một đối tượng gồm summoned, exempted, present, absent_excused, "
     "absent_unexcused."
@@ -56,6 +68,7 @@ MSG_SCORE_REQUIRED = "Nhập điểm tiêu chí này."
 MSG_SCORE_NUMBER = "Điểm phải là một số, ví dụ 7,5."
 MSG_SCORE_HALF = "Điểm phải là bội số của 0,5 (ví dụ 7 hoặc 7,5)."
 MSG_TEXT = "Không được là số hoặc giá trị khác chữ."
+MSG_TEXT_CHARACTERS = "Văn bản chứa ký tự không hợp lệ (ký tự NUL hoặc mã Unicode lỗi)."
 MSG_ATTENDANCE_STATUS = "Chọn tình trạng tham dự."
 MSG_SPOKE_ABSENT = "Chỉ đảng viên có mặt mới được đánh dấu phát biểu."
 
@@ -171,6 +184,26 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def has_bad_characters(text: str) -> bool:
+    """True when text cannot be stored: a NUL (PostgreSQL refuses it) or a lone surrogate
+    (not encodable as UTF-8), both of which JSON can carry."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def parse_year(value: Any) -> int:
+    """Return a year from MIN_YEAR to MAX_YEAR (see ``parse_whole``); raise ValueError."""
+    year = parse_whole(value)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError("year out of range")
+    return year
+
+
 def parse_whole(value: Any) -> int:
     """Return a whole number from an int, an integral float or digits; raise ValueError."""
     if isinstance(value, int) and not isinstance(value, bool):
@@ -185,17 +218,24 @@ def parse_whole(value: Any) -> int:
 _DMY = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
+class ImpossibleDate(ValueError):
+    """A date written in a right format that no calendar has (30/02/2022)."""
+
+
 def parse_date(value: Any) -> dt.date:
     """Read YYYY-MM-DD (the API, input type=date) or dd/mm/yyyy (typed by hand)."""
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     text = value.strip() if isinstance(value, str) else ""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return dt.date.fromisoformat(text)
-    match = _DMY.match(text)
-    if match:
-        day, month, year = (int(part) for part in match.groups())
-        return dt.date(year, month, day)
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return dt.date.fromisoformat(text)
+        match = _DMY.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return dt.date(year, month, day)
+    except ValueError as error:
+        raise ImpossibleDate(text) from error
     raise ValueError("not a date")
 
 
@@ -252,6 +292,9 @@ def _text(raw: Any, key: str, errors: dict[str, str]) -> str:
     if not isinstance(raw, str):
         errors[key] = MSG_TEXT
         return ""
+    if has_bad_characters(raw):
+        errors[key] = MSG_TEXT_CHARACTERS
+        return ""
     text = " ".join(raw.split()) if key != "notes" else raw.strip().replace("\r\n", "\n")
     limit = TEXT_LIMITS[key]
     if len(text) > limit:
@@ -288,7 +331,7 @@ def check_report(
 
     # Year and campaign.
     try:
-        clean.year = parse_whole(data.year)
+        clean.year = parse_year(data.year)
     except ValueError:
         errors["year"] = MSG_YEAR
     else:
@@ -305,7 +348,7 @@ def check_report(
     # Month, within the campaign.
     try:
         month = parse_whole(data.month)
-        if not 1 <= month <= 12:
+        if not MIN_MONTH <= month <= MAX_MONTH:
             raise ValueError("out of range")
     except ValueError:
         errors["month"] = MSG_MONTH
@@ -324,6 +367,8 @@ def check_report(
     else:
         try:
             clean.held_on = parse_date(data.held_on)
+        except ImpossibleDate:
+            errors["held_on"] = MSG_HELD_ON_IMPOSSIBLE
         except ValueError:
             errors["held_on"] = MSG_HELD_ON_FORMAT
         else:
@@ -341,7 +386,7 @@ def check_report(
     else:
         try:
             duration = parse_whole(data.duration_minutes)
-            if not 1 <= duration <= MAX_DURATION:
+            if not MIN_DURATION <= duration <= MAX_DURATION:
                 raise ValueError("out of range")
             clean.duration_minutes = duration
         except ValueError:
@@ -397,7 +442,7 @@ def _count(raw: Any, key: str, complete: bool, errors: dict[str, str]) -> int | 
         return None
     try:
         value = parse_whole(raw)
-        if not 0 <= value <= MAX_COUNT:
+        if not MIN_COUNT <= value <= MAX_COUNT:
             raise ValueError("out of range")
         return value
     except ValueError:
@@ -519,6 +564,8 @@ def check_comment(
         raw = ""
     if not isinstance(raw, str):
         return "", {key: MSG_TEXT}
+    if has_bad_characters(raw):
+        return "", {key: MSG_TEXT_CHARACTERS}
     text = raw.strip().replace("\r\n", "\n")
     if len(text) > COMMENT_LIMIT:
         return text, {key: msg_text_too_long(COMMENT_LIMIT)}

@@ -94,7 +94,7 @@ def rubric_of(campaign: Campaign) -> Rubric:
 def campaign_named(raw_year: Any) -> Campaign | None:
     """The campaign of a raw year value (None when it is not a year or has no campaign)."""
     try:
-        year = rules.parse_whole(raw_year)
+        year = rules.parse_year(raw_year)
     except ValueError:
         return None
     return campaign_for_year(year)
@@ -372,11 +372,13 @@ def create_report(
     submit: bool,
     attachment: attachments.Upload | None = None,
     cell_named: bool = True,
+    extra_errors: Mapping[str, str] | None = None,
 ) -> Report:
     """File a new report for ``cell`` (a draft, or submitted at once).
 
     ``rows`` are the per-member lines of the form (their counts replace ``data``'s);
-    ``cell_named`` tells an unknown cell (400) from a missing one.
+    ``cell_named`` tells an unknown cell (400) from a missing one; ``extra_errors`` are the
+    caller's own findings (the API's JSON types and unknown fields), refused with the rest.
     """
     _ensure_may_file(actor, cell)
     campaign = campaign_named(data.year)
@@ -388,6 +390,7 @@ def create_report(
         cell_known=(cell is not None) if cell_named else None,
     )
     errors = dict(result.errors)
+    errors.update(extra_errors or {})
     checked = _check_attachment(attachment, errors)
     if errors:
         raise ValidationFailed(MSG_INVALID, errors)
@@ -435,12 +438,14 @@ def update_report(
     attachment: attachments.Upload | None = None,
     cell: Cell | None | bool = True,
     only_returned: bool = False,
+    extra_errors: Mapping[str, str] | None = None,
 ) -> Report:
     """Save a draft or returned report; with ``submit``, send it (again) for review.
 
     ``cell``: True when the caller does not name a cell (the form), else the cell named in the
     body (None when the code is unknown), which must be the report's own.
     ``only_returned``: the API's PUT resubmits returned reports only (409 otherwise).
+    ``extra_errors``: the caller's own findings, refused with the rest (see create_report).
     """
     _ensure_may_file(actor, report.cell)
     if only_returned and report.status is not ReportStatus.RETURNED:
@@ -458,6 +463,7 @@ def update_report(
         cell_known=True if cell is True else (cell is not None),
     )
     errors = dict(result.errors)
+    errors.update(extra_errors or {})
     if cell is not True and cell is not None and cell.id != report.cell_id:
         errors["cell"] = MSG_CELL_CHANGE
     checked = _check_attachment(attachment, errors)
@@ -506,9 +512,18 @@ def update_report(
 
 
 def review_report(
-    actor: User, report: Report, *, decision: Any, scores: Any = None, comment: Any = ""
+    actor: User,
+    report: Report,
+    *,
+    decision: Any,
+    scores: Any = None,
+    comment: Any = "",
+    extra_errors: Mapping[str, str] | None = None,
 ) -> Report:
-    """Approve or return a submitted report (the API's single review call)."""
+    """Approve or return a submitted report (the API's single review call).
+
+    ``extra_errors``: the caller's own findings, refused with the rest (see create_report).
+    """
     _ensure_may_review(actor)
     if report.status is not ReportStatus.SUBMITTED:
         raise Conflict(MSG_NOT_SUBMITTED)
@@ -520,6 +535,7 @@ def review_report(
         errors.update(rules.check_comment(comment, required_message=rules.MSG_RETURN_COMMENT)[1])
     else:
         errors.update(rules.check_comment(comment, required_message=None)[1])
+    errors.update(extra_errors or {})
     if errors:
         raise ValidationFailed(MSG_INVALID_REVIEW, errors)
     if decision == "approve":
