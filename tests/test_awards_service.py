@@ -196,6 +196,7 @@ def test_adding_a_cell_puts_it_last_with_its_summary_and_an_audit_row(ctx):
     assert added.award_form == FORM
     (entry,) = audit("award.cell.add")
     assert entry.after["cell"] == "cong-an" and entry.after["position"] == 2
+    assert entry.cell_id == cell("cong-an").id  # found when the log is filtered by cell
 
 
 def test_a_cell_is_proposed_once(ctx):

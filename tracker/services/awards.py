@@ -165,12 +165,20 @@ def _lists_data(proposal: AwardProposal) -> dict:
     }
 
 
-def _record(action: str, actor: User, proposal: AwardProposal, summary: str, **data) -> None:
+def _record(
+    action: str,
+    actor: User,
+    proposal: AwardProposal,
+    summary: str,
+    cell_id: int | None = None,
+    **data,
+) -> None:
     audit.record(
         action,
         actor=actor,
         object_type="award_proposal",
         object_id=proposal.id,
+        cell_id=cell_id,
         summary=summary,
         **data,
     )
@@ -353,6 +361,10 @@ class _List:
     def label(self, entry) -> str:
         return entry.cell.name if self.kind == "cell" else entry.member.full_name
 
+    def cell_id(self, entry) -> int:
+        """The cell an entry concerns (the audit log filters by cell)."""
+        return entry.cell_id if self.kind == "cell" else entry.member.cell_id
+
 
 CELLS = _List("cell", AwardCell, "cells", _cell_data)
 MEMBERS = _List("member", AwardMember, "members", _member_data)
@@ -399,6 +411,7 @@ def add_cell(
         actor,
         proposal,
         f"Thêm {cell.name} vào đề xuất khen thưởng năm {campaign.year}",
+        cell_id=cell.id,
         after=_cell_data(entry),
     )
     return entry
@@ -436,6 +449,7 @@ def add_member(
         actor,
         proposal,
         f"Thêm {member.full_name} vào đề xuất khen thưởng năm {campaign.year}",
+        cell_id=member.cell_id,
         after=_member_data(entry),
     )
     return entry
@@ -447,6 +461,7 @@ def _remove(which: _List, campaign: Campaign, actor: User, entry_id: int) -> Non
     entry = _entry(which, proposal, entry_id)
     before = which.data(entry)
     label = which.label(entry)
+    cell_id = which.cell_id(entry)
     entries = which.entries(proposal)
     entries.remove(entry)
     _renumber(entries)
@@ -456,6 +471,7 @@ def _remove(which: _List, campaign: Campaign, actor: User, entry_id: int) -> Non
         actor,
         proposal,
         f"Bỏ {label} khỏi đề xuất khen thưởng năm {campaign.year}",
+        cell_id=cell_id,
         before=before,
     )
 
@@ -492,6 +508,7 @@ def _move(which: _List, campaign: Campaign, actor: User, entry_id: int, directio
         proposal,
         f"Chuyển {which.label(entry)} {'lên' if direction == 'up' else 'xuống'} "
         f"trong đề xuất khen thưởng năm {campaign.year}",
+        cell_id=which.cell_id(entry),
         before={"order": order_before},
         after={"order": [which.label(item) for item in order]},
     )
@@ -528,6 +545,7 @@ def _update(
             actor,
             proposal,
             f"Sửa đề xuất khen thưởng {which.label(entry)} năm {campaign.year}",
+            cell_id=which.cell_id(entry),
             before=before,
             after=after,
         )
