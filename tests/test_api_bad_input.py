@@ -892,3 +892,26 @@ def test_the_shape_checks_know_the_fields_of_the_description():
     assert set(bodies.REPORT_REQUIRED) <= set(bodies.REPORT_FIELDS)
     assert set(bodies.API_TEXT_FIELDS) <= set(rules.TEXT_LIMITS)
     assert copy.deepcopy(api_body()).keys() == set(bodies.REPORT_FIELDS)
+
+
+UNKNOWN_PARAMETERS = [
+    ("GET", "/api/v1/cells?x=1", None, "x"),
+    ("GET", "/api/v1/rubric/2022?lang=vi", None, "lang"),
+    ("GET", "/api/v1/rankings?year=2022&page=2", None, "page"),
+    ("GET", "/api/v1/rankings?year=2022&Month=5", None, "Month"),
+    ("GET", "/api/v1/reports/{id}?expand=scores", None, "expand"),
+    ("POST", "/api/v1/reports?dry_run=1", api_body(), "dry_run"),
+    ("PUT", "/api/v1/reports/{id}?force=1", api_body(), "force"),
+    ("POST", "/api/v1/reports/{id}/review?notify=0", {"decision": "approve"}, "notify"),
+    ("GET", "/api/v1/cells?=1", None, "query"),
+]
+
+
+def test_a_query_parameter_the_endpoint_does_not_have_is_400(app, client, tokens, subtests):
+    returned = report_in(app, "returned")
+    before = stored(app)
+    for method, url, body, field in UNKNOWN_PARAMETERS:
+        with subtests.test(f"{method} {url}"):
+            answer = send(client, method, url.format(id=returned), tokens["admin"], body=body)
+            assert_refused(answer, 400, field, api_core.MSG_UNKNOWN_PARAMETER)
+    assert stored(app) == before

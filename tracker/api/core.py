@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 
 from ..database import begin_write
 from ..extensions import csrf, db
@@ -32,6 +32,8 @@ MSG_BODY_NOT_OBJECT = "Nội dung phải là một đối tượng JSON {...}, k
 MSG_BODY_CONSTANT = "NaN, Infinity và -Infinity không phải là số JSON hợp lệ."
 MSG_BODY_TOO_DEEP = "JSON lồng nhau quá sâu."
 MSG_UNKNOWN_FIELD = "API không có trường này."
+MSG_UNKNOWN_PARAMETER = "API không có tham số này."
+MSG_INVALID_QUERY = "Tham số không hợp lệ."
 MSG_ID = "Mã báo cáo phải là số nguyên từ {} đến {}.".format(
     MIN_ID, f"{MAX_ID:,}".replace(",", ".")
 )
@@ -94,6 +96,36 @@ def _refuse_constant(name: str):
 
 class _JSONConstant(ValueError):
     """NaN or Infinity: Python's json reads them, JSON (RFC 8259) has no such numbers."""
+
+
+def query_parameters(*names: str):
+    """Declare the query parameters a view reads; any other one is refused (400)."""
+
+    def declare(view):
+        view.api_query_parameters = names
+        return view
+
+    return declare
+
+
+def allowed_query_parameters(endpoint: str | None) -> tuple[str, ...]:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "api_query_parameters", ())
+
+
+@bp.before_request
+def refuse_unknown_query_parameters():
+    """After the token (401 first): a parameter the operation does not have is an error, as an
+    unknown field of a body is; a typo never goes unnoticed."""
+
+    allowed = allowed_query_parameters(request.endpoint)
+    unknown = {
+        (name or "query"): MSG_UNKNOWN_PARAMETER for name in request.args if name not in allowed
+    }
+    if unknown:
+        db.session.rollback()
+        return api_error(400, MSG_INVALID_QUERY, unknown)
+    return None
 
 
 def json_body() -> dict:

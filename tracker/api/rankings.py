@@ -9,7 +9,7 @@ from ..domain.ranking import Standing
 from ..rankings.params import parse_period_query
 from ..services import ValidationFailed
 from ..standings import load_campaigns, no_campaign, standings_for_period
-from .core import bp
+from .core import bp, query_parameters
 
 QUERY_PARAMETERS = ("year", "month", "quarter", "category")
 MIN_QUARTER = 1
@@ -57,6 +57,7 @@ def _period_query():
 
 
 @bp.get("/rankings")
+@query_parameters(*QUERY_PARAMETERS)
 def rankings():
     query = _period_query()
     campaigns = load_campaigns([query.year])
