@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     """Attach each feature area of the app."""
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
+    from .api.docs import bp as api_docs_bp
     from .audit.views import bp as audit_bp
     from .auth.views import bp as auth_bp
     from .awards.views import bp as awards_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
         awards_bp,
         tokens_bp,
         api_bp,
+        api_docs_bp,
         audit_bp,
     ):
         app.register_blueprint(blueprint)
