@@ -915,3 +915,12 @@ def test_a_query_parameter_the_endpoint_does_not_have_is_400(app, client, tokens
             answer = send(client, method, url.format(id=returned), tokens["admin"], body=body)
             assert_refused(answer, 400, field, api_core.MSG_UNKNOWN_PARAMETER)
     assert stored(app) == before
+
+
+def test_a_body_larger_than_the_limit_is_413_with_the_error_shape(app, client, tokens):
+    too_big = app.config["MAX_CONTENT_LENGTH"] + 1
+    raw = '{"notes": "' + "x" * too_big + '"}'
+    before = stored(app)
+    answer = send(client, "POST", "/api/v1/reports", tokens["secretary"], raw=raw)
+    assert_refused(answer, 413, None)
+    assert stored(app) == before

@@ -201,10 +201,10 @@ def test_every_operation_documents_its_errors_with_the_error_shape():
 @pytest.mark.parametrize(
     ("method", "path", "statuses"),
     [
-        ("post", "/reports", {"201", "400", "401", "403", "409"}),
-        ("put", "/reports/{id}", {"200", "400", "401", "403", "404", "409"}),
+        ("post", "/reports", {"201", "400", "401", "403", "409", "413"}),
+        ("put", "/reports/{id}", {"200", "400", "401", "403", "404", "409", "413"}),
         ("get", "/reports/{id}", {"200", "400", "401", "403", "404"}),
-        ("post", "/reports/{id}/review", {"200", "400", "401", "403", "404", "409"}),
+        ("post", "/reports/{id}/review", {"200", "400", "401", "403", "404", "409", "413"}),
         ("get", "/rankings", {"200", "400", "401", "404"}),
         ("get", "/rubric/{year}", {"200", "400", "401", "404"}),
         ("get", "/cells", {"200", "400", "401"}),

@@ -374,6 +374,7 @@ ERROR_TEXTS = {
     403: "Tài khoản của mã API không được làm việc này.",
     404: "Không có đối tượng có mã này.",
     409: "Xung đột với dữ liệu đã lưu (trùng báo cáo, sai trạng thái, năm đã khóa sổ).",
+    413: "Nội dung gửi quá lớn.",
 }
 
 
@@ -498,6 +499,7 @@ def _paths() -> dict:
                     400,
                     403,
                     409,
+                    413,
                     headers={
                         "Location": {
                             "description": "Đường dẫn của báo cáo mới.",
@@ -524,7 +526,7 @@ def _paths() -> dict:
                 ),
                 "parameters": [report_id],
                 "requestBody": _body("Resubmission", example_report()),
-                "responses": _answers(200, "Report", "Đã gửi lại.", 400, 403, 404, 409),
+                "responses": _answers(200, "Report", "Đã gửi lại.", 400, 403, 404, 409, 413),
             },
         },
         "/reports/{id}/review": {
@@ -537,7 +539,9 @@ def _paths() -> dict:
                 ),
                 "parameters": [report_id],
                 "requestBody": _body("Review", review_example),
-                "responses": _answers(200, "Report", "Báo cáo sau khi duyệt.", 400, 403, 404, 409),
+                "responses": _answers(
+                    200, "Report", "Báo cáo sau khi duyệt.", 400, 403, 404, 409, 413
+                ),
             }
         },
         "/openapi.json": {
