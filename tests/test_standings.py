@@ -192,7 +192,7 @@ def test_the_realistic_season_ranks_as_expected(app):
         assert standings.cells_missing == 3
 
 
-def test_periods_are_ranked_together_in_two_queries(app, count_queries):
+def test_periods_are_ranked_together_in_one_query(app, count_queries):
     with app.app_context():
         make_season()
         db.session.commit()
@@ -201,7 +201,7 @@ def test_periods_are_ranked_together_in_two_queries(app, count_queries):
         periods = [Period(2022, month=m) for m in range(4, 13)]
         with count_queries() as counter:
             months = standings_for_periods(periods, today=AFTER_2022, campaigns=campaigns)
-        assert counter.count == 2  # regular reports, then thematic ones
+        assert counter.count == 1  # every report of every period, aggregated per cell
         for period, standings in zip(periods, months):
             alone = standings_for_period(2022, month=period.month, today=AFTER_2022)
             assert [(r.code, r.rank, r.average) for r in standings.rows] == [
@@ -251,7 +251,7 @@ def test_the_standings_query_count_does_not_grow_with_the_cells(app, count_queri
         with count_queries() as large:
             standings = standings_for_period(2022, today=AFTER_2022)
         assert len(standings.rows) == 39
-        assert large.count == small.count == 4  # campaigns, bands, regular, thematic
+        assert large.count == small.count == 3  # campaigns, bands, the reports per cell
 
 
 def test_the_matrix_holds_every_regular_report_but_drafts(app, count_queries):

@@ -440,10 +440,17 @@ class Report(db.Model):
             postgresql_where=sa.text("kind = 'regular'"),
         ),
         sa.Index("ix_report_campaign_status", "campaign_id", "status", "kind", "month"),
-        # The standings read the approved thematic meetings of a campaign per cell from this
-        # index alone, already in cell order.
+        # The standings aggregate a campaign's reports per cell from this index alone (an
+        # index-only scan, already in cell order): every column they read is in it.
         sa.Index(
-            "ix_report_campaign_kind_status_cell", "campaign_id", "kind", "status", "cell_id", "month"
+            "ix_report_standings",
+            "campaign_id",
+            "cell_id",
+            "month",
+            "kind",
+            "status",
+            "grade",
+            "final_total_half_points",
         ),
         sa.CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
     )
@@ -491,6 +498,31 @@ class ReportAttendance(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="attendance")
     member: Mapped[Member] = relationship()
+
+
+class YearTally(db.Model):
+    """What a cell's reports add up to over a whole campaign year, kept by tracker/tallies.py.
+
+    A maintained aggregate: every flush that changes a report recomputes the rows of its cell
+    and year in the same transaction. The standings of a campaign year whose months have all
+    ended read these rows instead of aggregating every report, which keeps them as fast as one
+    bare SQL statement at 10,000 cells.
+    """
+
+    __tablename__ = "year_tally"
+
+    cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"), primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
+    # Approved regular reports: the sum of their final totals and how many had each grade.
+    total_half_points: Mapped[int] = mapped_column(default=0)
+    tot_months: Mapped[int] = mapped_column(default=0)
+    kha_months: Mapped[int] = mapped_column(default=0)
+    trung_binh_months: Mapped[int] = mapped_column(default=0)
+    kem_months: Mapped[int] = mapped_column(default=0)
+    # Regular reports submitted or returned: waiting for approval.
+    pending_months: Mapped[int] = mapped_column(default=0)
+    # Quarters with an approved thematic meeting: bit q-1 for quarter q.
+    thematic_quarter_mask: Mapped[int] = mapped_column(default=0)
 
 
 # --------------------------------------------------------------------------------------------

@@ -15,7 +15,9 @@ itself (order, shared ranks, grade caps, name order inside a tie) is the plain f
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -37,6 +39,7 @@ from .models import (
     ReportKind,
     ReportScore,
     ReportStatus,
+    YearTally,
 )
 from .services import NotFound
 
@@ -196,9 +199,9 @@ def standings_for_periods(
     today: dt.date | None = None,
     campaigns: dict[int, CampaignInfo] | None = None,
 ) -> list[PeriodStandings]:
-    """Rank several periods that share no month, in four queries whatever their number.
+    """Rank several periods that share no month, in three queries whatever their number.
 
-    Two read the campaigns and their bands (none when ``campaigns`` is given), two the reports.
+    Two read the campaigns and their bands (none when ``campaigns`` is given), one the reports.
     """
     campaigns = campaigns if campaigns is not None else load_campaigns(p.year for p in periods)
     for period in periods:
@@ -217,19 +220,37 @@ def standings_for_periods(
         seen.update((period.year, m) for m in months)
         counted = counted_months(period, campaign.first_month, campaign.last_month, today)
         slices.append((campaign, period, months, tuple(counted)))
-    tallies = _tally(slices, category)
-    return [
-        PeriodStandings(
-            campaign=campaign,
-            period=period,
-            category=category,
-            today=today,
-            period_months=months,
-            months=counted,
-            rows=rank_cells(tallies[index], campaign.bands),
-        )
-        for index, (campaign, period, months, counted) in enumerate(slices)
-    ]
+    with gc_paused():
+        tallies = _tally(slices, category)
+        return [
+            PeriodStandings(
+                campaign=campaign,
+                period=period,
+                category=category,
+                today=today,
+                period_months=months,
+                months=counted,
+                rows=rank_cells(tallies[index], campaign.bands),
+            )
+            for index, (campaign, period, months, counted) in enumerate(slices)
+        ]
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cycle collector while building the standings' tuples.
+
+    Ranking 10,000 cells allocates some 20,000 small tuples that can form no cycle; every
+    700 allocations CPython would otherwise scan its young objects, and now and then every
+    object of the process: that doubled the time of the standings at province scale.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def standings_by_year(
@@ -246,11 +267,14 @@ def standings_by_year(
 def _int(value: int):
     """A whole number written into the SQL text (ids and months we produced ourselves).
 
-    Literals let SQLite prove that a condition matches the partial index of regular reports,
-    and let PostgreSQL see that the slice expression of the select list and of GROUP BY are
-    the same (bound parameters would be distinct placeholders).
+    Literals let PostgreSQL see that the slice expression of the select list and of GROUP BY
+    are the same (bound parameters would be distinct placeholders).
     """
     return sa.literal_column(str(int(value)), sa.Integer)
+
+
+def _text(value: str):
+    return sa.literal_column(f"'{value}'")  # only our own enum values, never user text
 
 
 def _in_months(campaign_id: int, months: Sequence[int]):
@@ -263,172 +287,238 @@ def _in_months(campaign_id: int, months: Sequence[int]):
     return sa.and_(Report.campaign_id == _int(campaign_id), in_months)
 
 
-def _slice_column(parts: list[tuple[int, int, Sequence[int]]]):
-    """The index of the period a report belongs to: a constant when there is one period."""
-    if len(parts) == 1:
-        return _int(parts[0][0])
+# Each report adds a power of two to a per-cell sum, so that one aggregate counts several
+# things at once (a SUM is far cheaper than one conditional COUNT per category, which is what
+# keeps the standings as fast as a bare statement at 10,000 cells).
+# Regular reports, four bits per count: at most 12 regular reports of a cell in a campaign year
+# (the unique index on cell, campaign and month), so a count never reaches 16.
+GRADE_WEIGHT = {Grade.TOT: 1, Grade.KHA: 1 << 4, Grade.TRUNG_BINH: 1 << 8, Grade.KEM: 1 << 12}
+PENDING_WEIGHT = 1 << 16  # submitted or returned: waiting for approval
+# Approved thematic meetings, fifteen bits per quarter: a cell would need 32,768 of them in
+# one quarter to overflow a count.
+QUARTER_SHIFT = 15
+QUARTER_WEIGHT = {q: 1 << (QUARTER_SHIFT * (q - 1)) for q in (1, 2, 3, 4)}
+
+
+def _sum(expression):
+    """SUM as a whole BIGINT, 0 when nothing is summed (PostgreSQL sums bigints as NUMERIC)."""
+    return sa.cast(sa.func.coalesce(sa.func.sum(expression), _int(0)), sa.BigInteger)
+
+
+def _regular_weight():
+    """The weight of a regular report: by grade once approved, pending when waiting."""
+    by_grade = sa.case(
+        {_text(grade.value): _int(weight) for grade, weight in GRADE_WEIGHT.items()},
+        value=Report.grade,
+        else_=_int(0),
+    )
     return sa.case(
-        *[(_in_months(campaign_id, months), _int(index)) for index, campaign_id, months in parts]
+        (Report.status == _text(ReportStatus.APPROVED.value), by_grade),
+        (Report.status.in_([_text(status.value) for status in UNAPPROVED]), _int(PENDING_WEIGHT)),
+        else_=_int(0),
     )
 
 
-def _text(value: str):
-    return sa.literal_column(f"'{value}'")  # only our own enum values, never user text
+def _quarter_weight():
+    """The weight of an approved thematic meeting: the field of its quarter."""
+    return sa.case(
+        *[
+            (Report.month <= _int(3 * quarter), sa.cast(_int(weight), sa.BigInteger))
+            for quarter, weight in QUARTER_WEIGHT.items()
+        ]
+    )
+
+
+def _field(packed, shift: int, bits: int):
+    """One count of a packed sum, unpacked in SQL: (packed >> shift) & (2**bits - 1)."""
+    return packed.op(">>")(_int(shift)).op("&")(_int((1 << bits) - 1))
+
+
+# The quarters held, by the 4-bit mask the statement returns (bit q-1 for quarter q).
+QUARTERS_OF_MASK = [tuple(q for q in (1, 2, 3, 4) if mask >> (q - 1) & 1) for mask in range(16)]
 
 
 def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
-    """Per active cell and period, the sums the ranking rule needs: two grouped queries.
+    """Per active cell and period, the sums the ranking rule needs.
 
-    Regular reports: every active cell left-joined to its regular reports of the counted
-    months (the partial unique index on cell, campaign and month serves the join), grouped
-    by cell and period. Thematic reports: the quarters with an approved one, per cell and
-    period, over every campaign month of the period (a thematic meeting counts once
-    approved).
+    A whole campaign year whose months have all ended reads the maintained year tallies
+    (tracker/tallies.py): one query per year. Other periods aggregate their reports, all in one
+    statement.
     """
-    counted_parts = [
-        (index, campaign.id, counted)
-        for index, (campaign, _period, _months, counted) in enumerate(slices)
-        if counted
-    ]
-    period_parts = [
-        (index, campaign.id, months)
-        for index, (campaign, _period, months, _counted) in enumerate(slices)
+    result: list[list[CellTally]] = [[] for _ in slices]
+    aggregated: list[int] = []
+    for index, (campaign, period, _months, counted) in enumerate(slices):
+        whole_year = period.month is None and period.quarter is None
+        if whole_year and counted and len(counted) == len(campaign.months):
+            result[index] = _year_tallies(campaign, len(counted), category)
+        else:
+            aggregated.append(index)
+    if aggregated:
+        for index, tallies in zip(
+            aggregated, _aggregate_tallies([slices[i] for i in aggregated], category)
+        ):
+            result[index] = tallies
+    return result
+
+
+def _year_tallies(campaign: CampaignInfo, counted: int, category: CellCategory | None):
+    """The tallies of an ended campaign year, read from the maintained year tallies."""
+    joined = sa.and_(YearTally.cell_id == Cell.id, YearTally.campaign_id == _int(campaign.id))
+    zero = _int(0)
+    total = sa.func.coalesce(YearTally.total_half_points, zero)
+    tot = sa.func.coalesce(YearTally.tot_months, zero)
+    statement = (
+        sa.select(
+            Cell.id,
+            Cell.code,
+            Cell.name,
+            sa.type_coerce(Cell.category, sa.String),
+            Cell.display_order,
+            total,
+            tot,
+            sa.func.coalesce(YearTally.kha_months, zero),
+            sa.func.coalesce(YearTally.trung_binh_months, zero),
+            sa.func.coalesce(YearTally.kem_months, zero),
+            sa.func.coalesce(YearTally.pending_months, zero),
+            sa.func.coalesce(YearTally.thematic_quarter_mask, zero),
+        )
+        .select_from(Cell)
+        .outerjoin(YearTally, joined)
+        .where(Cell.active.is_(True))
+        .order_by(total.desc(), tot.desc())  # best first: the ranking's sort finds them in order
+    )
+    if category is not None:
+        statement = statement.where(Cell.category == category)
+    quarters_of = QUARTERS_OF_MASK
+    return [
+        CellTally(
+            code, name, category_value, total, counted, tot + kha + trung_binh + kem, tot, kha,
+            trung_binh, kem, pending, len(quarters_of[mask]), quarters_of[mask], order, cell_id,
+        )
+        for (
+            cell_id, code, name, category_value, order,
+            total, tot, kha, trung_binh, kem, pending, mask,
+        ) in db.session.connection().execute(statement).all()
+    ]  # fmt: skip
+
+
+def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellTally]]:
+    """Per active cell and period, the sums the ranking rule needs: one statement.
+
+    The reports of the periods' months are aggregated per cell (and period) first, reading
+    only the covering index ``ix_report_standings``; the active cells are then left-joined to
+    those sums. Regular reports count in the counted (ended) months only; an approved thematic
+    meeting counts for its quarter in any month of the period.
+    """
+    parts = [
+        (index, campaign.id, months, counted)
+        for index, (campaign, _period, months, counted) in enumerate(slices)
         if months
     ]
-    approved = Report.status == _text(ReportStatus.APPROVED.value)
-    # The category as stored (a plain string), without the enum conversion of every row.
-    category_text = sa.type_coerce(Cell.category, sa.String)
-
-    def months_graded(grade: Grade):
-        # A report has a grade only once approved (contract: "grade", null until approved).
-        return sa.func.count(sa.case({_text(grade.value): 1}, value=Report.grade))
-
-    if counted_parts:
-        slice_column = _slice_column(counted_parts)
-        join_on = sa.and_(
-            Report.cell_id == Cell.id,
-            Report.kind == _text(ReportKind.REGULAR.value),
-            sa.or_(*[_in_months(cid, months) for _i, cid, months in counted_parts]),
-        )
-        regular = (
-            sa.select(
-                Cell.id,
-                Cell.code,
-                Cell.name,
-                category_text,
-                Cell.display_order,
-                slice_column,
-                sa.func.coalesce(
-                    sa.func.sum(sa.case((approved, Report.final_total_half_points))), 0
-                ),
-                sa.func.count(sa.case((approved, 1))),
-                months_graded(Grade.TOT),
-                months_graded(Grade.KHA),
-                months_graded(Grade.TRUNG_BINH),
-                sa.func.count(
-                    sa.case({_text(status.value): 1 for status in UNAPPROVED}, value=Report.status)
-                ),
-            )
-            .select_from(Cell)
-            .outerjoin(Report, join_on)
-            .group_by(*([Cell.id] if len(counted_parts) == 1 else [Cell.id, slice_column]))
-        )
-    else:
-        regular = sa.select(
-            Cell.id, Cell.code, Cell.name, category_text, Cell.display_order, sa.null()
-        )
-    regular = regular.where(Cell.active.is_(True))
-    if category is not None:
-        regular = regular.where(Cell.category == category)
-
-    # Core execution: plain rows, without the ORM's per-row bookkeeping.
-    connection = db.session.connection()
-    quarters_of: dict[tuple[int, int], tuple[int, ...]] = {}
-    if period_parts:
-        # Which quarters had an approved thematic meeting: one MAX per quarter, read from the
-        # index on (campaign, kind, status, cell). Rows of inactive cells or of other
-        # categories find no tally below and are ignored, which spares a join.
-        slice_column = _slice_column(period_parts)
-        thematic = (
-            sa.select(
-                Report.cell_id,
-                slice_column,
-                *[
-                    sa.func.max(sa.case((Report.month.between(3 * q - 2, 3 * q), 1), else_=0))
-                    for q in (1, 2, 3, 4)
-                ],
-            )
-            .where(
-                Report.kind == _text(ReportKind.THEMATIC.value),
-                approved,
-                sa.or_(*[_in_months(cid, months) for _i, cid, months in period_parts]),
-            )
-            .group_by(Report.cell_id, *([] if len(period_parts) == 1 else [slice_column]))
-        )
-        for cell_id, slice_index, *held in connection.execute(thematic):
-            quarters_of[(slice_index, cell_id)] = tuple(
-                quarter for quarter, yes in zip((1, 2, 3, 4), held) if yes
-            )
-
     counted_of = [len(counted) for _c, _p, _m, counted in slices]
     result: list[list[CellTally]] = [[] for _ in slices]
-    cells: dict[int, tuple] = {}
-    for row in connection.execute(regular):
-        cell_id, code, name, category_value, display_order, slice_index = row[:6]
-        if slice_index is None:  # no report in any period: zero tallies, added below
-            cells[cell_id] = (code, name, category_value, display_order)
-            continue
-        if len(slices) > 1:
-            cells[cell_id] = (code, name, category_value, display_order)
-        quarters = quarters_of.get((slice_index, cell_id), ())
-        sum_half, scored, tot, kha, trung_binh, pending = row[6:]
-        kem = scored - tot - kha - trung_binh  # every approved month has a grade
-        result[slice_index].append(
-            CellTally(
-                code,
-                name,
-                category_value,
-                sum_half,
-                counted_of[slice_index],
-                scored,
-                tot,
-                kha,
-                trung_binh,
-                kem,
-                pending,
-                len(quarters),
-                quarters,
-                display_order,
-                cell_id,
-            )
+    regular = Report.kind == _text(ReportKind.REGULAR.value)
+    approved = Report.status == _text(ReportStatus.APPROVED.value)
+    thematic_approved = sa.and_(Report.kind == _text(ReportKind.THEMATIC.value), approved)
+    counted_regular = sa.or_(
+        *[
+            sa.and_(regular, _in_months(campaign_id, counted))
+            for _i, campaign_id, _m, counted in parts
+            if counted
+        ],
+        sa.false(),
+    )
+    if not parts:  # a period without campaign months: every cell scores nothing
+        slice_column = sa.null()
+    elif len(parts) == 1:
+        slice_column = _int(parts[0][0])
+    else:
+        slice_column = sa.case(
+            *[(_in_months(cid, months), _int(index)) for index, cid, months, _c in parts]
         )
+    aggregated = (
+        sa.select(
+            Report.cell_id.label("cell_id"),
+            slice_column.label("slice"),
+            # A report has a grade and final points only once approved (contract.md).
+            _sum(sa.case((sa.and_(counted_regular, approved), Report.final_total_half_points)))
+            .label("total"),
+            _sum(sa.case((counted_regular, _regular_weight()))).label("grades"),
+            _sum(sa.case((thematic_approved, _quarter_weight()))).label("quarters"),
+        )
+        .where(sa.or_(*[_in_months(cid, months) for _i, cid, months, _c in parts], sa.false()))
+        .group_by(Report.cell_id, *([] if len(parts) <= 1 else [slice_column]))
+        .subquery("aggregated")
+    )
+    # The counts are unpacked by the database, on one row per cell: the loop below only
+    # builds the tallies.
+    grades = aggregated.c.grades
+    quarters = aggregated.c.quarters
+    tot, kha, trung_binh, kem, pending = (_field(grades, 4 * n, 4) for n in range(5))
+    quarter_mask = sum(
+        sa.case((_field(quarters, QUARTER_SHIFT * (q - 1), QUARTER_SHIFT) > 0, _int(1 << (q - 1))), else_=_int(0))
+        for q in (1, 2, 3, 4)
+    )
+    total = aggregated.c.total
+    statement = (
+        sa.select(
+            Cell.id,
+            Cell.code,
+            Cell.name,
+            # The category as stored (a plain string), without the enum conversion of every row.
+            sa.type_coerce(Cell.category, sa.String),
+            Cell.display_order,
+            aggregated.c.slice,
+            total,
+            tot + kha + trung_binh + kem,  # every approved report has a grade
+            tot,
+            kha,
+            trung_binh,
+            kem,
+            pending,
+            quarter_mask,
+        )
+        .select_from(Cell)
+        .outerjoin(aggregated, aggregated.c.cell_id == Cell.id)
+        .where(Cell.active.is_(True))
+        # Best first: the ranking's sort then finds the rows already in order.
+        .order_by(total.desc(), tot.desc())
+    )
+    if category is not None:
+        statement = statement.where(Cell.category == category)
+
+    cells: dict[int, tuple] = {}
+    single = len(slices) == 1
+    quarters_of = QUARTERS_OF_MASK
+    # Core execution: plain rows, without the ORM's per-row bookkeeping.
+    for (
+        cell_id, code, name, category_value, order, index,
+        total, scored, tot, kha, trung_binh, kem, pending, mask,
+    ) in db.session.connection().execute(statement).all():  # fmt: skip  (one fetchall)
+        if index is None:  # no report in any period: zero tallies, added below
+            cells[cell_id] = (code, name, category_value, order)
+            continue
+        if not single:
+            cells[cell_id] = (code, name, category_value, order)
+        held = quarters_of[mask]
+        result[index].append(
+            CellTally(
+                code, name, category_value, total, counted_of[index], scored, tot, kha,
+                trung_binh, kem, pending, len(held), held, order, cell_id,
+            )
+        )  # fmt: skip
     if cells:
-        # Cells without a row for a period (several periods, or no counted month at all).
+        # Cells without a row for a period (several periods, or no report at all).
         for index, tallies in enumerate(result):
             present = {tally.cell_id for tally in tallies}
-            for cell_id, (code, name, category_value, display_order) in cells.items():
-                if cell_id in present:
-                    continue
-                quarters = quarters_of.get((index, cell_id), ())
-                tallies.append(
-                    CellTally(
-                        code,
-                        name,
-                        category_value,
-                        0,
-                        counted_of[index],
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        0,
-                        len(quarters),
-                        quarters,
-                        display_order,
-                        cell_id,
-                    )
-                )
+            for cell_id, (code, name, category_value, order) in cells.items():
+                if cell_id not in present:
+                    tallies.append(
+                        CellTally(
+                            code, name, category_value, 0, counted_of[index], 0, 0, 0, 0, 0, 0,
+                            0, (), order, cell_id,
+                        )
+                    )  # fmt: skip
     return result
 
 

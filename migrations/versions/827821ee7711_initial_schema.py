@@ -2,7 +2,7 @@
 
 Revision ID: 827821ee7711
 Revises: 
-Create Date: 2026-11-26 13:14:33.186192
+Create Date: 2026-11-26 14:06:17.498282
 
 """
 from alembic import op
@@ -245,10 +245,24 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_report'))
     )
     with op.batch_alter_table('report', schema=None) as batch_op:
-        batch_op.create_index('ix_report_campaign_kind_status_cell', ['campaign_id', 'kind', 'status', 'cell_id', 'month'], unique=False)
         batch_op.create_index('ix_report_campaign_status', ['campaign_id', 'status', 'kind', 'month'], unique=False)
+        batch_op.create_index('ix_report_standings', ['campaign_id', 'cell_id', 'month', 'kind', 'status', 'grade', 'final_total_half_points'], unique=False)
         batch_op.create_index('uq_report_regular_cell_month', ['cell_id', 'campaign_id', 'month'], unique=True, sqlite_where=sa.text("kind = 'regular'"), postgresql_where=sa.text("kind = 'regular'"))
 
+    op.create_table('year_tally',
+    sa.Column('cell_id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('total_half_points', sa.Integer(), nullable=False),
+    sa.Column('tot_months', sa.Integer(), nullable=False),
+    sa.Column('kha_months', sa.Integer(), nullable=False),
+    sa.Column('trung_binh_months', sa.Integer(), nullable=False),
+    sa.Column('kem_months', sa.Integer(), nullable=False),
+    sa.Column('pending_months', sa.Integer(), nullable=False),
+    sa.Column('thematic_quarter_mask', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['campaign.id'], name=op.f('fk_year_tally_campaign_id_campaign')),
+    sa.ForeignKeyConstraint(['cell_id'], ['cell.id'], name=op.f('fk_year_tally_cell_id_cell')),
+    sa.PrimaryKeyConstraint('cell_id', 'campaign_id', name=op.f('pk_year_tally'))
+    )
     op.create_table('award_cell',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('proposal_id', sa.Integer(), nullable=False),
@@ -309,10 +323,11 @@ def downgrade():
     op.drop_table('report_attendance')
     op.drop_table('award_member')
     op.drop_table('award_cell')
+    op.drop_table('year_tally')
     with op.batch_alter_table('report', schema=None) as batch_op:
         batch_op.drop_index('uq_report_regular_cell_month', sqlite_where=sa.text("kind = 'regular'"), postgresql_where=sa.text("kind = 'regular'"))
+        batch_op.drop_index('ix_report_standings')
         batch_op.drop_index('ix_report_campaign_status')
-        batch_op.drop_index('ix_report_campaign_kind_status_cell')
 
     op.drop_table('report')
     op.drop_table('grade_band')

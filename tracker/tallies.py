@@ -1,0 +1,112 @@
+"""Maintained year tallies: per cell and campaign year, what the approved reports add up to.
+
+``YearTally`` rows are derived data, never edited by hand: an ``after_flush`` listener
+recomputes the rows of every (cell, campaign) whose reports a flush inserted, changed or
+deleted, in the same transaction, so they cannot drift from the reports. Writes that bypass
+the ORM (bulk Core statements, as in the benchmarks) call ``rebuild_year_tallies`` afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session, attributes
+
+from .models import Report, ReportKind, ReportStatus, YearTally
+from .domain.scoring import Grade
+
+PENDING = (ReportStatus.SUBMITTED.value, ReportStatus.RETURNED.value)
+
+
+def _tally_select():
+    """The tallies of every (cell, campaign) that has reports, grouped by the database."""
+    regular = Report.kind == ReportKind.REGULAR.value
+    approved = Report.status == ReportStatus.APPROVED.value
+
+    def count(condition):
+        return sa.func.count(sa.case((condition, 1)))
+
+    def approved_with(grade: Grade):
+        return count(sa.and_(regular, approved, Report.grade == grade.value))
+
+    def quarter_bit(quarter: int):
+        held = sa.and_(
+            Report.kind == ReportKind.THEMATIC.value,
+            approved,
+            Report.month.between(3 * quarter - 2, 3 * quarter),
+        )
+        return sa.func.max(sa.case((held, 1 << (quarter - 1)), else_=0))
+
+    return sa.select(
+        Report.cell_id,
+        Report.campaign_id,
+        sa.func.coalesce(
+            sa.func.sum(sa.case((sa.and_(regular, approved), Report.final_total_half_points))), 0
+        ),
+        approved_with(Grade.TOT),
+        approved_with(Grade.KHA),
+        approved_with(Grade.TRUNG_BINH),
+        approved_with(Grade.KEM),
+        count(sa.and_(regular, Report.status.in_(PENDING))),
+        sum(quarter_bit(quarter) for quarter in (1, 2, 3, 4)),
+    ).group_by(Report.cell_id, Report.campaign_id)
+
+
+_COLUMNS = [
+    "cell_id",
+    "campaign_id",
+    "total_half_points",
+    "tot_months",
+    "kha_months",
+    "trung_binh_months",
+    "kem_months",
+    "pending_months",
+    "thematic_quarter_mask",
+]
+
+
+def refresh_year_tallies(connection, keys: Iterable[tuple[int, int]]) -> None:
+    """Recompute the tallies of the given (cell_id, campaign_id) pairs."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    table = YearTally.__table__
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        pair = sa.tuple_(table.c.cell_id, table.c.campaign_id)
+        connection.execute(sa.delete(table).where(pair.in_(chunk)))
+        source = _tally_select().where(sa.tuple_(Report.cell_id, Report.campaign_id).in_(chunk))
+        connection.execute(sa.insert(table).from_select(_COLUMNS, source))
+
+
+def rebuild_year_tallies(connection) -> None:
+    """Recompute every tally from the reports (after bulk writes that bypass the ORM)."""
+    table = YearTally.__table__
+    connection.execute(sa.delete(table))
+    connection.execute(sa.insert(table).from_select(_COLUMNS, _tally_select()))
+
+
+def _touched_keys(session: Session) -> set[tuple[int, int]]:
+    keys: set[tuple[int, int]] = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(instance, Report):
+            continue
+        if instance.cell_id is not None and instance.campaign_id is not None:
+            keys.add((instance.cell_id, instance.campaign_id))
+        # A report moved to another cell or year leaves its old tally to recompute too.
+        for name in ("cell_id", "campaign_id"):
+            old = attributes.get_history(instance, name).deleted
+            if old and old[0] is not None:
+                other = dict(cell_id=instance.cell_id, campaign_id=instance.campaign_id)
+                other[name] = old[0]
+                keys.add((other["cell_id"], other["campaign_id"]))
+    return keys
+
+
+@event.listens_for(Session, "after_flush")
+def _refresh_after_flush(session: Session, _flush_context) -> None:
+    keys = _touched_keys(session)
+    if keys:
+        refresh_year_tallies(session.connection(), keys)
