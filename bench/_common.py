@@ -10,7 +10,6 @@ import contextlib
 import datetime as dt
 import random
 import statistics
-import sys
 import tempfile
 import time
 import uuid
@@ -18,12 +17,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from tracker import create_app, normalise_database_url
+from tracker.extensions import db
 
-from tracker import create_app, normalise_database_url  # noqa: E402
-from tracker.extensions import db  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CATEGORIES = ("hamlet", "sector", "school")
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô")

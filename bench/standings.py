@@ -13,13 +13,26 @@ Last line: ``standings cells=N app_ms=… bare_ms=… ratio=…`` (medians; goal
 
 from __future__ import annotations
 
-import argparse
-import datetime as dt
+import sys
+from pathlib import Path
 
-import sqlalchemy as sa
-from _common import add_cells, add_reports, bench_app, median_ms, throwaway_database
+# Import from the project root, not from this folder: bench/http.py would shadow the standard
+# library's http package.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from tracker.extensions import db
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench._common import (  # noqa: E402
+    add_cells,
+    add_reports,
+    bench_app,
+    median_ms,
+    throwaway_database,
+)
+from tracker.extensions import db  # noqa: E402
 
 BARE_SQL = """
 SELECT c.id, c.code, c.name, c.category,
