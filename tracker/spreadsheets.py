@@ -542,7 +542,7 @@ TWO_DECIMALS = "0.00"
 _POINTS_PER_UNIT = 5.25
 _EM_PER_CHARACTER = 0.34
 _EM_PER_BOLD_CHARACTER = 0.5
-_LINE_HEIGHT = 1.2  # a text line's height, in font sizes
+_LINE_HEIGHT = 1.25  # a text line's height, in font sizes
 TABLE_ROW_HEIGHT = 17  # points: one line of 12 pt text with some air
 
 
@@ -1066,7 +1066,7 @@ COMPETITION = "“Nâng cao chất lượng sinh hoạt chi bộ”"
 CELL_COLUMNS = [
     DocColumn("STT", 5.5, "center"),
     DocColumn("Tên chi bộ", 24),
-    DocColumn("Loại", 13),
+    DocColumn("Loại", 15),
     DocColumn("Số đảng viên", 9, "center"),
     DocColumn("Điểm trung bình", 10, "center", TWO_DECIMALS),
     DocColumn("Số kỳ Tốt", 9.5, "center"),
@@ -1091,7 +1091,7 @@ def standings_columns(months: Sequence[int]) -> list[DocColumn]:
     return [
         DocColumn("STT", 5.5, "center"),
         DocColumn("Tên chi bộ", 26),
-        DocColumn("Loại", 13),
+        DocColumn("Loại", 15),
         *[DocColumn(f"T{month}", 7, "center", TWO_DECIMALS, wrap=False) for month in months],
         DocColumn("Điểm trung bình", 10, "center", TWO_DECIMALS),
         DocColumn("Số kỳ Tốt", 7.5, "center"),
@@ -1282,7 +1282,7 @@ def matrix_workbook(table: MatrixTable) -> bytes:
     columns = [
         DocColumn("Xếp hạng", 8, "center"),
         DocColumn("Tên chi bộ", 28),
-        DocColumn("Loại", 14),
+        DocColumn("Loại", 15),
         *[DocColumn(f"T{month}", 7, "center", TWO_DECIMALS, wrap=False) for month in table.months],
         DocColumn("Điểm trung bình", 10, "center", TWO_DECIMALS),
         DocColumn("Số kỳ Tốt", 8, "center"),
