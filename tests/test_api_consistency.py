@@ -202,13 +202,13 @@ def test_each_month_of_the_workbook_is_the_total_the_api_gives_for_that_report(
             .order_by(Report.id)
         ).all()
     assert approved
+    names = {
+        row["cell"]: row["name"]
+        for row in api_rankings(client, bearer["admin"], "year=2022")["rankings"]
+    }
     for report_id, month in approved:
         report = client.get(f"/api/v1/reports/{report_id}", headers=bearer["admin"]).get_json()
-        name = next(
-            r["name"]
-            for r in api_rankings(client, bearer["admin"], "year=2022")["rankings"]
-            if r["cell"] == report["cell"]
-        )
+        name = names[report["cell"]]
         assert api_number(by_name[name][f"T{month}"]) == api_number(report["total"])
 
 

@@ -37,7 +37,7 @@ from .factories import make_report
 
 pytestmark = pytest.mark.backends("sqlite")
 
-EXAMPLES = 60
+EXAMPLES = 50
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
