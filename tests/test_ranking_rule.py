@@ -164,6 +164,12 @@ def test_averages_round_half_up_to_two_decimals(sum_half, counted, shown):
     assert round_points(average) == Decimal(shown)
 
 
+@given(sum_half=st.integers(min_value=0, max_value=2400), counted=st.integers(1, 12))
+def test_the_shown_average_is_the_exact_average_rounded_half_up(sum_half, counted):
+    (standing,) = rank_cells([tally("A", sum_half=sum_half, counted=counted)])
+    assert standing.average_rounded == round_points(Fraction(sum_half, 2 * counted))
+
+
 def test_no_counted_month_means_no_average_and_no_grade():
     cell = tally("Chi bộ A", sum_half=0, counted=0, scored=0)
     assert average_points(cell) is None

@@ -576,12 +576,14 @@ def monthly_matrix(
 
     One query; a cell page passes its ``cell_id``.
     """
+    # Plain strings for the enum columns, mapped below with a dictionary: a province's year
+    # is some 100,000 reports.
     query = sa.select(
         Report.id,
         Report.cell_id,
         Report.month,
-        Report.status,
-        Report.grade,
+        sa.type_coerce(Report.status, sa.String),
+        sa.type_coerce(Report.grade, sa.String),
         Report.final_total_half_points,
         Report.self_total_half_points,
         Report.summoned,
@@ -594,11 +596,37 @@ def monthly_matrix(
     )
     if cell_id is not None:
         query = query.where(Report.cell_id == cell_id)
+    statuses = {status.value: status for status in ReportStatus}
+    grades = {grade.value: grade for grade in Grade}
+    grades[None] = None
     matrix: dict[int, dict[int, MonthEntry]] = {}
-    for row in db.session.execute(query):
-        entry = MonthEntry(*row)
-        matrix.setdefault(entry.cell_id, {})[entry.month] = entry
+    with gc_paused():
+        for rid, cid, month, status, grade, final, own, summoned, exempted, present in (
+            db.session.connection().execute(query).all()
+        ):
+            matrix.setdefault(cid, {})[month] = MonthEntry(
+                rid, cid, month, statuses[status], grades[grade], final, own, summoned,
+                exempted, present,
+            )  # fmt: skip
     return matrix
+
+
+def approved_month_scores(campaign: CampaignInfo, months: Sequence[int]) -> dict[int, dict]:
+    """Final totals (half-points) of the approved regular reports of the given months:
+    {cell id: {month: half-points}} (one query; the "Xếp hạng" sheet of the award list)."""
+    if not months:
+        return {}
+    query = sa.select(Report.cell_id, Report.month, Report.final_total_half_points).where(
+        Report.campaign_id == campaign.id,
+        Report.kind == ReportKind.REGULAR,
+        Report.status == ReportStatus.APPROVED,
+        Report.month.in_(sorted(months)),
+    )
+    scores: dict[int, dict[int, int]] = {}
+    with gc_paused():
+        for cell_id, month, half_points in db.session.connection().execute(query).all():
+            scores.setdefault(cell_id, {})[month] = half_points
+    return scores
 
 
 @dataclass(frozen=True)

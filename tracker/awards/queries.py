@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -38,7 +39,12 @@ from ..models import (
     ReportKind,
     ReportStatus,
 )
-from ..standings import PeriodStandings, load_campaigns, monthly_matrix, standings_for_periods
+from ..standings import (
+    PeriodStandings,
+    approved_month_scores,
+    load_campaigns,
+    standings_for_periods,
+)
 
 
 @dataclass(frozen=True)
@@ -54,6 +60,17 @@ class MemberInfo:
     cell_name: str
 
 
+class CellInfo(NamedTuple):
+    """A cell as the proposal shows it (read without the ORM)."""
+
+    id: int
+    code: str
+    name: str
+    category: str
+    active: bool
+    display_order: int
+
+
 @dataclass
 class AwardYear:
     """What the proposal of a campaign year is drawn from."""
@@ -67,7 +84,7 @@ class AwardYear:
     members: dict[int, MemberInfo]  # active members by id
     records: dict[int, rules.MemberRecord]  # their attendance over the counted months
     member_counts: dict[int, int]  # active members per cell id
-    cells: dict[int, Cell] = field(default_factory=dict)  # every cell by id
+    cells: dict[int, CellInfo] = field(default_factory=dict)  # every cell by id
 
     def __post_init__(self) -> None:
         self._checks = {check.standing.code: check for check in self.checks}
@@ -112,12 +129,26 @@ def load_award_year(campaign: Campaign, today: dt.date | None = None) -> AwardYe
     infos = load_campaigns([campaign.year])
     (standings,) = standings_for_periods([Period(campaign.year)], today=today, campaigns=infos)
     quarters = len(campaign_quarters(campaign.first_month, campaign.last_month))
-    default_cells, _others = rules.default_cell_proposal(
-        standings.rows, quarters, campaign.award_quota
-    )
     checks = [rules.check_cell(row, quarters) for row in standings.rows]
+    default_cells, _others = rules.split_default(checks, campaign.award_quota)
 
-    cells = {cell.id: cell for cell in db.session.scalars(sa.select(Cell))}
+    # Plain rows, not ORM entities: a province has thousands of cells.
+    cells = {
+        row.id: row
+        for row in map(
+            CellInfo._make,
+            db.session.execute(
+                sa.select(
+                    Cell.id,
+                    Cell.code,
+                    Cell.name,
+                    sa.type_coerce(Cell.category, sa.String),
+                    Cell.active,
+                    Cell.display_order,
+                )
+            ),
+        )
+    }
     members: dict[int, MemberInfo] = {}
     counts: dict[int, int] = {}
     for row in db.session.execute(
@@ -293,8 +324,13 @@ class ProposalPage:
         return groups
 
 
+_CATEGORY_LABELS = {category.value: category.label for category in CellCategory}
+
+
 def _category_label(value: str | CellCategory) -> str:
-    return CellCategory(value).label
+    if isinstance(value, CellCategory):
+        return value.label
+    return _CATEGORY_LABELS[value]  # a dictionary, not CellCategory(value): 10,000 rows
 
 
 def default_cell_entries(year: AwardYear) -> list[CellEntry]:
@@ -307,7 +343,7 @@ def default_cell_entries(year: AwardYear) -> list[CellEntry]:
 def cell_entry(
     year: AwardYear,
     entry_id: int | None,
-    cell: Cell,
+    cell: Cell | CellInfo,
     standing: Standing | None,
     summary: str | None,
     note: str,
@@ -413,25 +449,28 @@ def document_header(
 
 def ranked_lines(year: AwardYear) -> list[rules.RankedLine]:
     """The "Xếp hạng" rows: every active cell in rank order, with its approved month scores."""
-    matrix = monthly_matrix(year.standings.campaign)
     months = year.standings.months
+    scores_of = approved_month_scores(year.standings.campaign, months)
+    points = {}  # half-points -> Decimal points, made once per distinct score
     lines = []
     for row in year.standings.rows:
-        entries = matrix.get(row.tally.cell_id, {})
-        scores = []
+        scores = scores_of.get(row.tally.cell_id, {})
+        month_points = []
         for month in months:
-            entry = entries.get(month)
-            if entry is None or not entry.approved or entry.final_total_half_points is None:
-                scores.append(None)
+            half_points = scores.get(month)
+            if half_points is None:
+                month_points.append(None)  # missing or not approved: an empty cell
             else:
-                scores.append(Decimal(entry.final_total_half_points) / 2)
+                if half_points not in points:
+                    points[half_points] = Decimal(half_points) / 2
+                month_points.append(points[half_points])
         lines.append(
             rules.RankedLine(
                 rank=row.rank,
                 code=row.code,
                 name=row.name,
                 category=_category_label(row.category),
-                scores=tuple(scores),
+                scores=tuple(month_points),
                 average=row.average_rounded,
                 tot_months=row.tot_months,
                 grade=row.grade.label if row.grade is not None else "",

@@ -51,7 +51,13 @@ def default_cell_proposal(
 ) -> tuple[list[CellAwardCheck], list[CellAwardCheck]]:
     """Split ranked cells into the default proposal (eligible, rank order, up to the quota)
     and the others (ineligible ones with their reasons, and eligible ones beyond the quota)."""
-    checks = [check_cell(standing, campaign_quarters) for standing in standings]
+    return split_default([check_cell(standing, campaign_quarters) for standing in standings], quota)
+
+
+def split_default(
+    checks: Sequence[CellAwardCheck], quota: int
+) -> tuple[list[CellAwardCheck], list[CellAwardCheck]]:
+    """The default proposal of already checked cells (in rank order), and the others."""
     proposed = [check for check in checks if check.eligible][: max(quota, 0)]
     chosen = {id(check) for check in proposed}
     others = [check for check in checks if id(check) not in chosen]

@@ -96,8 +96,17 @@ class Standing(NamedTuple):
 
     @property
     def average_rounded(self) -> Decimal | None:
-        """The average in points rounded to 2 decimals, for display and the API."""
-        return round_points(self.average)
+        """The average in points rounded half up to 2 decimals, for display and the API.
+
+        Whole-number arithmetic: average x 100 = sum of half-points x 50 / counted months.
+        """
+        counted = self.tally.months_counted
+        if counted == 0:
+            return None
+        hundredths, remainder = divmod(self.tally.sum_half_points * 50, counted)
+        if 2 * remainder >= counted:
+            hundredths += 1
+        return Decimal(hundredths).scaleb(-2)
 
 
 def round_points(value: Fraction | None, places: int = 2) -> Decimal | None:
