@@ -616,12 +616,13 @@ WHO_AND_STATE = [
     ("PUT", "", "committee", "returned", api_body(), 403),
     ("PUT", "", "secretary", "submitted", api_body(), 409),
     ("PUT", "", "secretary", "approved", api_body(), 409),
-    ("PUT", "", "secretary", "draft", api_body(), 409),
+    ("PUT", "", "secretary", "draft", api_body(), 404),  # a draft is not filed: unknown here
     ("POST", "/review", "secretary", "submitted", {"decision": "approve"}, 403),
     ("POST", "/review", "other_secretary", "submitted", {"decision": "approve"}, 403),
     ("POST", "/review", "committee", "approved", {"decision": "approve"}, 409),
     ("POST", "/review", "committee", "returned", {"decision": "return", "comment": "x"}, 409),
-    ("POST", "/review", "admin", "draft", {"decision": "approve"}, 409),
+    ("POST", "/review", "admin", "draft", {"decision": "approve"}, 404),
+    ("GET", "", "secretary", "draft", None, 404),
 ]
 
 

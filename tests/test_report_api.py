@@ -297,7 +297,7 @@ def test_resubmitting_a_returned_report(app, client, tokens):
         assert "report.resubmit" in actions
 
 
-@pytest.mark.parametrize("state", ["draft", "submitted", "approved"])
+@pytest.mark.parametrize("state", ["submitted", "approved"])
 def test_only_a_returned_report_can_be_resubmitted(app, client, tokens, state):
     report_id = report_in(app, state)
     answer = call(client, "PUT", f"/api/v1/reports/{report_id}", tokens["secretary"], api_body())
@@ -387,7 +387,7 @@ def test_only_the_committee_and_admin_review(app, client, tokens, role, status):
     assert answer.status_code == status
 
 
-@pytest.mark.parametrize("state", ["approved", "returned", "draft"])
+@pytest.mark.parametrize("state", ["approved", "returned"])
 def test_only_a_submitted_report_can_be_reviewed(app, client, tokens, state):
     report_id = report_in(app, state)
     for decision in ("approve", "return"):
@@ -421,3 +421,19 @@ def test_an_invalid_review_is_400_and_changes_nothing(app, client, tokens, body,
     with app.app_context():
         report = db.session.get(Report, report_id)
         assert report.status is ReportStatus.SUBMITTED and report.final_total_half_points is None
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix", "body"),
+    [("GET", "", None), ("PUT", "", api_body()), ("POST", "/review", {"decision": "approve"})],
+)
+def test_a_draft_saved_on_the_web_does_not_exist_for_the_api(
+    app, client, tokens, method, suffix, body
+):
+    report_id = report_in(app, "draft")
+    token = tokens["admin"]
+    answer = call(client, method, f"/api/v1/reports/{report_id}{suffix}", token, body)
+    assert answer.status_code == 404
+    assert answer.json["fields"] == {"id": "Báo cáo này là bản nháp chưa gửi: chỉ xem và sửa được trên trang web."}
+    with app.app_context():
+        assert db.session.get(Report, report_id).status.value == "draft"

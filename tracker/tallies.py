@@ -67,11 +67,35 @@ _COLUMNS = [
 ]
 
 
+def _serialise(connection, keys: list[tuple[int, int]]) -> None:
+    """Let one transaction at a time recompute a (cell, campaign) tally, on PostgreSQL.
+
+    Two transactions filing reports of the same cell at once would each recompute the tally
+    from a snapshot without the other's report, then write the same key: the second would
+    fail on the primary key, or (with an upsert) lose the first one's report. A lock held to
+    the end of the transaction makes the second wait, and its next statement then sees the
+    first's committed report. Keys are locked in order, so two transactions cannot deadlock
+    on them. SQLite needs nothing: its write transactions already run one at a time
+    (BEGIN IMMEDIATE, tracker/database.py).
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    for cell_id, campaign_id in keys:
+        connection.execute(
+            sa.select(sa.func.pg_advisory_xact_lock(ADVISORY_LOCK_SPACE + campaign_id, cell_id))
+        )
+
+
+# Advisory locks are identified by two integers: (this space + campaign id, cell id).
+ADVISORY_LOCK_SPACE = 7_310_000
+
+
 def refresh_year_tallies(connection, keys: Iterable[tuple[int, int]]) -> None:
     """Recompute the tallies of the given (cell_id, campaign_id) pairs."""
     keys = sorted(set(keys))
     if not keys:
         return
+    _serialise(connection, keys)
     table = YearTally.__table__
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]

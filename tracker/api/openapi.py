@@ -90,12 +90,14 @@ KIND = {
     "enum": list(rules.KINDS),
     "description": "Loại sinh hoạt: `regular` thường kỳ (mỗi tháng), `thematic` chuyên đề.",
 }
+# A draft (saved on the web form, never sent) does not exist for the API.
+FILED = [status for status in ReportStatus if status is not ReportStatus.DRAFT]
 STATUS = {
     "type": "string",
-    "enum": [status.value for status in ReportStatus],
+    "enum": [status.value for status in FILED],
     "description": "Trạng thái: "
-    + "; ".join(f"`{s.value}` {s.label.lower()}" for s in ReportStatus)
-    + ". Bản nháp chỉ có khi lập trên trang web mà chưa gửi.",
+    + "; ".join(f"`{s.value}` {s.label.lower()}" for s in FILED)
+    + ". Bản nháp chưa gửi chỉ có trên trang web: API trả lời 404.",
 }
 
 

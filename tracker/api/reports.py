@@ -20,6 +20,7 @@ from .bodies import report_input, review_input
 from .core import api_user, bp, json_body, report_id_from
 
 MSG_NOT_FOUND = "Không có báo cáo này."
+MSG_DRAFT = "Báo cáo này là bản nháp chưa gửi: chỉ xem và sửa được trên trang web."
 
 
 def _number(half_points: int | None):
@@ -65,9 +66,13 @@ def _named_cell(body: dict) -> tuple[Cell | None, bool]:
 
 
 def _report_for(raw_id: str) -> Report:
+    """The filed report of the URL. A draft (saved on the web form, never sent) does not
+    exist for the API, whose reports are submitted, returned or approved (contract.md)."""
     report = service.get_report(report_id_from(raw_id))
     if report is None:
         raise NotFound(MSG_NOT_FOUND, {"id": MSG_NOT_FOUND})
+    if report.status is ReportStatus.DRAFT:
+        raise NotFound(MSG_DRAFT, {"id": MSG_DRAFT})
     return report
 
 
