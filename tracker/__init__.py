@@ -59,10 +59,18 @@ def _instance_secret_key(instance: Path) -> str:
     """Return the key kept in instance/secret_key, generating it on first use."""
     path = instance / "secret_key"
     if not path.exists():
-        key = secrets.token_hex(32)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Write a private temporary file, then link it into place: a second process starting
+        # at the same moment either wins or reads the complete key of the first.
+        temporary = instance / f".secret_key.{os.getpid()}.tmp"
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w") as handle:
-            handle.write(key)
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            temporary.unlink()
     return path.read_text().strip()
 
 
