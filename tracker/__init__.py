@@ -94,7 +94,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_database_hooks(app: Flask) -> None:
     """Tune SQLite connections (foreign keys, WAL, write locks) and roll back after errors."""
-    from . import tallies  # noqa: F401  (keeps the year tallies in step with the reports)
+    from . import pagecache, tallies  # noqa: F401  (their hooks follow every change)
     from .database import configure_engine, start_write_transaction
 
     with app.app_context():

@@ -525,6 +525,19 @@ class YearTally(db.Model):
     thematic_quarter_mask: Mapped[int] = mapped_column(default=0)
 
 
+class ChangeCounter(db.Model):
+    """A number that grows with every committed change of the app's data (tracker/pagecache.py).
+
+    Pages that are costly to draw and read often (the rankings) are kept per process, keyed
+    by this number: any change makes a new key, so a kept page is never out of date.
+    """
+
+    __tablename__ = "change_counter"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 # --------------------------------------------------------------------------------------------
 # Year-end awards
 

@@ -2,7 +2,7 @@
 
 Revision ID: 827821ee7711
 Revises: 
-Create Date: 2026-11-26 14:06:17.498282
+Create Date: 2026-11-26 15:04:38.766776
 
 """
 from alembic import op
@@ -27,6 +27,11 @@ def upgrade():
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cell')),
     sa.UniqueConstraint('code', name=op.f('uq_cell_code'))
+    )
+    op.create_table('change_counter',
+    sa.Column('id', sa.Integer(), autoincrement=False, nullable=False),
+    sa.Column('value', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_change_counter'))
     )
     op.create_table('committee',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -364,5 +369,6 @@ def downgrade():
 
     op.drop_table('login_failure')
     op.drop_table('committee')
+    op.drop_table('change_counter')
     op.drop_table('cell')
     # ### end Alembic commands ###

@@ -15,6 +15,7 @@ from flask_login import current_user
 from .. import clock
 from ..extensions import db
 from ..models import Cell, CellCategory
+from ..pagecache import kept_page
 from ..permissions import can_open_report, rankings_readers
 from ..services import ValidationFailed
 from ..standings import (
@@ -142,6 +143,7 @@ def render(template: str, **context):
 
 
 @bp.get("/")
+@kept_page
 @rankings_readers
 def index():
     """The standings of a year, a quarter or a month, overall or for one category."""
@@ -161,6 +163,7 @@ def index():
 
 
 @bp.get("/matrix")
+@kept_page
 @rankings_readers
 def matrix():
     """Cells by months of a campaign year, each square coloured by the month's grade."""
@@ -181,6 +184,7 @@ def matrix():
 
 
 @bp.get("/years")
+@kept_page
 @rankings_readers
 def years():
     """Every campaign year side by side: each cell's rank and average per year."""
@@ -198,6 +202,7 @@ def years():
 
 
 @bp.get("/cells/<code>")
+@kept_page
 @rankings_readers
 def cell(code: str):
     """One cell's year: monthly scores, criteria against all cells, attendance, rank history."""
