@@ -127,7 +127,16 @@ def _ensure_may_review(actor: User) -> None:
 
 
 def _ensure_open(campaign: Campaign) -> None:
-    if campaign.closed_at is not None:
+    """Refuse any change to a report of a closed year.
+
+    The closing mark is read again under a shared row lock (PostgreSQL; SQLite writers run one
+    at a time anyway): a closing, which locks the row exclusively, either waits for this change
+    to commit or has committed before it, never slips in between.
+    """
+    closed_at = db.session.scalar(
+        sa.select(Campaign.closed_at).where(Campaign.id == campaign.id).with_for_update(read=True)
+    )
+    if closed_at is not None:
         raise Conflict(msg_closed(campaign.year))
 
 
