@@ -50,34 +50,46 @@ def _split_letter(char: str) -> tuple[str, int]:
     return unicodedata.normalize("NFC", "".join(kept)), tone
 
 
+# The key is made of strings, so that comparing two keys is one comparison of strings in C
+# (ranking 10,000 cells compares thousands of tied names sharing "Chi bộ ..."): each unit of
+# text becomes one character whose code point gives its place: a space first (a shorter word
+# sorts before a longer one), then digits, then the letters in alphabet order, then anything
+# else, in code point order.
+_SPACE = "\x01"
+_DIGITS = frozenset("0123456789")
+_DIGIT_BASE = 0x10
+_LETTER_BASE = 0x100
+_OTHER = "\uffff"
+
+
 @lru_cache(maxsize=65536)  # names are few and ranked again and again
-def collation_key(text: str) -> tuple:
+def collation_key(text: str) -> tuple[str, str, str]:
     """Return a sort key that orders text as a Vietnamese dictionary does.
 
     Letters decide first; then the tone of each word (syllable), wherever the mark sits, so
     "hoà" and "hòa" (old and new tone placement) get the same key; letter case decides last.
     """
-    letters: list[tuple[int, int | str]] = []
-    tones: list[int] = []
-    cases: list[bool] = []
+    letters: list[str] = []
+    tones: list[str] = []
+    cases: list[str] = []
     word_tone = 0
     for char in normalise(text):
         base, tone = _split_letter(char)
         if base in _LETTER_RANK:
-            letters.append((1, _LETTER_RANK[base]))
-        elif base.isdigit():
-            letters.append((0, base))  # digits before letters, as in any index
+            letters.append(chr(_LETTER_BASE + _LETTER_RANK[base]))
+        elif base in _DIGITS:
+            letters.append(chr(_DIGIT_BASE + int(base)))  # digits before letters, as in an index
         elif base == " ":
-            letters.append((-1, 0))  # a shorter word sorts before a longer one
-            tones.append(word_tone)
+            letters.append(_SPACE)
+            tones.append(chr(0x30 + word_tone))
             word_tone = 0
             continue
         else:
-            letters.append((2, base))
+            letters.append(_OTHER + base)
         word_tone = word_tone or tone
-        cases.append(char.isupper())
-    tones.append(word_tone)
-    return (tuple(letters), tuple(tones), tuple(cases))
+        cases.append("1" if char.isupper() else "0")
+    tones.append(chr(0x30 + word_tone))
+    return ("".join(letters), "".join(tones), "".join(cases))
 
 
 def name_key(full_name: str) -> tuple:
