@@ -99,7 +99,7 @@ def add_reports(years: int, seed: int = 11) -> int:
         .limit(years)
     ).all()
     cell_ids = db.session.scalars(sa.select(Cell.id).order_by(Cell.id)).all()
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     table = Report.__table__
     batch: list[dict] = []
     written = 0

@@ -23,15 +23,15 @@ from pathlib import Path
 # library's http package.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
+import argparse
+import gc
+import json
+import statistics
+import subprocess
+import tempfile
+import time
 
-from bench._common import add_cells, add_reports, bench_app  # noqa: E402
+from bench._common import add_cells, add_reports, bench_app
 
 SHEETS = ("Tập thể", "Cá nhân", "Xếp hạng")
 

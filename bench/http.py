@@ -21,20 +21,19 @@ from pathlib import Path
 # library's http package.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse  # noqa: E402
-import http.client  # noqa: E402
-import os  # noqa: E402
-import multiprocessing  # noqa: E402
-import re  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-import urllib.parse  # noqa: E402
-from contextlib import contextmanager  # noqa: E402
+import argparse
+import http.client
+import multiprocessing
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.parse
+from contextlib import contextmanager
 
-from bench._common import ROOT, bench_app, throwaway_database  # noqa: E402
-
-from tracker.extensions import db  # noqa: E402
+from bench._common import ROOT, bench_app, throwaway_database
+from tracker.extensions import db
 
 PASSWORD = "mat-khau-do-tai"
 

@@ -20,19 +20,19 @@ from pathlib import Path
 # library's http package.
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-import argparse  # noqa: E402
-import datetime as dt  # noqa: E402
+import argparse
+import datetime as dt
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from bench._common import (  # noqa: E402
+from bench._common import (
     add_cells,
     add_reports,
     bench_app,
     median_ms,
     throwaway_database,
 )
-from tracker.extensions import db  # noqa: E402
+from tracker.extensions import db
 
 BARE_SQL = """
 SELECT c.id, c.code, c.name, c.category,

@@ -22,7 +22,7 @@ class Account:
     password: str = PASSWORD
 
     @classmethod
-    def of(cls, user) -> "Account":
+    def of(cls, user) -> Account:
         return cls(user.id, user.username, user.role.value, user.cell_id)
 
 

@@ -3,22 +3,14 @@
 import pytest
 from openpyxl import load_workbook
 
+from .browser import fits_the_screen, sign_in
 from .conftest import DESKTOP, PHONE
-from .helpers import PASSWORD
 
 NEW_PASSWORD = "bi-thu-moi-2023"
 
 
-def sign_in(page, base, username, password=PASSWORD):
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
-def fits_the_screen(page, viewport):
-    return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 @pytest.mark.backends("sqlite")

@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-
 import sqlalchemy as sa
 
 from tracker.extensions import db

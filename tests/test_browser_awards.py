@@ -5,8 +5,8 @@ import pytest
 from tracker.extensions import db
 
 from .award_data import TODAY, make_award_season
+from .browser import fits_the_screen, save, sign_in
 from .conftest import DESKTOP, PHONE
-from .helpers import PASSWORD
 
 
 @pytest.fixture
@@ -17,30 +17,10 @@ def season(app):
         db.session.commit()
 
 
-def sign_in(page, live_server, account):
-    page.goto(live_server + "/login")
-    page.fill("input[name=username]", account.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server + "/")
 
 
-def save(page, directory, name, viewport):
-    """A full-page screenshot, plus screen-sized parts of a long page for people to read."""
-    page.screenshot(path=directory / f"{name}.png", full_page=True)
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for part, top in enumerate(range(0, height, viewport["height"])):
-        clip = {
-            "x": 0,
-            "y": top,
-            "width": viewport["width"],
-            "height": min(viewport["height"], height - top),
-        }
-        page.screenshot(path=directory / f"{name}-part{part + 1}.png", full_page=True, clip=clip)
 
 
-def fits_the_screen(page, viewport) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 def cell_names(page) -> list[str]:

@@ -8,18 +8,10 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import Report, ReportStatus
 
+from .browser import fits_the_screen, sign_in
 from .conftest import DESKTOP, PHONE
 from .factories import members_of
-from .helpers import PASSWORD
 from .reporting import SCORES
-
-
-def sign_in(page, base, username):
-    page.goto(base + "/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
 
 
 def shoot(page, directory, name, part_height=1600):
@@ -33,8 +25,6 @@ def shoot(page, directory, name, part_height=1600):
             page.screenshot(path=directory / f"{name}-part{index}.png", full_page=True, clip=clip)
 
 
-def fits_the_screen(page, viewport):
-    return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
 
 
 @pytest.mark.backends("sqlite")

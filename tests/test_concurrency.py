@@ -18,7 +18,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from tracker.extensions import db
-from tracker.models import Cell, Report, Role, User
+from tracker.models import Cell, Report, Role
 from tracker.seed import CELLS
 from tracker.services.accounts import create_token, create_user
 

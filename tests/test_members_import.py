@@ -49,7 +49,7 @@ def member_count():
 def reported_rows(html):
     """(row number, [messages]) of the error table of the import page."""
     table = html[html.index('class="table import-errors"') :]
-    rows = re.findall(r'<td class="num">(\d+)</td>\s*<td><ul>(.*?)</ul></td>', table, re.S)
+    rows = re.findall(r'<td class="num">(\d+)</td>\s*<td><ul>(.*?)</ul></td>', table, re.DOTALL)
     return [
         (int(number), [unescape(m) for m in re.findall(r"<li>(.*?)</li>", items)])
         for number, items in rows

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from werkzeug.routing import BuildError
 
 from tracker.extensions import db
-from tracker.pagecache import pages
 from tracker.models import Cell, Report, ReportScore, User
+from tracker.pagecache import pages
 from tracker.services.accounts import create_token
 
 from .factories import make_report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from decimal import Decimal
-from typing import Any, Optional
+from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -21,7 +21,7 @@ from .extensions import db
 
 def utcnow() -> dt.datetime:
     """Return the current time as an aware UTC datetime."""
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -34,14 +34,14 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value is not None:
             if value.tzinfo is None:
                 raise ValueError("naive datetime given for a UTC column")
-            value = value.astimezone(dt.timezone.utc)
+            value = value.astimezone(dt.UTC)
             if dialect.name == "sqlite":
                 value = value.replace(tzinfo=None)
         return value
 
     def process_result_value(self, value, dialect):
         if value is not None and value.tzinfo is None:
-            value = value.replace(tzinfo=dt.timezone.utc)
+            value = value.replace(tzinfo=dt.UTC)
         return value
 
 
@@ -149,7 +149,7 @@ class Cell(db.Model):
     display_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
 
-    members: Mapped[list["Member"]] = relationship(back_populates="cell")
+    members: Mapped[list[Member]] = relationship(back_populates="cell")
 
     def __repr__(self) -> str:
         return f"<Cell {self.code}>"
@@ -175,7 +175,7 @@ class Member(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     cell: Mapped[Cell] = relationship(back_populates="members")
-    transfers: Mapped[list["MemberTransfer"]] = relationship(
+    transfers: Mapped[list[MemberTransfer]] = relationship(
         back_populates="member", order_by="MemberTransfer.transferred_on"
     )
 
@@ -198,7 +198,7 @@ class MemberTransfer(db.Model):
     to_cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"))
     transferred_on: Mapped[dt.date]
     reason: Mapped[str] = mapped_column(sa.String(300), default="")
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     member: Mapped[Member] = relationship(back_populates="transfers")
@@ -220,14 +220,14 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(sa.String(120))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[Role] = mapped_column(_enum(Role, "role"))
-    cell_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cell.id"), index=True)
+    cell_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cell.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     # Changing it logs out every session of the account (password reset, deactivation).
     session_version: Mapped[int] = mapped_column(default=1)
 
-    cell: Mapped[Optional[Cell]] = relationship()
+    cell: Mapped[Cell | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint(
@@ -258,8 +258,8 @@ class ApiToken(db.Model):
     token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     prefix: Mapped[str] = mapped_column(sa.String(12))  # shown to tell tokens apart
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
 
@@ -291,11 +291,11 @@ class Campaign(db.Model):
     )
     individual_min_speeches: Mapped[int] = mapped_column(default=6)
     # Year-end closing: once closed, reports are locked and the snapshot is what prints.
-    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
-    closed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
-    closed_snapshot: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    closed_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
-    criteria: Mapped[list["Criterion"]] = relationship(
+    criteria: Mapped[list[Criterion]] = relationship(
         back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan"
     )
 
@@ -371,8 +371,8 @@ class Report(db.Model):
         _enum(ReportStatus, "report_status"), default=ReportStatus.DRAFT
     )
 
-    held_on: Mapped[Optional[dt.date]]
-    duration_minutes: Mapped[Optional[int]]
+    held_on: Mapped[dt.date | None]
+    duration_minutes: Mapped[int | None]
     chaired_by: Mapped[str] = mapped_column(sa.String(120), default="")
     minutes_taker: Mapped[str] = mapped_column(sa.String(120), default="")
     delegate_present: Mapped[bool] = mapped_column(default=False)
@@ -404,29 +404,29 @@ class Report(db.Model):
 
     # Totals are kept with the scores (sum of the criterion rows) for fast aggregation.
     self_total_half_points: Mapped[int] = mapped_column(default=0)
-    final_total_half_points: Mapped[Optional[int]]
-    grade: Mapped[Optional[Grade]] = mapped_column(_enum(Grade, "grade"))
+    final_total_half_points: Mapped[int | None]
+    grade: Mapped[Grade | None] = mapped_column(_enum(Grade, "grade"))
 
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    submitted_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
-    submitted_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
-    reviewed_at: Mapped[Optional[dt.datetime]] = mapped_column(UTCDateTime)
-    reviewed_by_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"))
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    submitted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
 
     cell: Mapped[Cell] = relationship()
     campaign: Mapped[Campaign] = relationship()
-    scores: Mapped[list["ReportScore"]] = relationship(
+    scores: Mapped[list[ReportScore]] = relationship(
         back_populates="report", cascade="all, delete-orphan"
     )
-    attendance: Mapped[list["ReportAttendance"]] = relationship(
+    attendance: Mapped[list[ReportAttendance]] = relationship(
         back_populates="report", cascade="all, delete-orphan"
     )
-    created_by: Mapped[Optional[User]] = relationship(foreign_keys=[created_by_id])
-    submitted_by: Mapped[Optional[User]] = relationship(foreign_keys=[submitted_by_id])
-    reviewed_by: Mapped[Optional[User]] = relationship(foreign_keys=[reviewed_by_id])
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
 
     __table_args__ = (
         # One regular report per cell and month, decided by the database.
@@ -479,7 +479,7 @@ class ReportScore(db.Model):
     report_id: Mapped[int] = mapped_column(sa.ForeignKey("report.id"), primary_key=True)
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("criterion.id"), primary_key=True)
     self_half_points: Mapped[int]
-    final_half_points: Mapped[Optional[int]]
+    final_half_points: Mapped[int | None]
 
     report: Mapped[Report] = relationship(back_populates="scores")
     criterion: Mapped[Criterion] = relationship()
@@ -550,16 +550,16 @@ class AwardProposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), unique=True)
     document_number: Mapped[str] = mapped_column(sa.String(60), default="")  # "35-DS/ĐU"
-    document_date: Mapped[Optional[dt.date]]
+    document_date: Mapped[dt.date | None]
     signer_name: Mapped[str] = mapped_column(sa.String(120), default="")
     recipients: Mapped[str] = mapped_column(sa.Text, default="")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     campaign: Mapped[Campaign] = relationship()
-    cells: Mapped[list["AwardCell"]] = relationship(
+    cells: Mapped[list[AwardCell]] = relationship(
         back_populates="proposal", order_by="AwardCell.position", cascade="all, delete-orphan"
     )
-    members: Mapped[list["AwardMember"]] = relationship(
+    members: Mapped[list[AwardMember]] = relationship(
         back_populates="proposal", order_by="AwardMember.position", cascade="all, delete-orphan"
     )
 
@@ -615,18 +615,18 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    user_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
     action: Mapped[str] = mapped_column(sa.String(60))  # "report.approve"
     object_type: Mapped[str] = mapped_column(sa.String(40))  # "report"
-    object_id: Mapped[Optional[int]]
-    cell_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("cell.id"), index=True)
+    object_id: Mapped[int | None]
+    cell_id: Mapped[int | None] = mapped_column(sa.ForeignKey("cell.id"), index=True)
     summary: Mapped[str] = mapped_column(sa.String(500), default="")
-    before: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
-    after: Mapped[Optional[dict[str, Any]]] = mapped_column(sa.JSON)
+    before: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     remote_addr: Mapped[str] = mapped_column(sa.String(64), default="")
 
-    user: Mapped[Optional[User]] = relationship()
-    cell: Mapped[Optional[Cell]] = relationship()
+    user: Mapped[User | None] = relationship()
+    cell: Mapped[Cell | None] = relationship()
 
     __table_args__ = (sa.Index("ix_audit_entry_object", "object_type", "object_id"),)
 

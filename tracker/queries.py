@@ -6,11 +6,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
 from .domain.scoring import Criterion as RubricLine
-from .domain.scoring import GradeBands
-from .extensions import db
+from .domain.scoring import Grade, GradeBands
 from .domain.vietnamese import name_key
+from .extensions import db
 from .models import Campaign, Criterion, GradeBand, Member
-from .domain.scoring import Grade
 
 
 def campaign_for_year(year: int) -> Campaign | None:

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, attributes
 
-from .models import Report, ReportKind, ReportStatus, YearTally
 from .domain.scoring import Grade
+from .models import Report, ReportKind, ReportStatus, YearTally
 
 PENDING = (ReportStatus.SUBMITTED.value, ReportStatus.RETURNED.value)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
 import sqlalchemy as sa
+from flask import Flask, current_app, g
 
 from .domain.scoring import Grade, to_points
 from .domain.vietnamese import format_date, format_decimal, format_points

@@ -7,7 +7,7 @@ puts the messages of a refused change (``ServiceError.fields``) beside the field
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm

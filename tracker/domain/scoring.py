@@ -8,9 +8,9 @@ unless their name says otherwise.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterable, Mapping
 
 
 class Grade(str, enum.Enum):

@@ -1,0 +1,33 @@
+"""Helpers of the browser tests: signing in through the form, screenshots, page width."""
+
+from __future__ import annotations
+
+from .helpers import PASSWORD, Account
+
+
+def sign_in(page, base: str, account: Account | str, password: str = PASSWORD) -> None:
+    """Sign in through the login form and wait for the home page."""
+    username = account.username if isinstance(account, Account) else account
+    page.goto(base + "/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def save(page, directory, name: str, viewport: dict | None = None) -> None:
+    """A full-page screenshot, plus screen-sized parts of a long page for people to read."""
+    page.screenshot(path=directory / f"{name}.png", full_page=True)
+    size = viewport or page.viewport_size
+    part_height = max(size["height"], 600)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height <= part_height:
+        return
+    for part, top in enumerate(range(0, height, part_height), start=1):
+        clip = {"x": 0, "y": top, "width": size["width"], "height": min(part_height, height - top)}
+        page.screenshot(path=directory / f"{name}-part{part}.png", full_page=True, clip=clip)
+
+
+def fits_the_screen(page, viewport: dict) -> bool:
+    """Nothing sticks out sideways: the page is no wider than the screen."""
+    return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
