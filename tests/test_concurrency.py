@@ -18,7 +18,7 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 from tracker.extensions import db
-from tracker.models import Cell, Report, Role
+from tracker.models import AuditEntry, Cell, Report, Role
 from tracker.seed import CELLS
 from tracker.services.accounts import create_token, create_user
 
@@ -62,12 +62,12 @@ def secretary_tokens(app):
     return tokens
 
 
-def post_report(port: int, token: str, body: dict) -> tuple[int, dict]:
+def call(port: int, method: str, path: str, token: str, body: dict) -> tuple[int, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request(
-            "POST",
-            "/api/v1/reports",
+            method,
+            path,
             body=json.dumps(body),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )
@@ -75,6 +75,33 @@ def post_report(port: int, token: str, body: dict) -> tuple[int, dict]:
         return answer.status, json.loads(answer.read() or b"{}")
     finally:
         connection.close()
+
+
+def post_report(port: int, token: str, body: dict) -> tuple[int, dict]:
+    return call(port, "POST", "/api/v1/reports", token, body)
+
+
+def at_once(count: int, job) -> list:
+    """Run job(i) for i in range(count) in threads released together by a barrier."""
+    barrier = threading.Barrier(count)
+
+    def run(index):
+        barrier.wait()
+        return job(index)
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+@pytest.fixture
+def committee_token(app):
+    with app.app_context():
+        committee = create_user(
+            username="duyet", full_name="Ủy viên", role=Role.COMMITTEE, password="mat-khau-dai"
+        )
+        token, _ = create_token(committee)
+        db.session.commit()
+    return token
 
 
 def body_for(cell_code: str, month: int) -> dict:
@@ -116,14 +143,64 @@ def test_the_same_cell_and_month_posted_at_once_succeeds_exactly_once(app, serve
     assert report_count(app) == 1
 
 
-def test_reviews_and_submissions_interleave_without_errors(app, server, secretary_tokens):
-    """Committee reviews run while secretaries keep submitting: no 500, no lost write."""
+def decisions_on(app, report_id: int) -> list[str]:
     with app.app_context():
-        committee = create_user(
-            username="duyet", full_name="Ủy viên", role=Role.COMMITTEE, password="mat-khau-dai"
+        return db.session.scalars(
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.object_type == "report", AuditEntry.object_id == report_id)
+            .where(AuditEntry.action.in_(["report.approve", "report.return", "report.submit",
+                                          "report.resubmit"]))
+            .order_by(AuditEntry.id)
+        ).all()
+
+
+def test_one_report_reviewed_at_once_is_decided_exactly_once(app, server, secretary_tokens,
+                                                             committee_token):
+    status, created = post_report(server, secretary_tokens["ap-cho"], body_for("ap-cho", 7))
+    assert status == 201
+
+    def review(index):
+        decision = (
+            {"decision": "approve"} if index % 2 else {"decision": "return", "comment": f"Sửa {index}"}
         )
-        committee_token, _ = create_token(committee)
-        db.session.commit()
+        return call(server, "POST", f"/api/v1/reports/{created['id']}/review", committee_token,
+                    decision)
+
+    results = at_once(8, review)
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [409] * 7, results
+    (winner,) = [answer for status, answer in results if status == 200]
+    with app.app_context():
+        stored = db.session.get(Report, created["id"])
+        assert stored.status.value == winner["status"]
+        assert stored.review_comment == winner["review_comment"]
+    assert decisions_on(app, created["id"])[1:] == [
+        "report.approve" if winner["status"] == "approved" else "report.return"
+    ]
+
+
+def test_one_returned_report_resubmitted_at_once_is_accepted_exactly_once(
+    app, server, secretary_tokens, committee_token
+):
+    token = secretary_tokens["ap-cho"]
+    status, created = post_report(server, token, body_for("ap-cho", 8))
+    assert status == 201
+    status, _ = call(server, "POST", f"/api/v1/reports/{created['id']}/review", committee_token,
+                     {"decision": "return", "comment": "Bổ sung biên bản."})
+    assert status == 200
+
+    results = at_once(
+        6, lambda index: call(server, "PUT", f"/api/v1/reports/{created['id']}", token,
+                              dict(body_for("ap-cho", 8), duration_minutes=100 + index))
+    )
+    statuses = sorted(status for status, _ in results)
+    assert statuses == [200] + [409] * 5, results
+    assert decisions_on(app, created["id"]).count("report.resubmit") == 1
+
+
+def test_reviews_and_submissions_interleave_without_errors(app, server, secretary_tokens,
+                                                           committee_token):
+    """Committee reviews run while secretaries keep submitting: no 500, no lost write."""
     first_round = [(code, 4) for code in secretary_tokens]
     with ThreadPoolExecutor(max_workers=9) as pool:
         created = list(pool.map(lambda job: post_report(server, secretary_tokens[job[0]], body_for(*job)), first_round))

@@ -441,6 +441,31 @@ def test_moving_a_draft_onto_a_taken_month_is_a_conflict(app, users):
         assert db.session.get(Report, draft.id).month == 5
 
 
+def test_a_report_moved_to_another_year_is_scored_on_that_year_s_rubric(app, users):
+    with app.app_context():
+        secretary, committee = user("bithu.apcho"), user("danguy")
+        report = service.create_report(
+            secretary, cell=cell("ap-cho"), data=report_input(), submit=True
+        )
+        service.return_report(committee, report, comment="Sai năm: cuộc họp diễn ra năm 2023.")
+        db.session.commit()
+
+        service.update_report(
+            secretary, report, data=report_input(year=2023, held_on="2023-05-10"), submit=True
+        )
+        service.approve_report(committee, report, scores={"results": 20})
+        db.session.commit()
+
+        db.session.expire_all()
+        report = db.session.get(Report, report.id)
+        assert {score.criterion.campaign.year for score in report.scores} == {2023}
+        scores = service.scores_by_code(report)
+        assert set(scores) == set(SCORES)
+        assert scores["results"].final_half_points == 40
+        assert report.final_total_half_points == int(SCORES_TOTAL * 2) - 5
+        assert report.grade is Grade.TOT
+
+
 # --------------------------------------------------------------------------------------------
 # Per-member lines and counts
 

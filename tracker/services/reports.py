@@ -16,7 +16,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import report_rules as rules
 from ..domain.scoring import Criterion as RubricLine
@@ -140,6 +140,24 @@ def _ensure_open(campaign: Campaign) -> None:
         raise Conflict(msg_closed(campaign.year))
 
 
+def _lock(report: Report) -> None:
+    """Hold the report's row until the transaction ends, and read it (and its lines) afresh.
+
+    Every change to a stored report starts here, before it checks the state: two reviews or two
+    resubmissions of one report sent at once then run one after the other on PostgreSQL, and
+    the second sees the first's outcome (409) instead of both passing the check. Taken before
+    any flush, so always before the year-tally lock (tracker/tallies.py): no deadlock. SQLite
+    writers run one at a time anyway (BEGIN IMMEDIATE).
+    """
+    db.session.execute(
+        sa.select(Report)
+        .where(Report.id == report.id)
+        .options(selectinload(Report.scores), selectinload(Report.attendance))
+        .with_for_update(of=Report)
+        .execution_options(populate_existing=True)
+    ).scalar_one()  # the rows must be fetched for the ORM to refresh the objects
+
+
 def _check(
     data: rules.ReportInput,
     rows: Sequence[rules.AttendanceRow] | None,
@@ -228,11 +246,20 @@ def _apply_flags(report: Report, flags: Mapping[str, bool] | None) -> None:
 
 
 def _set_self_scores(report: Report, scores: Mapping[str, int], rubric: Rubric) -> list[tuple]:
-    """Store the self-assessed half-points; return (criterion, old, new) of each change."""
-    existing = {score.criterion.code: score for score in report.scores}
+    """Store the self-assessed half-points; return (criterion, old, new) of each change.
+
+    Lines are matched by criterion, not by code: a report moved to another campaign year drops
+    the lines of the old year's rubric and takes those of the new one.
+    """
+    wanted = {criterion.id for criterion in rubric.criteria}
     changes = []
+    for score in list(report.scores):
+        if score.criterion_id not in wanted:
+            changes.append((score.criterion, score.self_half_points, None))
+            report.scores.remove(score)
+    existing = {score.criterion_id: score for score in report.scores}
     for criterion in rubric.criteria:
-        old = existing.get(criterion.code)
+        old = existing.get(criterion.id)
         new = scores.get(criterion.code)
         old_value = old.self_half_points if old is not None else None
         if old_value == new:
@@ -456,6 +483,7 @@ def update_report(
     ``only_returned``: the API's PUT resubmits returned reports only (409 otherwise).
     ``extra_errors``: the caller's own findings, refused with the rest (see create_report).
     """
+    _lock(report)
     _ensure_may_file(actor, report.cell)
     if only_returned and report.status is not ReportStatus.RETURNED:
         raise Conflict(MSG_NOT_RETURNED)
@@ -533,6 +561,7 @@ def review_report(
 
     ``extra_errors``: the caller's own findings, refused with the rest (see create_report).
     """
+    _lock(report)
     _ensure_may_review(actor)
     if report.status is not ReportStatus.SUBMITTED:
         raise Conflict(MSG_NOT_SUBMITTED)
@@ -563,6 +592,7 @@ def approve_report(actor: User, report: Report, *, scores: Any = None, comment: 
     ``scores`` maps criterion codes to the committee's points (raw); a criterion left out or
     blank keeps the self-assessed points. Stores the final points, total and grade.
     """
+    _lock(report)
     _ensure_may_review(actor)
     if report.status is not ReportStatus.SUBMITTED:
         raise Conflict(MSG_NOT_SUBMITTED)
@@ -576,11 +606,11 @@ def approve_report(actor: User, report: Report, *, scores: Any = None, comment: 
     if errors:
         raise ValidationFailed(MSG_INVALID_REVIEW, errors)
 
-    existing = {score.criterion.code: score for score in report.scores}
+    existing = {score.criterion_id: score for score in report.scores}
     final: dict[str, int] = {}
     changes = []
     for criterion in rubric.criteria:
-        score = existing.get(criterion.code)
+        score = existing.get(criterion.id)
         if score is None:  # the rubric gained a criterion after submission (it should not)
             score = ReportScore(criterion=criterion, self_half_points=0)
             report.scores.append(score)
@@ -630,6 +660,7 @@ def approve_report(actor: User, report: Report, *, scores: Any = None, comment: 
 
 def return_report(actor: User, report: Report, *, comment: Any) -> Report:
     """Send a submitted report back to its cell; the comment says what to fix (required)."""
+    _lock(report)
     _ensure_may_review(actor)
     if report.status is not ReportStatus.SUBMITTED:
         raise Conflict(MSG_NOT_SUBMITTED)
@@ -665,6 +696,7 @@ def reopen_report(actor: User, report: Report, *, reason: Any) -> Report:
     Its final points, total and grade are withdrawn (the audit trail keeps them) until it is
     approved again.
     """
+    _lock(report)
     _ensure_may_review(actor)
     if report.status is not ReportStatus.APPROVED:
         raise Conflict(MSG_NOT_APPROVED)
