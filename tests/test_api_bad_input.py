@@ -7,6 +7,7 @@ Each table row names the input, the expected status and the key expected in ``fi
 from __future__ import annotations
 
 import copy
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -85,6 +86,11 @@ def with_attendance(**counts):
 
 def with_scores(**scores):
     return api_body(scores=dict(SCORES, **scores))
+
+
+def literal(body: dict, number: str) -> str:
+    """The body as JSON text with the value "@" replaced by a number literal written as is."""
+    return json.dumps(body).replace('"@"', number)
 
 
 def without(*keys):
@@ -355,7 +361,18 @@ REPORT_BODIES = [
         body=with_attendance(present=40),
         message=rules.msg_attendance_sum(44),
     ),
-    row("more exempted than summoned", "attendance", body=with_attendance(exempted=49)),
+    row(
+        "more exempted than summoned",
+        "attendance.exempted",
+        body=with_attendance(exempted=49),
+        message=rules.MSG_EXEMPTED_OVER_SUMMONED,
+    ),
+    row(
+        "count a fraction no float holds",
+        "attendance.exempted",
+        raw=literal(with_attendance(exempted="@"), "4.0000000000000000001"),
+        message=rules.MSG_COUNT,
+    ),
     row(
         "speakers above present", "speakers", body=api_body(speakers=50), message=rules.MSG_SPEAKERS
     ),
@@ -460,6 +477,18 @@ REPORT_BODIES = [
         "points not a half",
         "scores.results",
         body=with_scores(results=22.25),
+        message=rules.MSG_SCORE_HALF,
+    ),
+    row(
+        "points just above a half, beyond a float's precision",
+        "scores.results",
+        raw=literal(with_scores(results="@"), "22.50000000000000001"),
+        message=rules.MSG_SCORE_HALF,
+    ),
+    row(
+        "points too small for a float",
+        "scores.results",
+        raw=literal(with_scores(results="@"), "1e-400"),
         message=rules.MSG_SCORE_HALF,
     ),
     row(

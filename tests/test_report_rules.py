@@ -123,8 +123,8 @@ RULES = [
     (
         "more exempted than summoned",
         with_counts(exempted=49),
-        "attendance",
-        rules.msg_attendance_sum(-1),
+        "attendance.exempted",
+        rules.MSG_EXEMPTED_OVER_SUMMONED,
     ),
     ("speakers above present", report_input(speakers=43), "speakers", rules.MSG_SPEAKERS),
     (

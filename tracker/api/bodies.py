@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from ..domain import report_rules as rules
@@ -64,11 +65,13 @@ def is_json_whole(value: Any) -> bool:
     """A JSON integer: JSON Schema counts 5.0 as an integer too; true and false are not."""
     if isinstance(value, bool):
         return False
+    if isinstance(value, Decimal):  # a literal no float holds exactly (see core.json_body)
+        return value == value.to_integral_value()
     return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
 
 
 def is_json_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
 def _whole(value: Any) -> Any:

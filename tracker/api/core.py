@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import re
+from decimal import Decimal
 
 from flask import Blueprint, current_app, g, jsonify, request
 
@@ -128,6 +130,16 @@ def refuse_unknown_query_parameters():
     return None
 
 
+def _exact_number(literal: str) -> float | Decimal:
+    """A JSON number with a fraction or exponent: a float when one holds it exactly, else the
+    exact Decimal, so that 24.50000000000000001 or 1e-400 is not taken for 24.5 or 0 (the rules
+    then find it is not a multiple of 0.5, or not a whole number)."""
+    value = float(literal)
+    if math.isfinite(value) and Decimal(value) != Decimal(literal):
+        return Decimal(literal)
+    return value
+
+
 def json_body() -> dict:
     """Return the request's JSON object (strict RFC 8259, UTF-8), or raise ValidationFailed.
 
@@ -146,7 +158,7 @@ def json_body() -> dict:
     except UnicodeDecodeError:
         raise refuse(MSG_BODY_ENCODING) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_exact_number)
     except _JSONConstant:
         raise refuse(MSG_BODY_CONSTANT) from None
     except json.JSONDecodeError as error:

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from .scoring import Criterion, to_half_points
@@ -83,6 +84,9 @@ def msg_month_outside(month: int, year: int, first: int, last: int) -> str:
 
 def msg_held_on_outside(month: int, year: int) -> str:
     return f"Ngày sinh hoạt phải nằm trong tháng {month}/{year}."
+
+
+MSG_EXEMPTED_OVER_SUMMONED = "Số miễn sinh hoạt không được lớn hơn số đảng viên triệu tập."
 
 
 def msg_attendance_sum(required: int) -> str:
@@ -209,6 +213,8 @@ def parse_whole(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
         return int(value)
     if isinstance(value, str) and re.fullmatch(r"\s*[+-]?\d{1,9}\s*", value):
         return int(value)
@@ -403,7 +409,13 @@ def check_report(
     clean.young_speakers = _count(data.young_speakers, "young_speakers", complete, errors)
 
     counts = clean.counts
-    if all(counts[key] is not None for key in COUNT_KEYS):
+    if (
+        counts["summoned"] is not None
+        and counts["exempted"] is not None
+        and counts["exempted"] > counts["summoned"]
+    ):
+        errors["attendance.exempted"] = MSG_EXEMPTED_OVER_SUMMONED
+    elif all(counts[key] is not None for key in COUNT_KEYS):
         required = counts["summoned"] - counts["exempted"]
         attended = counts["present"] + counts["absent_excused"] + counts["absent_unexcused"]
         if attended != required:
