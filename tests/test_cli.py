@@ -2,6 +2,7 @@
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash
 
 from tracker.extensions import db
 from tracker.models import ApiToken, Role, User
@@ -35,7 +36,8 @@ def test_create_user_prompts_twice_for_a_hidden_password(app, runner):
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["x.user", "--role", "king", "--password", "mat-khau-dai"], "Invalid value for '--role'"),
+        (["x.user", "--role", "king", "--password", "mat-khau-dai"],
+         "Lỗi: Vai trò 'king' không hợp lệ; chọn một trong: admin, committee, secretary."),
         (["x.user", "--role", "secretary", "--cell", "khong-co", "--password", "mat-khau-dai"],
          "Không có chi bộ mã 'khong-co'"),
         (["x.user", "--role", "secretary", "--password", "mat-khau-dai"], "cần --cell"),
@@ -53,6 +55,40 @@ def test_create_user_refuses_bad_input_with_a_clear_message(app, runner, users, 
     assert message in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count(User.id))) == before
+
+
+def test_create_user_asks_again_when_the_two_passwords_differ(app, runner):
+    result = runner.invoke(
+        args=["create-user", "danguy3", "--role", "committee"],
+        input="mat-khau-dai\nmat-khau-khac\nmat-khau-moi\nmat-khau-moi\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Hai lần nhập không khớp; vui lòng nhập lại." in result.output
+    assert "Error" not in result.output
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.username == "danguy3"))
+        assert check_password_hash(user.password_hash, "mat-khau-moi")
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["create-user", "x.user", "--role", "admin", "--password", "mat-khau-dai"],
+        ["create-token", "admin"],
+        ["export-awards", "--year", "2022", "--output", "khong-ghi.xlsx"],
+    ],
+    ids=["create-user", "create-token", "export-awards"],
+)
+def test_commands_on_a_database_never_initialised_say_to_run_init_db(tmp_path, arguments):
+    from tracker import create_app
+
+    empty = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}"})
+    result = empty.test_cli_runner().invoke(args=arguments)
+    assert result.exit_code == 1
+    assert "Lỗi: Cơ sở dữ liệu chưa được khởi tạo; hãy chạy trước: flask --app tracker init-db" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
 
 
 def test_create_token_prints_only_the_token(app, runner, users, client):

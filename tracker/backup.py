@@ -16,6 +16,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
 
+from .cli import CommandFailed
 from .extensions import db
 
 
@@ -111,7 +112,7 @@ def backup_command(output: Path) -> None:
     try:
         written = backup_database(output)
     except (BackupError, subprocess.CalledProcessError) as error:
-        raise click.ClickException(str(error)) from error
+        raise CommandFailed(str(error)) from error
     click.echo(f"Đã sao lưu vào {written} ({written.stat().st_size:,} byte).")
 
 
@@ -126,7 +127,7 @@ def restore_command(backup: Path, yes: bool) -> None:
     try:
         restore_database(backup)
     except (BackupError, subprocess.CalledProcessError) as error:
-        raise click.ClickException(str(error)) from error
+        raise CommandFailed(str(error)) from error
     click.echo(f"Đã khôi phục từ {backup}.")
 
 

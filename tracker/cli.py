@@ -16,6 +16,32 @@ from .services import ServiceError
 from .services.accounts import create_token, create_user
 
 
+class CommandFailed(click.ClickException):
+    """A refusal printed in Vietnamese ("Lỗi: …" on stderr, exit status 1)."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Lỗi: {self.format_message()}", err=True)
+
+
+MSG_NO_SCHEMA = "Cơ sở dữ liệu chưa được khởi tạo; hãy chạy trước: flask --app tracker init-db"
+ROLE_NAMES = ", ".join(role.value for role in Role)
+
+
+def require_schema() -> None:
+    """Refuse clearly, instead of a database traceback, when init-db has never run."""
+    if not sa.inspect(db.engine).has_table(User.__tablename__):
+        raise CommandFailed(MSG_NO_SCHEMA)
+
+
+def ask_password() -> str:
+    """Ask for a password twice, hidden, until both agree."""
+    while True:
+        first = click.prompt("Mật khẩu", hide_input=True, err=True)
+        if click.prompt("Nhập lại mật khẩu", hide_input=True, err=True) == first:
+            return first
+        click.echo("Hai lần nhập không khớp; vui lòng nhập lại.", err=True)
+
+
 def upgrade_database() -> None:
     """Create the schema or bring it to the newest migration."""
     upgrade()
@@ -47,27 +73,27 @@ def init_db_command() -> None:
 @click.command("create-user")
 @with_appcontext
 @click.argument("username")
-@click.option(
-    "--role", required=True, type=click.Choice([role.value for role in Role]), help="Vai trò."
-)
+@click.option("--role", required=True, help=f"Vai trò: {ROLE_NAMES}.")
 @click.option("--cell", "cell_code", help="Mã chi bộ (bắt buộc với bí thư chi bộ).")
 @click.option("--password", help="Mật khẩu; bỏ trống để nhập (ẩn, hai lần).")
 @click.option("--full-name", default="", help="Họ và tên.")
 def create_user_command(username, role, cell_code, password, full_name) -> None:
     """Create an account."""
+    try:
+        role = Role(role.strip().lower())
+    except ValueError:
+        raise CommandFailed(f"Vai trò '{role}' không hợp lệ; chọn một trong: {ROLE_NAMES}.") from None
+    require_schema()
     begin_write()
-    role = Role(role)
     cell = None
     if cell_code:
         cell = db.session.scalar(sa.select(Cell).where(Cell.code == cell_code))
         if cell is None:
-            raise click.ClickException(f"Không có chi bộ mã '{cell_code}'.")
+            raise CommandFailed(f"Không có chi bộ mã '{cell_code}'.")
     if role is Role.SECRETARY and cell is None:
-        raise click.ClickException("Bí thư chi bộ cần --cell MÃ_CHI_BỘ.")
+        raise CommandFailed("Bí thư chi bộ cần --cell MÃ_CHI_BỘ.")
     if password is None:
-        password = click.prompt(
-            "Mật khẩu", hide_input=True, confirmation_prompt="Nhập lại mật khẩu"
-        )
+        password = ask_password()
     try:
         user = create_user(
             username=username, full_name=full_name, role=role, password=password, cell=cell
@@ -75,7 +101,7 @@ def create_user_command(username, role, cell_code, password, full_name) -> None:
     except ServiceError as error:
         db.session.rollback()
         details = " ".join(error.fields.values())
-        raise click.ClickException(f"{error.message} {details}".strip()) from error
+        raise CommandFailed(f"{error.message} {details}".strip()) from error
     db.session.commit()
     click.echo(f"Đã tạo tài khoản {user.username} ({user.role.label}).", err=True)
 
@@ -86,15 +112,16 @@ def create_user_command(username, role, cell_code, password, full_name) -> None:
 @click.option("--label", default="dòng lệnh", help="Ghi chú của mã.")
 def create_token_command(username, label) -> None:
     """Print a new API token for the account (and nothing else on stdout)."""
+    require_schema()
     begin_write()
     user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
     if user is None:
-        raise click.ClickException(f"Không có tài khoản '{username}'.")
+        raise CommandFailed(f"Không có tài khoản '{username}'.")
     try:
         raw, _token = create_token(user, label=label)
     except ServiceError as error:
         db.session.rollback()
-        raise click.ClickException(error.message) from error
+        raise CommandFailed(error.message) from error
     db.session.commit()
     click.echo(raw)
 
@@ -124,16 +151,17 @@ def export_awards_command(year, output) -> None:
     from .awards.queries import book_for_year, campaign_for_year
     from .spreadsheets import award_workbook
 
+    require_schema()
     campaign = campaign_for_year(year)
     if campaign is None:
-        raise click.ClickException(f"Không có năm thi đua {year}.")
+        raise CommandFailed(f"Không có năm thi đua {year}.")
     book = book_for_year(campaign)
     data = award_workbook(book)
     try:
         with open(output, "wb") as handle:
             handle.write(data)
     except OSError as error:
-        raise click.ClickException(f"Không ghi được tệp {output}: {error.strerror}.") from error
+        raise CommandFailed(f"Không ghi được tệp {output}: {error.strerror}.") from error
     state = "đã khóa sổ" if campaign.is_closed else "chưa khóa sổ, theo đề xuất hiện tại"
     click.echo(
         f"Đã ghi danh sách đề nghị khen thưởng năm {year} ({state}): {len(book.cells)} tập thể, "
