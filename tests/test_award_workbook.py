@@ -28,6 +28,7 @@ from tracker.spreadsheets import (
     MatrixRow,
     MatrixTable,
     award_workbook,
+    line_height,
     matrix_workbook,
 )
 
@@ -305,6 +306,50 @@ def test_a_row_of_wrapped_text_is_given_the_height_of_its_lines(book):
     long_row = sheet.row_dimensions[first[0].row].height
     assert long_row and long_row > 17
     assert sheet.sheet_format.defaultRowHeight == 17
+
+
+# Excel gives a line of Times New Roman 12 pt 15.75 pt: a row of n lines needs n times that.
+EXCEL_LINE_12PT = 15.75
+
+
+def member_with_summary(summary: str) -> MemberLine:
+    """A member whose summary is the only long text of her row."""
+    return MemberLine(1, "Lê Văn An", 1980, "Đảng viên", "Chi bộ ấp Chợ", summary, "", "")
+
+
+def test_a_summary_with_line_breaks_gets_a_line_of_height_per_paragraph():
+    summary = "Dòng 1\nDòng 2\nDòng 3\nDòng 4\nDòng 5"
+    sheet = read(award_workbook(sample_book(members=(member_with_summary(summary),))))["Cá nhân"]
+    (row,) = table(sheet)
+    assert row[5].value == summary
+    assert sheet.row_dimensions[row[0].row].height >= 5 * EXCEL_LINE_12PT
+
+
+def test_a_summary_just_wider_than_its_column_gets_two_lines():
+    # 39 characters, about 188 pt of Times New Roman 12 pt: more than the 34-unit column
+    # (178.5 pt less its padding) holds on one line.
+    summary = "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần"
+    sheet = read(award_workbook(sample_book(members=(member_with_summary(summary),))))["Cá nhân"]
+    (row,) = table(sheet)
+    assert sheet.column_dimensions["F"].width == 34
+    assert sheet.row_dimensions[row[0].row].height >= 2 * EXCEL_LINE_12PT
+
+
+def test_a_category_name_fits_its_column_on_one_line():
+    # "Chi bộ trường học" is about 88 pt of Times New Roman 12 pt.
+    cells = (
+        CellLine("thcs", "Trường THCS", "Chi bộ trường học", 9, None, None, None, "", "", ""),
+    )
+    sheet = read(award_workbook(sample_book(cells=cells)))["Tập thể"]
+    (row,) = table(sheet)
+    assert sheet.column_dimensions["C"].width * 5.25 - 3.75 >= 88 * 1.05
+    assert sheet.row_dimensions[row[0].row].height in (None, 17)
+
+
+def test_line_heights_are_never_below_excels():
+    assert line_height(12) >= EXCEL_LINE_12PT
+    assert line_height(12, 5) >= 5 * EXCEL_LINE_12PT
+    assert line_height(14) >= 18.75
 
 
 def test_column_widths_are_set(book):
