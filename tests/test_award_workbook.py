@@ -383,7 +383,7 @@ def test_every_sheet_has_the_header_block_at_the_left(book, title):
     }
     assert len(blocks) == 1
     ((first, last),) = blocks
-    assert first == 1 and last <= len(headers(sheet)) / 2
+    assert first == 1 and last < len(headers(sheet)) - 1  # room is left for the right block
     assert all(c.alignment.horizontal == "center" for c in (superior, issuer, star, number))
 
 
@@ -410,10 +410,17 @@ def test_every_sheet_has_the_party_name_with_its_rule_and_the_dated_place_at_the
     )
 
 
+TITLES = {
+    "Tập thể": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+    "Cá nhân": "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG",
+    "Xếp hạng": "BẢNG XẾP HẠNG CHẤT LƯỢNG SINH HOẠT CHI BỘ NĂM 2022",
+}
+
+
 @pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
 def test_every_sheet_has_the_title_and_summary_line_centred_over_the_table(book, title):
     sheet = book[title]
-    title_cell = find(sheet, "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG")
+    title_cell = find(sheet, TITLES[title])
     assert title_cell.font.bold and title_cell.font.size in (15, 16)
     assert title_cell.alignment.horizontal == "center"
     summary = sheet.cell(row=title_cell.row + 1, column=1)
@@ -428,15 +435,21 @@ def test_every_sheet_has_the_title_and_summary_line_centred_over_the_table(book,
 
 def test_the_summary_lines_say_what_each_list_is(book):
     def line(title):
-        return (
-            book[title]
-            .cell(row=find(book[title], "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG").row + 1, column=1)
-            .value
-        )
+        return book[title].cell(row=find(book[title], TITLES[title]).row + 1, column=1).value
 
     assert line("Tập thể").startswith("Tập thể chi bộ có thành tích xuất sắc")
     assert line("Cá nhân").startswith("Cá nhân đảng viên có thành tích xuất sắc")
-    assert line("Xếp hạng").startswith("Kết quả xếp hạng chất lượng sinh hoạt chi bộ năm 2022")
+    assert line("Xếp hạng") == (
+        "Kèm theo danh sách đề nghị khen thưởng trong phong trào thi đua "
+        "“Nâng cao chất lượng sinh hoạt chi bộ” năm 2022"
+    )
+
+
+def test_the_ranking_sheet_is_titled_as_a_ranking_table_not_as_the_proposal(book):
+    sheet = book["Xếp hạng"]
+    texts = {cell.value for row in sheet.iter_rows() for cell in row if cell.value}
+    assert "BẢNG XẾP HẠNG CHẤT LƯỢNG SINH HOẠT CHI BỘ NĂM 2022" in texts
+    assert "DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG" not in texts
 
 
 @pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
@@ -464,22 +477,41 @@ def test_every_sheet_ends_with_the_signature_block_and_the_recipients(book, titl
 
 
 @pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
-def test_every_sheet_prints_on_a4_with_the_party_margins_fit_to_width(book, title):
+def test_every_sheet_prints_on_a4_with_the_party_margins_scaled_to_the_page_width(book, title):
     sheet = book[title]
     setup = sheet.page_setup
     assert int(setup.paperSize) == 9
     assert setup.orientation == "landscape"
-    assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    # A set scale, not "fit to page": Excel ignores manual page breaks when fitting to a page.
+    assert not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+    scale = int(setup.scale)
     margins = sheet.page_margins
     assert margins.top == pytest.approx(20 / 25.4)
     assert margins.bottom == pytest.approx(20 / 25.4)
     assert margins.left == pytest.approx(30 / 25.4)
     assert margins.right == pytest.approx(15 / 25.4)
+    # The columns fit between the margins of a landscape A4 page (297 - 45 mm), nearly filling it.
+    columns_width = sum(
+        sheet.column_dimensions[get_column_letter(c)].width * 5.25
+        for c in range(1, len(headers(sheet)) + 1)
+    )
+    room = (297 - 45) / 25.4 * 72
+    assert 0.9 * room <= columns_width * scale / 100 <= room
     row = table_header_row(sheet)
     # The table header on every page.
     assert sheet.print_title_rows.replace("$", "") == f"{row}:{row}"
-    assert sheet.oddFooter.center.text == "Trang &P/&N"
+
+
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_every_sheet_numbers_its_own_pages_from_one(book, title):
+    """Each sheet is a document of its own: printing the whole workbook must not number the
+    ranking table's first page "Trang 5/7"."""
+    sheet = book[title]
+    assert int(sheet.page_setup.firstPageNumber) == 1
+    assert sheet.page_setup.useFirstPageNumber
+    footer = sheet.oddFooter.center.text
+    assert footer == "Trang &P"
+    assert "&N" not in footer  # Excel's &N counts the pages of the whole print job
 
 
 def test_a_document_without_number_or_date_leaves_room_to_write_them_by_hand():
@@ -676,3 +708,191 @@ def test_a_large_standings_sheet_is_streamed_row_by_row():
             last = row
     assert count == 10_000
     assert last[:2] == (10_000, "Chi bộ 10000") and last[-2] == 10_000
+
+
+# --------------------------------------------------------------------------------------------
+# No header line is clipped: every merged range is as wide as its text (or the text wraps)
+
+# Widths of the header's lines in Times New Roman (its advance widths), in points.
+PARTY_NAME_POINTS = 206.7  # "ĐẢNG CỘNG SẢN VIỆT NAM", bold 15 pt
+ISSUER_POINTS = 239.6  # "ĐẢNG ỦY THỊ TRẤN CÙ LAO DUNG", bold 14 pt
+SUPERIOR_POINTS = 215.0  # "ĐẢNG BỘ HUYỆN CÙ LAO DUNG", 14 pt
+PLACE_POINTS = 239.9  # "Cù Lao Dung, ngày 05 tháng 01 năm 2023", italic 14 pt
+TWELVE_MONTHS = tuple(range(1, 13))
+LONG_ISSUER = "Đảng ủy Cơ quan Ủy ban nhân dân huyện Cù Lao Dung tỉnh Sóc Trăng"
+
+
+def room(sheet, cell) -> float:
+    """The points of text that a cell's merged range holds on one line (padding left out)."""
+    merged = merged_range_of(sheet, cell)
+    first, last = (merged.min_col, merged.max_col) if merged else (cell.column, cell.column)
+    units = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(first, last + 1))
+    return units * 5.25 - 3.75
+
+
+def assert_not_clipped(sheet, cell, points: float) -> None:
+    """Either the text fits its range on one line, or it wraps in a row tall enough."""
+    if points <= room(sheet, cell):
+        return
+    assert cell.alignment.wrap_text, f"{cell.value!r} is clipped on sheet {sheet.title}"
+    lines = -(-points // room(sheet, cell))
+    assert sheet.row_dimensions[cell.row].height >= lines * cell.font.size * 1.3125
+
+
+def year_book(year: int, months, **header_changes) -> AwardBook:
+    scores = [Decimal(95)] * len(months)
+    standings = [ranked(1, "ap-cho", "Chi bộ ấp Chợ", scores, "95.00")]
+    book = sample_book(standings=standings)
+    return AwardBook(year, tuple(months), header(**header_changes), book.cells, book.members, standings)
+
+
+@pytest.mark.parametrize("months", [MONTHS, TWELVE_MONTHS], ids=["9 months", "12 months"])
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_the_header_lines_are_never_clipped(title, months):
+    sheet = read(award_workbook(year_book(2023, months)))[title]
+    party = find(sheet, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    assert room(sheet, party) >= PARTY_NAME_POINTS  # one line, with its rule under it
+    assert room(sheet, find(sheet, "ĐẢNG ỦY THỊ TRẤN CÙ LAO DUNG")) >= ISSUER_POINTS
+    assert room(sheet, find(sheet, "ĐẢNG BỘ HUYỆN CÙ LAO DUNG")) >= SUPERIOR_POINTS
+    assert room(sheet, find(sheet, "Cù Lao Dung, ngày 05 tháng 01 năm 2023")) >= PLACE_POINTS
+    for text in ("T/M ĐẢNG ỦY", "BÍ THƯ", "Trần Văn Hùng"):
+        assert room(sheet, find(sheet, text)) >= PLACE_POINTS * 0.5
+
+
+@pytest.mark.parametrize("months", [MONTHS, TWELVE_MONTHS, (1,)], ids=["9", "12", "1"])
+@pytest.mark.parametrize("title", ["Tập thể", "Cá nhân", "Xếp hạng"])
+def test_long_committee_names_and_titles_wrap_instead_of_being_clipped(title, months):
+    from tracker.spreadsheets import text_width
+
+    book = year_book(
+        2023,
+        months,
+        issuing_body=LONG_ISSUER,
+        superior_body="Đảng bộ huyện Cù Lao Dung, tỉnh Sóc Trăng",
+        signer_name="Nguyễn Thị Ngọc Hạnh Phương Thảo",
+    )
+    sheet = read(award_workbook(book))[title]
+    checks = [
+        (LONG_ISSUER.upper(), 14, {"bold": True}),
+        ("ĐẢNG BỘ HUYỆN CÙ LAO DUNG, TỈNH SÓC TRĂNG", 14, {}),
+        ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, {"bold": True}),
+        ("Cù Lao Dung, ngày 05 tháng 01 năm 2023", 14, {"italic": True}),
+        ("Nguyễn Thị Ngọc Hạnh Phương Thảo", 14, {"bold": True}),
+        (TITLES[title].replace("2022", "2023"), 16, {"bold": True}),
+    ]
+    for text, size, style in checks:
+        cell = find(sheet, text)
+        assert cell.font.size == size
+        assert_not_clipped(sheet, cell, text_width(text, size, **style))
+
+
+def test_text_widths_follow_times_new_roman():
+    from tracker.spreadsheets import text_width
+
+    for text, size, style, points in (
+        ("ĐẢNG CỘNG SẢN VIỆT NAM", 15, {"bold": True}, PARTY_NAME_POINTS),
+        ("ĐẢNG ỦY THỊ TRẤN CÙ LAO DUNG", 14, {"bold": True}, ISSUER_POINTS),
+        ("Cù Lao Dung, ngày 05 tháng 01 năm 2023", 14, {"italic": True}, PLACE_POINTS),
+    ):
+        # Estimated a little wide, never narrow.
+        assert points <= text_width(text, size, **style) <= points * 1.1
+
+
+# --------------------------------------------------------------------------------------------
+# The signature block is never split, nor alone on a page
+
+
+def printed_pages(sheet, *, grow: float = 1.0) -> list[list[int]]:
+    """The rows of each printed page, laid out like a printer from what the file says: the
+    row heights, the print scale, the A4 landscape page less its margins, the repeated
+    table header and the manual row breaks. ``grow`` makes every row that much taller."""
+    scale = int(sheet.page_setup.scale) / 100
+    page_height = (210 - 20 - 20) / 25.4 * 72 / scale
+    default = sheet.sheet_format.defaultRowHeight
+    title_row = int(sheet.print_title_rows.replace("$", "").split(":")[0])
+    breaks = {brk.id for brk in sheet.row_breaks.brk}  # a break follows row id
+
+    def height(row):
+        return (sheet.row_dimensions[row].height or default) * grow
+
+    pages, used = [[]], 0.0
+    for row in range(1, sheet.max_row + 1):
+        full = pages[-1] and used + height(row) > page_height
+        if full or (row - 1) in breaks:
+            pages.append([])
+            used = height(title_row) if row > title_row else 0.0
+        pages[-1].append(row)
+        used += height(row)
+    return pages
+
+
+def page_of(pages, row) -> int:
+    return next(index for index, rows in enumerate(pages) if row in rows)
+
+
+def people(count: int) -> tuple[MemberLine, ...]:
+    return tuple(
+        MemberLine(
+            index,
+            f"Nguyễn Văn Thành {index}",
+            1970,
+            "Đảng viên",
+            "Chi bộ ấp Phước Hòa A",
+            "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần",
+            FORM,
+            "",
+        )
+        for index in range(1, count + 1)
+    )
+
+
+@pytest.mark.parametrize("count", range(1, 71))
+def test_the_signature_block_stays_on_one_page_with_the_last_rows_of_the_table(count):
+    sheet = read(award_workbook(sample_book(members=people(count))))["Cá nhân"]
+    last_table_row = table(sheet)[-1][0].row
+    name = find(sheet, "Trần Văn Hùng").row
+    for grow in (1.0, 1.02, 0.98):  # and when a printer's rows are a little taller or shorter
+        pages = printed_pages(sheet, grow=grow)
+        signature_page = page_of(pages, find(sheet, "Nơi nhận:").row)
+        assert page_of(pages, name) == signature_page, f"{count} members: block split"
+        kept = 1 if count == 1 else 2
+        assert page_of(pages, last_table_row - kept + 1) == signature_page, (
+            f"{count} members: the signature block is without the last rows of the table"
+        )
+        assert all(len(rows) > 1 for rows in pages)  # no page holds a single row
+
+
+def first_list_needing_a_break() -> bytes:
+    """The award workbook of the shortest member list whose signature block would not fit
+    under its table."""
+    for count in range(1, 71):
+        data = award_workbook(sample_book(members=people(count)))
+        if read(data)["Cá nhân"].row_breaks.brk:
+            return data
+    raise AssertionError("no list length needed a page break")
+
+
+def test_a_list_that_would_split_the_signature_block_breaks_the_page_before_its_last_rows():
+    sheet = read(first_list_needing_a_break())["Cá nhân"]
+    (brk,) = sheet.row_breaks.brk
+    assert brk.man  # a manual break
+    last_table_row = table(sheet)[-1][0].row
+    assert last_table_row - 3 <= brk.id < last_table_row - 1  # before the last rows
+
+
+def test_the_page_break_is_written_by_the_streaming_writer():
+    with zipfile.ZipFile(io.BytesIO(first_list_needing_a_break())) as archive:
+        xml = archive.read("xl/worksheets/sheet2.xml")  # "Cá nhân"
+    assert b"<rowBreaks" in xml and b'man="1"' in xml
+
+
+def test_page_break_before_keeps_a_block_together():
+    from tracker.spreadsheets import page_break_before
+
+    heights = [20.0] * 30  # row 1 is the repeated title row
+    assert page_break_before(heights[:8], 5, 200, 1) is None  # all on the first page
+    # A page holds 10 rows: rows 9 to 12 would straddle the first page's end.
+    assert page_break_before(heights[:12], 9, 210, 1) == 9
+    # A page holds 12 rows: row 13 starts the second page, and a break before row 14 would
+    # leave it alone there, so the break goes before it.
+    assert page_break_before(heights[:23], 14, 250, 1) == 13

@@ -24,8 +24,9 @@ import re
 import unicodedata
 import warnings
 import zipfile
+from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any, NamedTuple
 from urllib.parse import quote
@@ -40,6 +41,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .domain.vietnamese import ascii_fold, normalise
@@ -549,6 +551,7 @@ _TEXT_SLACK = 1.06
 # 15.75 pt (x 1.3125); a little more, so that no line of a wrapped cell is clipped.
 _LINE_HEIGHT = 1.32
 TABLE_ROW_HEIGHT = 17  # points: one line of 12 pt text with some air
+EXCEL_DEFAULT_ROW_HEIGHT = 15  # points: a row without a height of its own (Calibri 11)
 
 
 @dataclass(frozen=True)
@@ -718,7 +721,11 @@ def _take_ready_cells(sheet) -> None:
 
 
 class StreamSheet:
-    """A write-only sheet filled row by row, with merged ranges and row heights."""
+    """A write-only sheet filled row by row, with merged ranges and row heights.
+
+    It keeps the height of every row written (a number per row), so that it can tell where
+    a printer will break the pages (``keep_together``).
+    """
 
     def __init__(self, book: Workbook, kit: StyleKit | None, title: str, widths: Sequence[float]):
         self.sheet = book.create_sheet(_sheet_title(title))
@@ -728,6 +735,11 @@ class StreamSheet:
             self.sheet.column_dimensions[get_column_letter(index)].width = width
         _take_ready_cells(self.sheet)
         self.row = 0
+        self.heights = array("d")  # every row's height, from row 1
+        self.default_height = EXCEL_DEFAULT_ROW_HEIGHT
+        self.title_row: int | None = None  # repeated at the top of every page
+        self.page_height: float | None = None  # a page's height in the sheet's points
+        self.blocks: HeaderBlocks | None = None  # set by write_document_top
 
     @property
     def columns(self) -> int:
@@ -747,6 +759,7 @@ class StreamSheet:
         self.row += 1
         if height is not None:
             self.sheet.row_dimensions[self.row].height = height
+        self.heights.append(self.default_height if height is None else height)
         for first, last in merges:
             if last > first:
                 self.sheet.merged_cells.add(
@@ -762,18 +775,43 @@ class StreamSheet:
         """Append a table row of cells; a row of several lines of text gets its height."""
         self.row += 1
         if lines > 1:
+            height = line_height(12, lines)
+            self.heights.append(height)
             dimensions = self.sheet.row_dimensions
-            dimensions[self.row].height = line_height(12, lines)
+            dimensions[self.row].height = height
             self.sheet.append(cells)
             # The row is written out at once: forget its dimension, so memory stays flat.
             del dimensions[self.row]
         else:
+            self.heights.append(self.default_height)
             self.sheet.append(cells)
 
     def default_row_height(self, points: float) -> None:
         """The height of rows without one of their own (one line of table text)."""
+        self.default_height = points
         self.sheet.sheet_format.defaultRowHeight = points
         self.sheet.sheet_format.customHeight = True
+
+    def repeat_row(self, row: int) -> None:
+        """Print ``row`` (a table's header row) at the top of every page."""
+        self.title_row = row
+        self.sheet.print_title_rows = f"{row}:{row}"
+
+    def keep_together(self, first_row: int) -> int | None:
+        """Keep the rows from ``first_row`` to the last one written on one page: break the
+        page before them (or a row or two earlier) unless they fall on one page anyway.
+
+        Call it after the last row: the break is written with the sheet's end (openpyxl's
+        write-only sheets write their page breaks when they are closed). Return the row that
+        starts a page, if any.
+        """
+        if self.page_height is None:
+            return None
+        row = page_break_before(self.heights, first_row, self.page_height, self.title_row)
+        if row is not None:
+            # A break's id is the row above it: the page breaks between rows id and id + 1.
+            self.sheet.row_breaks.append(Break(id=row - 1))
+        return row
 
 
 def _sheet_title(title: str) -> str:
@@ -941,6 +979,115 @@ def save_stream(book: Workbook) -> bytes:
 
 
 # --------------------------------------------------------------------------------------------
+# Pages: where a printer breaks a sheet, so that a block of rows can be kept on one page
+
+A4_MM = (210, 297)
+MARGINS_MM = {"left": 30, "right": 15, "top": 20, "bottom": 20}  # Hướng dẫn 36-HD/VPTW
+POINTS_PER_MM = 72 / MM_PER_INCH
+# Columns are taken as this much wider when choosing the print scale: LibreOffice draws a
+# column unit with the digit width of Calibri unrounded (7.4 pixels, Excel 7), some 6% wider.
+_PRINT_WIDTH_SLACK = 1.08
+# How a printout's rows may differ from the heights written (which both Excel and
+# LibreOffice keep, the scale being ours): Excel makes a row a whole number of pixels on
+# screen, printers round. Each case grows (or shrinks) every row by a factor, adds points to
+# it, and asks for room left at the end of the page.
+PAGINATION_CASES = ((1.0, 0.0, TABLE_ROW_HEIGHT), (1.02, 0.4, 0.0), (0.98, 0.0, 0.0))
+KEPT_TABLE_ROWS = 2  # the last rows of a table that go with the signature block
+
+
+_EARLIER_BREAK_ROWS = 6  # how many rows earlier a break may move to avoid a near-empty page
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where the rows of a sheet fall on pages (see ``_lay_out``)."""
+
+    first_page: int  # the page of the first row to keep together
+    last_page: int
+    last_used: float  # how full the last page is, in points
+    starts: dict[int, int]  # for rows near the block: the first row of their page
+
+
+def _lay_out(
+    heights: Sequence[float],
+    first_row: int,
+    capacity: float,
+    title_row: int | None,
+    grow: float = 1.0,
+    add: float = 0.0,
+) -> _Layout:
+    """Lay the rows on pages like a printer: a row that does not fit the rest of a page
+    starts the next one, under the repeated title row."""
+    title = heights[title_row - 1] * grow + add if title_row else 0.0
+    near = first_row - _EARLIER_BREAK_ROWS - 1
+    page = first_page = 0
+    used = 0.0
+    rows_on_page = 0
+    page_start = 1
+    starts = {}
+    for row, height in enumerate(heights, start=1):
+        height = height * grow + add
+        if rows_on_page and used + height > capacity:
+            page += 1
+            used = title if title_row and row > title_row else 0.0
+            rows_on_page = 0
+            page_start = row
+        used += height
+        rows_on_page += 1
+        if row >= near:
+            starts[row] = page_start
+            if row == first_row:
+                first_page = page
+    return _Layout(first_page, page, used, starts)
+
+
+def page_break_before(
+    heights: Sequence[float], first_row: int, capacity: float, title_row: int | None = None
+) -> int | None:
+    """The row before which a manual page break keeps the rows from ``first_row`` to the end
+    on one page, or None when they already fall on one page, whatever the estimate errors
+    (``PAGINATION_CASES``).
+
+    ``heights`` are the sheet's row heights from row 1 and ``capacity`` the height of a page
+    in the sheet's points (the printable height divided by the print scale). When the page
+    before the break would hold only a row or two (in any case), the break moves a few rows
+    earlier, as long as the rows kept together still fit on a page.
+    """
+    if not heights or first_row <= 1 or first_row > len(heights):
+        return None
+    layouts = [
+        (_lay_out(heights, first_row, capacity, title_row, grow, add), room)
+        for grow, add, room in PAGINATION_CASES
+    ]
+    if all(
+        layout.first_page == layout.last_page and layout.last_used + room <= capacity
+        for layout, room in layouts
+    ):
+        return None
+    if title_row is None:
+        return first_row
+
+    def leaves_a_near_empty_page(row: int) -> bool:
+        # The page of the row above the break, if it is not the first page, holds 1 or 2 rows.
+        return any(
+            title_row < layout.starts[row - 1] and row - layout.starts[row - 1] <= 2
+            for layout, _room in layouts
+        )
+
+    worst_grow, worst_add, _room = max(PAGINATION_CASES)
+    block = heights[title_row - 1] * worst_grow + worst_add
+    block += sum(height * worst_grow + worst_add for height in heights[first_row - 1 :])
+    for row in range(first_row, max(title_row + 1, first_row - _EARLIER_BREAK_ROWS), -1):
+        if row < first_row:
+            block += heights[row - 1] * worst_grow + worst_add
+        if block > capacity:
+            break
+        if not leaves_a_near_empty_page(row):
+            return row
+    return first_row
+
+
+# --------------------------------------------------------------------------------------------
 # The Party document layout (Hướng dẫn 36-HD/VPTW): header block, title, table, signature
 
 
@@ -953,57 +1100,6 @@ class DocColumn:
     horizontal: str = "left"
     number_format: str | None = None
     wrap: bool = True
-
-
-def _header_blocks(sheet: StreamSheet) -> tuple[tuple[int, int], tuple[int, int], tuple[int, int]]:
-    """Place the header's two blocks on the columns of the table below them.
-
-    Return (left block, right block, rule) as (first, last) columns. The left block (the
-    superior and issuing bodies) is the first columns wide enough for the issuing body. The
-    rule under "ĐẢNG CỘNG SẢN VIỆT NAM" is the run of columns nearest the name's own width,
-    towards three quarters of the page; the right block (the dated place line, later the
-    signature) is centred on the rule and wide enough for the date.
-    """
-    count = sheet.columns
-    edge = [0.0]  # edge[i]: where column i + 1 starts, in units from the left
-    for width in sheet.widths:
-        edge.append(edge[-1] + width)
-    total = edge[-1]
-    left_last = 1
-    while left_last < count - 1 and edge[left_last] < _LEFT_BLOCK_UNITS:
-        left_last += 1
-    best = None
-    for first in range(left_last + 1, count + 1):
-        for last in range(first, count + 1):
-            width = edge[last] - edge[first - 1]
-            if width > 2 * _PARTY_NAME_UNITS:
-                break
-            centre = edge[first - 1] + width / 2
-            for block_first in range(first, left_last, -1):
-                for block_last in range(last, count + 1):
-                    if edge[block_last] - edge[block_first - 1] < _PLACE_LINE_UNITS:
-                        continue
-                    offset = (edge[block_first - 1] + edge[block_last]) / 2 - centre
-                    cost = (
-                        abs(width - _PARTY_NAME_UNITS)
-                        + 3 * abs(offset)
-                        + 0.5 * abs(centre - 0.72 * total)
-                    )
-                    if best is None or cost < best[0]:
-                        best = (cost, (block_first, block_last), (first, last))
-                    if offset >= 0:
-                        break  # a wider block only moves its centre further right
-    if best is None:  # too few columns: the right block is everything after the left one
-        right = (min(left_last + 1, count), count)
-        return (1, left_last), right, right
-    return (1, left_last), best[1], best[2]
-
-
-# Widths in column units: the issuing body in bold 14 pt, the Party's name in bold 15 pt,
-# the dated place line in italics 14 pt.
-_LEFT_BLOCK_UNITS = 40
-_PARTY_NAME_UNITS = 30
-_PLACE_LINE_UNITS = 44
 
 
 # The looks of a Party document (sizes of Hướng dẫn 36-HD/VPTW).
@@ -1022,52 +1118,155 @@ EMPTY_NOTE_LOOK = Look(size=12, italic=True, horizontal="center", box=True)
 SIGNATURE_SPACE = 4  # blank lines for the signature and the seal
 
 
+@dataclass(frozen=True)
+class HeaderBlocks:
+    """Where the parts of a Party document's header and signature go, as (first, last) columns.
+
+    ``left``: the superior and issuing bodies, the star and the number line (and "Nơi nhận"
+    below the table); ``rule``: "ĐẢNG CỘNG SẢN VIỆT NAM" with the rule under it; ``right``:
+    the dated place line and, below the table, the signature block.
+    """
+
+    left: tuple[int, int]
+    rule: tuple[int, int]
+    right: tuple[int, int]
+
+
+PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
+
+
+def header_needs(header) -> tuple[float, float, float]:
+    """The widths, in column units, that the header's lines need on one line: the left block,
+    the Party's name (its rule), and the right block (the place line, the signature)."""
+    left = max(
+        text_width(header.superior_body.upper(), SUPERIOR_LOOK.size),
+        text_width(header.issuing_body.upper(), ISSUER_LOOK.size, bold=True),
+        text_width(header.number_line, PLAIN_CENTRE_LOOK.size),
+    )
+    party = text_width(PARTY_NAME, PARTY_LOOK.size, bold=True)
+    right = max(
+        party,
+        text_width(header.place_line, PLACE_LOOK.size, italic=True),
+        *(
+            text_width(text, SIGN_LOOK.size, bold=True)
+            for text in (header.signing_for, header.signer_title, header.signer_name)
+        ),
+    )
+    return units_for(left), units_for(party), units_for(right)
+
+
+def header_blocks(widths: Sequence[float], needs: tuple[float, float, float]) -> HeaderBlocks:
+    """Place the header's two blocks on the columns of the table below them.
+
+    The left block is the first columns wide enough for its longest line. The rule under
+    "ĐẢNG CỘNG SẢN VIỆT NAM" is a run of columns at least as wide as the name, as close to
+    it as the columns allow, towards three quarters of the page; the right block is centred
+    on the rule and wide enough for its longest line. A merged range is never narrower than
+    its text: when the page is too narrow for both blocks, it is shared between them and the
+    longer lines wrap (``write_document_top`` gives their rows the height).
+    """
+    left_need, party_need, right_need = needs
+    count = len(widths)
+    edge = [0.0]  # edge[i]: where column i + 1 starts, in units from the left
+    for width in widths:
+        edge.append(edge[-1] + width)
+    total = edge[-1]
+    if count < 2:
+        return HeaderBlocks((1, count), (1, count), (1, count))
+    left_last = 1
+    while left_last < count - 1 and edge[left_last] < left_need:
+        left_last += 1
+    best = None
+    if edge[left_last] >= left_need:
+        for first in range(left_last + 1, count + 1):
+            for last in range(first, count + 1):
+                width = edge[last] - edge[first - 1]
+                if width < party_need:
+                    continue
+                if width > party_need + 30:
+                    break  # a longer rule only costs more
+                centre = edge[first - 1] + width / 2
+                for block_first in range(first, left_last, -1):
+                    for block_last in range(last, count + 1):
+                        if edge[block_last] - edge[block_first - 1] < right_need:
+                            continue
+                        offset = (edge[block_first - 1] + edge[block_last]) / 2 - centre
+                        cost = (
+                            (width - party_need)
+                            + 3 * abs(offset)
+                            + 0.5 * abs(centre - 0.72 * total)
+                        )
+                        if best is None or cost < best[0]:
+                            best = (cost, (block_first, block_last), (first, last))
+                        if offset >= 0:
+                            break  # a wider block only moves its centre further right
+                break  # the rule's first fitting run from ``first``; longer ones cost more
+    if best is not None:
+        return HeaderBlocks((1, left_last), best[2], best[1])
+    # Too narrow: the right block gets what it needs (when the left one keeps a column),
+    # else the page is split in two; the lines that do not fit wrap.
+    fitting = [k for k in range(1, count) if total - edge[k] >= right_need]
+    if fitting:
+        left_last = max(fitting)
+    else:
+        left_last = min(range(1, count), key=lambda k: abs(edge[k] - total / 2))
+    right = (left_last + 1, count)
+    return HeaderBlocks((1, left_last), right, right)
+
+
+def _fitted(kit: StyleKit, text: str, look: Look, width_units: float) -> tuple[Any, float]:
+    """A cell of ``text`` in a merged range ``width_units`` wide, and the row height it needs:
+    one line when the text fits, else wrapped over as many lines as it takes."""
+    lines = text_lines(text, width_units, look.size, bold=look.bold, italic=look.italic)
+    if lines > 1 and not look.wrap:
+        look = replace(look, wrap=True)
+    return kit.cell(text, look), line_height(look.size, lines)
+
+
 def write_document_top(
     sheet: StreamSheet, header, title: str, subtitle: str, columns: Sequence[DocColumn]
 ) -> int:
     """Write the header block, the title and the table's header row; return that row."""
     kit = sheet.kit
-    (left_first, left_last), (right_first, right_last), (rule_first, rule_last) = _header_blocks(
-        sheet
+    blocks = sheet.blocks = header_blocks(sheet.widths, header_needs(header))
+    (left_first, left_last), (rule_first, rule_last) = blocks.left, blocks.rule
+    (right_first, right_last) = blocks.right
+    left_width = sheet.width_of(left_first, left_last)
+    left = [blocks.left]
+    right = [blocks.right]
+    superior, superior_height = _fitted(
+        kit, header.superior_body.upper(), SUPERIOR_LOOK, left_width
     )
-    left = [(left_first, left_last)]
-    right = [(right_first, right_last)]
-    rule = [(rule_first, rule_last)]
+    party, party_height = _fitted(
+        kit, PARTY_NAME, PARTY_LOOK, sheet.width_of(rule_first, rule_last)
+    )
     party_rule = {column: kit.cell(None, PARTY_LOOK) for column in range(rule_first, rule_last + 1)}
-    party_rule[rule_first] = kit.cell("ĐẢNG CỘNG SẢN VIỆT NAM", PARTY_LOOK)
+    party_rule[rule_first] = party
     sheet.add(
-        {left_first: kit.cell(header.superior_body.upper(), SUPERIOR_LOOK), **party_rule},
-        merges=left + rule,
-        height=line_height(15),
+        {left_first: superior, **party_rule},
+        merges=left + [blocks.rule],
+        height=max(superior_height, party_height),
+    )
+    issuer, issuer_height = _fitted(kit, header.issuing_body.upper(), ISSUER_LOOK, left_width)
+    sheet.add({left_first: issuer}, merges=left, height=issuer_height)
+    place, place_height = _fitted(
+        kit, header.place_line, PLACE_LOOK, sheet.width_of(right_first, right_last)
     )
     sheet.add(
-        {left_first: kit.cell(header.issuing_body.upper(), ISSUER_LOOK)},
-        merges=left,
-        height=line_height(14),
-    )
-    sheet.add(
-        {
-            left_first: kit.cell("*", PLAIN_CENTRE_LOOK),
-            right_first: kit.cell(header.place_line, PLACE_LOOK),
-        },
+        {left_first: kit.cell("*", PLAIN_CENTRE_LOOK), right_first: place},
         merges=left + right,
-        height=line_height(14),
+        height=max(line_height(14), place_height),
     )
-    sheet.add(
-        {left_first: kit.cell(header.number_line, PLAIN_CENTRE_LOOK)},
-        merges=left,
-        height=line_height(14),
-    )
+    number, number_height = _fitted(kit, header.number_line, PLAIN_CENTRE_LOOK, left_width)
+    sheet.add({left_first: number}, merges=left, height=number_height)
     sheet.add(height=line_height(12))
 
     everything = [(1, sheet.columns)]
     full_width = sheet.width_of(1, sheet.columns)
-    sheet.add({1: kit.cell(title, TITLE_LOOK)}, merges=everything, height=line_height(16))
-    sheet.add(
-        {1: kit.cell(subtitle, SUBTITLE_LOOK)},
-        merges=everything,
-        height=line_height(14, text_lines(subtitle, full_width * 0.95, 14, bold=True)),
-    )
+    title_cell, title_height = _fitted(kit, title, TITLE_LOOK, full_width)
+    sheet.add({1: title_cell}, merges=everything, height=title_height)
+    subtitle_cell, subtitle_height = _fitted(kit, subtitle, SUBTITLE_LOOK, full_width)
+    sheet.add({1: subtitle_cell}, merges=everything, height=subtitle_height)
     sheet.add(height=line_height(10))
 
     head_lines = max(text_lines(column.header, column.width, 12, bold=True) for column in columns)
@@ -1078,7 +1277,7 @@ def write_document_top(
         },
         height=line_height(12, head_lines),
     )
-    sheet.sheet.print_title_rows = f"{head_row}:{head_row}"
+    sheet.repeat_row(head_row)
     return head_row
 
 
@@ -1127,10 +1326,13 @@ def write_empty_table_note(sheet: StreamSheet, text: str) -> None:
 
 
 def write_document_bottom(sheet: StreamSheet, header) -> None:
-    """Write "Nơi nhận" at the left and the signature block at the right, below the table."""
+    """Write "Nơi nhận" at the left and the signature block at the right, below the table,
+    and keep the signature block on one page with the last rows of the table."""
     kit = sheet.kit
-    (_l_first, _l_last), (right_first, right_last), _rule = _header_blocks(sheet)
-    right = [(right_first, right_last)]
+    blocks = sheet.blocks
+    left_width = sheet.width_of(*blocks.left)
+    right_width = sheet.width_of(*blocks.right)
+    last_table_row = sheet.row
     sheet.add(height=line_height(12))
     recipients = list(header.recipients)
     signature = [header.signing_for, header.signer_title]
@@ -1140,40 +1342,73 @@ def write_document_bottom(sheet: StreamSheet, header) -> None:
     for index in range(lines):
         cells = {}
         merges = []
+        heights = [line_height(14 if index == 0 else 13)]
         if index < len(left_texts):
             look = RECIPIENTS_TITLE_LOOK if index == 0 else RECIPIENT_LOOK
-            cells[1] = kit.cell(left_texts[index], look)
+            cells[1], height = _fitted(kit, left_texts[index], look, left_width)
+            merges.append(blocks.left)
+            heights.append(height)
         if index < len(signature) and signature[index]:
-            cells[right_first] = kit.cell(signature[index], SIGN_LOOK)
-            merges = right
-        sheet.add(cells, merges=merges, height=line_height(14 if index == 0 else 13))
+            cells[blocks.right[0]], height = _fitted(kit, signature[index], SIGN_LOOK, right_width)
+            merges.append(blocks.right)
+            heights.append(height)
+        sheet.add(cells, merges=merges, height=max(heights))
+    # The last rows of the table go with the signature block; with a table of one or two
+    # rows, the table's header row too (a page must not end with it).
+    first_kept = last_table_row - KEPT_TABLE_ROWS + 1
+    if sheet.title_row is not None and first_kept <= sheet.title_row + 1:
+        first_kept = sheet.title_row
+    sheet.keep_together(first_kept)
+
+
+def print_scale(widths: Sequence[float], *, landscape: bool) -> int:
+    """The print scale (percent) at which the columns fill the width of an A4 page between
+    the margins, with some room to spare (printers measure columns a little differently)."""
+    room, _height = printable_area(landscape=landscape)
+    needed = sum(widths) * _POINTS_PER_UNIT * _PRINT_WIDTH_SLACK
+    return max(10, min(100, math.floor(100 * room / needed))) if needed else 100
+
+
+def printable_area(*, landscape: bool) -> tuple[float, float]:
+    """Width and height of an A4 page between the margins of Hướng dẫn 36, in points."""
+    short, long = A4_MM
+    width, height = (long, short) if landscape else (short, long)
+    width -= MARGINS_MM["left"] + MARGINS_MM["right"]
+    height -= MARGINS_MM["top"] + MARGINS_MM["bottom"]
+    return width * POINTS_PER_MM, height * POINTS_PER_MM
 
 
 def set_document_print(sheet: StreamSheet, *, landscape: bool) -> None:
-    """A4, the margins of Hướng dẫn 36 (top 20, bottom 20, left 30, right 15 mm), fit to the
-    page width, and "Trang x/y" in the footer.
+    """A4, the margins of Hướng dẫn 36 (top 20, bottom 20, left 30, right 15 mm), scaled to
+    the page width, and "Trang x" in the footer, each sheet numbered from page 1.
 
-    Call it before the first row: a write-only sheet writes its properties (fit to page)
-    with the first row. The table header row is repeated on every page by
+    The scale is set, not "fit to page width": Excel ignores manual page breaks in a
+    fit-to-page printout, and ``write_document_bottom`` needs one to keep the signature block
+    together. Call it before the first row. The table header row is repeated on every page by
     ``write_document_top``.
     """
     ws = sheet.sheet
+    scale = print_scale(sheet.widths, landscape=landscape)
+    sheet.page_height = printable_area(landscape=landscape)[1] * 100 / scale
     ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.scale = scale
+    # Each sheet is a document of its own: its pages are numbered from 1 even when the whole
+    # workbook is printed at once (so the footer says "Trang 2", not "Trang 2/7").
+    ws.page_setup.firstPageNumber = 1
+    ws.page_setup.useFirstPageNumber = True
     ws.page_margins = PageMargins(
-        left=30 / MM_PER_INCH,
-        right=15 / MM_PER_INCH,
-        top=20 / MM_PER_INCH,
-        bottom=20 / MM_PER_INCH,
+        left=MARGINS_MM["left"] / MM_PER_INCH,
+        right=MARGINS_MM["right"] / MM_PER_INCH,
+        top=MARGINS_MM["top"] / MM_PER_INCH,
+        bottom=MARGINS_MM["bottom"] / MM_PER_INCH,
         header=8 / MM_PER_INCH,
         footer=8 / MM_PER_INCH,
     )
-    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.text = "Trang &P"
     ws.oddFooter.center.font = f"{PARTY_FONT},Regular"
     ws.oddFooter.center.size = 11
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -1199,7 +1434,7 @@ CELL_COLUMNS = [
 ]
 MEMBER_COLUMNS_AWARD = [
     DocColumn("STT", 5.5, "center"),
-    DocColumn("Họ và tên", 22),
+    DocColumn("Họ và tên", 25),
     DocColumn("Năm sinh", 8, "center"),
     DocColumn("Chức vụ", 12),
     DocColumn("Chi bộ", 21),
@@ -1222,14 +1457,28 @@ def standings_columns(months: Sequence[int]) -> list[DocColumn]:
     ]
 
 
-def award_subtitles(year: int) -> dict[str, str]:
+STANDINGS_TITLE = "BẢNG XẾP HẠNG CHẤT LƯỢNG SINH HOẠT CHI BỘ NĂM {year}"
+
+
+def award_titles(year: int) -> dict[str, tuple[str, str]]:
+    """The title and summary line of each sheet: two lists of the proposal, and the ranking
+    table that comes with them."""
     return {
-        CELLS_SHEET: f"Tập thể chi bộ có thành tích xuất sắc trong phong trào thi đua "
-        f"{COMPETITION} năm {year}",
-        MEMBERS_SHEET: f"Cá nhân đảng viên có thành tích xuất sắc trong phong trào thi đua "
-        f"{COMPETITION} năm {year}",
-        STANDINGS_SHEET: f"Kết quả xếp hạng chất lượng sinh hoạt chi bộ năm {year} "
-        "(căn cứ đề nghị khen thưởng tập thể)",
+        CELLS_SHEET: (
+            AWARD_TITLE,
+            f"Tập thể chi bộ có thành tích xuất sắc trong phong trào thi đua "
+            f"{COMPETITION} năm {year}",
+        ),
+        MEMBERS_SHEET: (
+            AWARD_TITLE,
+            f"Cá nhân đảng viên có thành tích xuất sắc trong phong trào thi đua "
+            f"{COMPETITION} năm {year}",
+        ),
+        STANDINGS_SHEET: (
+            STANDINGS_TITLE.format(year=year),
+            f"Kèm theo danh sách đề nghị khen thưởng trong phong trào thi đua "
+            f"{COMPETITION} năm {year}",
+        ),
     }
 
 
@@ -1240,7 +1489,7 @@ def award_workbook(book) -> bytes:
     signature block. Written as a stream (openpyxl write-only mode).
     """
     workbook = Workbook(write_only=True)
-    subtitles = award_subtitles(book.year)
+    titles = award_titles(book.year)
     kit = None
 
     def document(title: str, columns: list[DocColumn], rows: Iterable, empty: str, count: int):
@@ -1249,7 +1498,7 @@ def award_workbook(book) -> bytes:
         kit = sheet.kit
         set_document_print(sheet, landscape=True)
         sheet.default_row_height(TABLE_ROW_HEIGHT)
-        write_document_top(sheet, book.header, AWARD_TITLE, subtitles[title], columns)
+        write_document_top(sheet, book.header, *titles[title], columns)
         write_document_rows(sheet, columns, rows)
         if not count:
             write_empty_table_note(sheet, empty)
@@ -1423,19 +1672,17 @@ def matrix_workbook(table: MatrixTable) -> bytes:
     title = f"Điểm sinh hoạt chi bộ từng tháng năm {table.year}"
     if table.category:
         title += f" — {table.category}"
-    sheet.add({1: kit.cell(title, TITLE_LOOK)}, merges=everything, height=line_height(16))
+    title_cell, title_height = _fitted(kit, title, TITLE_LOOK, width)
+    sheet.add({1: title_cell}, merges=everything, height=title_height)
     status = (
         "Kết quả chính thức: mọi tháng đã kết thúc và mọi báo cáo đã được duyệt."
         if table.final
         else "Kết quả tạm tính: còn tháng chưa kết thúc hoặc báo cáo chưa được duyệt."
     )
     note_look = Look(size=11, italic=True, wrap=True)
-    sheet.add({1: kit.cell(status, note_look)}, merges=everything, height=line_height(11))
-    sheet.add(
-        {1: kit.cell(MATRIX_LEGEND, note_look)},
-        merges=everything,
-        height=line_height(11, text_lines(MATRIX_LEGEND, width, 11)),
-    )
+    for note in (status, MATRIX_LEGEND):
+        note_cell, note_height = _fitted(kit, note, note_look, width)
+        sheet.add({1: note_cell}, merges=everything, height=note_height)
     sheet.add()
     sheet.add(
         {
@@ -1444,7 +1691,7 @@ def matrix_workbook(table: MatrixTable) -> bytes:
         },
         height=line_height(12, 2),
     )
-    sheet.sheet.print_title_rows = f"{head_row}:{head_row}"
+    sheet.repeat_row(head_row)
 
     slots = table_slots(kit, columns)
     month_looks = {
