@@ -144,10 +144,19 @@ def test_a_member_without_attendance_records_gets_no_figures():
         ("35-DS/ĐU", "Số 35-DS/ĐU"),
         ("  Số 35-DS/ĐU ", "Số 35-DS/ĐU"),
         ("", "Số      -DS/ĐU"),
+        # A number alone is completed: number, hyphen, type code, slash, issuer code.
+        ("35", "Số 35-DS/ĐU"),
+        ("Số 35", "Số 35-DS/ĐU"),
+        ("35-DS", "Số 35-DS/ĐU"),
+        ("35-KH/ĐU", "Số 35-KH/ĐU"),  # another type code, as typed
     ],
 )
 def test_the_number_line(typed, line):
     assert number_line(typed, "ĐU") == line
+
+
+def test_a_number_alone_takes_the_committees_issuer_code():
+    assert number_line("7", "ĐUK") == "Số 7-DS/ĐUK"
 
 
 def test_the_place_line_has_leading_zeros_or_room_for_a_hand_written_date():

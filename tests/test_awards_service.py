@@ -373,6 +373,24 @@ def test_the_document_settings_are_stored_normalised_and_audited(ctx):
     assert header.recipients[-1] == "- Lưu Văn phòng Đảng ủy."
 
 
+def test_a_document_number_typed_alone_prints_with_its_type_and_issuer_codes(ctx):
+    saved()
+    service.update_document(
+        campaign(2022),
+        actor=committee(),
+        document_number="35",
+        document_date=None,
+        signer_name="Trần Văn Hùng",
+        recipients="",
+    )
+    db.session.commit()
+    assert proposal().document_number == "35"  # stored as typed
+    book = queries.award_book(queries.proposal_page(campaign(2022)))
+    assert book.header.number_line == "Số 35-DS/ĐU"
+    sheet = load_workbook(io.BytesIO(award_workbook(book)))["Tập thể"]
+    assert sheet["A4"].value == "Số 35-DS/ĐU"
+
+
 @pytest.mark.parametrize(
     "changes, field",
     [

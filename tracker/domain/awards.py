@@ -159,16 +159,26 @@ SIGNER_TITLE = "BÍ THƯ"
 MAX_RECIPIENTS = 15
 
 
-def number_line(document_number: str, issuer_code: str) -> str:
-    """The number line of the header: "Số 35-DS/ĐU".
+DOCUMENT_TYPE_CODE = "DS"  # danh sách
 
-    Without a number yet, the line keeps room for one written by hand: "Số      -DS/ĐU".
+
+def number_line(document_number: str, issuer_code: str) -> str:
+    """The number line of the header: "Số 35-DS/ĐU" (number, type code, issuer code).
+
+    A number typed alone ("35") is completed with the type and issuer codes ("Số 35-DS/ĐU"),
+    a number with its type ("35-DS") with the issuer code; a number with its issuer code is
+    printed as typed. Without a number yet, the line keeps room for one written by hand:
+    "Số      -DS/ĐU".
     """
     number = " ".join((document_number or "").split())
     if number.lower().startswith("số "):
         number = number[3:].strip()
     if not number:
-        return f"Số      -DS/{issuer_code}"
+        return f"Số      -{DOCUMENT_TYPE_CODE}/{issuer_code}"
+    if "/" not in number:
+        if "-" not in number:
+            number += f"-{DOCUMENT_TYPE_CODE}"
+        number += f"/{issuer_code}"
     return f"Số {number}"
 
 
