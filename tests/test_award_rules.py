@@ -9,6 +9,7 @@ from tracker.domain.awards import (
     cell_summary,
     check_cell,
     default_cell_proposal,
+    full_attendance,
     member_summary,
     number_line,
     place_line,
@@ -97,8 +98,8 @@ def test_cell_summary_rounds_the_exact_average_with_a_comma():
     )
 
 
-def record(member_id, name, cell, *, secretary=False, expected=9, attended=9, spoke=3):
-    return MemberRecord(member_id, name, cell, secretary, expected, attended, spoke)
+def record(member_id, name, cell, *, secretary=False, months=9, attended=9, spoke=3, recorded=9):
+    return MemberRecord(member_id, name, cell, secretary, months, attended, spoke, recorded)
 
 
 def test_members_suggested_are_secretaries_of_proposed_cells_then_active_members():
@@ -130,9 +131,25 @@ def test_the_secretary_of_a_proposed_cell_is_credited_with_her_cell_first():
 
 
 def test_a_member_without_attendance_records_gets_no_figures():
-    assert member_summary(record(1, "A", "a", expected=0, attended=0, spoke=0)) == (
+    assert member_summary(record(1, "A", "a", recorded=0, attended=0, spoke=0)) == (
         "Chưa có số liệu điểm danh sinh hoạt"
     )
+
+
+def test_full_attendance_is_every_counted_month_not_only_the_approved_meetings():
+    # Her cell's reports of 3 of the 9 months are missing or not approved: she attended all
+    # 6 meetings that were held and approved, which is not attending every month.
+    member = record(1, "Lý Thị Lan", "a", months=9, attended=6, recorded=6, spoke=8)
+    assert not full_attendance(member)
+    assert member_summary(member) == "Dự 6/9 kỳ sinh hoạt; phát biểu 8 lần"
+    assert suggest_members([member], proposed_cells=[], min_speeches=1) == []
+    assert full_attendance(record(2, "Lâm Văn Tư", "a", months=9, attended=9))
+
+
+def test_exempted_months_are_not_attended_months():
+    member = record(1, "Sơn Thị Đào", "a", months=9, attended=7, recorded=9)  # 2 exempted
+    assert not full_attendance(member)
+    assert member_summary(member).startswith("Dự 7/9 kỳ sinh hoạt")
 
 
 # The printed list's header and "Nơi nhận" (Hướng dẫn 36-HD/VPTW)

@@ -27,8 +27,8 @@ from tracker.services import awards as service
 from tracker.spreadsheets import award_workbook
 from tracker.standings import standings_for_period
 
-from .award_data import ELIGIBLE, TODAY, make_award_season
-from .factories import campaign, cell
+from .award_data import ELIGIBLE, TODAY, make_award_season, mark, regular_reports
+from .factories import campaign, cell, members_of
 from .reporting import user
 
 FORM = "Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dung"
@@ -133,6 +133,27 @@ def test_individuals_are_suggested_from_attendance_and_speeches(ctx, season):
         "Bí thư chi bộ được đề nghị khen thưởng tập thể; dự đủ 9/9 kỳ sinh hoạt; phát biểu 2 lần"
     )
     assert active.summary == "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần"
+
+
+def test_full_attendance_counts_every_month_of_the_year_not_only_the_cells_approved_ones(ctx):
+    """A member of Chi bộ Công an attends every meeting her cell held and speaks at each; but
+    the cell's August report is still waiting (not approved): she did not attend 9 of 9."""
+    member = next(m for m in members_of("cong-an")[4:] if not m.exempted)
+    for report in regular_reports("cong-an"):
+        mark(report, member, present=True, spoke=True)
+    db.session.commit()
+    year = queries.proposal_page(campaign(2022)).year
+    record = year.records[member.id]
+    assert (record.months, record.attended, record.spoke) == (9, 8, 8)
+    assert member.id not in [record.member_id for record, _ in year.suggestions(ELIGIBLE)]
+    assert year.member_summary(member.id, ELIGIBLE) == "Dự 8/9 kỳ sinh hoạt; phát biểu 8 lần"
+
+
+def test_members_with_full_attendance_are_suggested_with_every_month_counted(ctx, season):
+    year = queries.proposal_page(campaign(2022)).year
+    record = year.records[season["ap-cho"]["active"]]
+    assert (record.months, record.attended, record.spoke) == (9, 9, 7)
+    assert year.records[season["ap-cho"]["absent_once"]].attended == 8
 
 
 def test_the_speeches_needed_are_the_campaign_setting(ctx, season):

@@ -9,7 +9,6 @@ of statements, whatever the number of cells and members.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
@@ -19,12 +18,12 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..domain import awards as rules
-from ..domain.attendance import Attendance, member_record
 from ..domain.periods import Period, campaign_quarters
 from ..domain.ranking import Standing
 from ..domain.vietnamese import name_key
 from ..extensions import db
 from ..models import (
+    AttendanceStatus,
     AwardCell,
     AwardMember,
     AwardProposal,
@@ -182,16 +181,22 @@ def _member_records(
 ) -> dict[int, rules.MemberRecord]:
     """Each active member's attendance at the approved regular meetings of the counted months.
 
-    One statement; the record itself is the reports area's rule (domain/attendance.py).
+    One statement, counted in the database: the months she was present at (a month counts
+    once), the meetings she spoke at, and the meetings that recorded her at all. Full
+    attendance is measured against every counted month (``rules.full_attendance``), so a
+    month without an approved report is a month missed.
     """
-    meetings: dict[int, list[Attendance]] = {}
+    counts: dict[int, tuple[int, int, int]] = {}
     if months:
+        present = ReportAttendance.status == AttendanceStatus.PRESENT
         rows = db.session.execute(
             sa.select(
                 ReportAttendance.member_id,
-                Report.month,
-                ReportAttendance.status,
-                ReportAttendance.spoke,
+                sa.func.count(sa.distinct(sa.case((present, Report.month)))),
+                sa.func.count(
+                    sa.case((sa.and_(present, ReportAttendance.spoke.is_(True)), Report.id))
+                ),
+                sa.func.count(ReportAttendance.report_id),
             )
             .join(Report, Report.id == ReportAttendance.report_id)
             .where(
@@ -200,24 +205,23 @@ def _member_records(
                 Report.status == ReportStatus.APPROVED,
                 Report.month.in_(months),
             )
-            .order_by(ReportAttendance.member_id, Report.month, Report.held_on, Report.id)
+            .group_by(ReportAttendance.member_id)
         )
-        for member_id, group in itertools.groupby(rows, key=lambda row: row.member_id):
-            if member_id in members:
-                meetings[member_id] = [
-                    Attendance(row.month, row.status.value, row.spoke) for row in group
-                ]
+        counts = {
+            member_id: (attended, spoke, recorded) for member_id, attended, spoke, recorded in rows
+        }
     records = {}
     for member in members.values():
-        record = member_record(meetings.get(member.id, ()))
+        attended, spoke, recorded = counts.get(member.id, (0, 0, 0))
         records[member.id] = rules.MemberRecord(
             member_id=member.id,
             full_name=member.full_name,
             cell_code=member.cell_code,
             is_secretary=member.cell_role is CellRole.SECRETARY,
-            expected=record.expected,
-            attended=record.attended,
-            spoke=record.spoke,
+            months=len(months),
+            attended=attended,
+            spoke=spoke,
+            recorded=recorded,
         )
     return records
 

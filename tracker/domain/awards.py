@@ -83,19 +83,25 @@ def cell_summary(standing: Standing, campaign_quarters: int) -> str:
 
 @dataclass(frozen=True)
 class MemberRecord:
-    """A member's attendance over the counted meetings of a year."""
+    """A member's attendance at the regular meetings of a campaign year's counted months.
+
+    A regular meeting is due every counted month; only approved reports count, so a month
+    whose report is missing or not approved is a month the member did not attend.
+    """
 
     member_id: int
     full_name: str
     cell_code: str
     is_secretary: bool
-    expected: int  # regular meetings the member was expected at (not exempted)
-    attended: int
-    spoke: int
+    months: int  # counted months of the year: a regular meeting was due in each
+    attended: int  # counted months whose approved regular meeting she attended
+    spoke: int  # approved regular meetings at which she spoke
+    recorded: int  # approved regular meetings that recorded her (exempted included)
 
 
 def full_attendance(record: MemberRecord) -> bool:
-    return record.expected > 0 and record.attended == record.expected
+    """Present at the regular meeting of every counted month of the year."""
+    return record.months > 0 and record.attended >= record.months
 
 
 SECRETARY_REASON = "Bí thư chi bộ được đề nghị khen thưởng"
@@ -104,16 +110,17 @@ SECRETARY_REASON = "Bí thư chi bộ được đề nghị khen thưởng"
 def member_summary(record: MemberRecord, *, leads_proposed_cell: bool = False) -> str:
     """Prefilled summary of a member's achievements: "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần".
 
-    The secretary of a proposed cell is credited with her cell's result first; a member
-    without any recorded attendance gets no attendance figures.
+    The attendance is counted against every counted month of the year ("9/9"), not only the
+    months her cell's report was approved. The secretary of a proposed cell is credited with
+    her cell's result first; a member without any recorded attendance gets no figures.
     """
-    if record.expected == 0:
+    if record.recorded == 0 or record.months == 0:
         attendance = "Chưa có số liệu điểm danh sinh hoạt"
     else:
         attendance = (
-            f"Dự đủ {record.attended}/{record.expected} kỳ sinh hoạt"
+            f"Dự đủ {record.months}/{record.months} kỳ sinh hoạt"
             if full_attendance(record)
-            else f"Dự {record.attended}/{record.expected} kỳ sinh hoạt"
+            else f"Dự {record.attended}/{record.months} kỳ sinh hoạt"
         )
         attendance += f"; phát biểu {record.spoke} lần"
     if leads_proposed_cell:
