@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 
 from . import clock
 from .extensions import db
-from .models import Member, Report, ReportStatus, Role
+from .models import Campaign, Member, Report, ReportStatus, Role
 from .reports import queries
 
 bp = Blueprint("main", __name__)
@@ -34,8 +34,7 @@ def _admin_links() -> list[tuple[str, str]]:
 def home():
     today = clock.today()
     years = queries.campaigns()
-    year = queries.default_year(today, years)
-    campaign = next((c for c in years if c.year == year), None)
+    campaign = queries.work_campaign(today, years)
     if current_user.role is Role.SECRETARY:
         return _secretary_home(campaign, today)
     work = queries.outstanding(campaign, today) if campaign is not None else None
@@ -61,9 +60,11 @@ def _secretary_home(campaign, today):
     open_reports = list(
         db.session.scalars(
             sa.select(Report)
+            .join(Report.campaign)
             .where(
                 Report.cell_id == cell.id,
                 Report.status.in_([ReportStatus.DRAFT, ReportStatus.RETURNED]),
+                Campaign.closed_at.is_(None),  # a closed year's reports can no longer change
             )
             .order_by(Report.updated_at.desc())
         )

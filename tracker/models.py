@@ -148,8 +148,14 @@ class Cell(db.Model):
     category: Mapped[CellCategory] = mapped_column(_enum(CellCategory, "cell_category"))
     display_order: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
+    # The first campaign year the cell takes part in (None: every year). A cell added later is
+    # not ranked, nor counted as missing its reports, in the years before it existed.
+    joined_year: Mapped[int | None] = mapped_column(default=None)
 
     members: Mapped[list[Member]] = relationship(back_populates="cell")
+
+    def takes_part_in(self, year: int) -> bool:
+        return self.joined_year is None or self.joined_year <= year
 
     def __repr__(self) -> str:
         return f"<Cell {self.code}>"

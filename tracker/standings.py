@@ -111,8 +111,16 @@ class PeriodStandings:
         return sum(row.months_pending for row in self.rows)
 
     @property
+    def has_results(self) -> bool:
+        """Some cell has an approved regular report in a counted month."""
+        return any(row.months_missing < len(self.months) for row in self.rows)
+
+    @property
     def is_final(self) -> bool:
-        """Every month of the period has ended and every cell's reports are approved."""
+        """The year is closed (its reports can no longer change), or every month of the period
+        has ended and every cell's reports are approved."""
+        if self.campaign.closed:
+            return True
         return bool(self.months) and not self.months_not_ended and not self.cells_missing
 
     @property
@@ -162,14 +170,20 @@ def campaign_years() -> list[int]:
     return list(db.session.scalars(sa.select(Campaign.year).order_by(Campaign.year)))
 
 
-def default_year(years: Sequence[int], today: dt.date) -> int | None:
-    """The campaign year to show first: this year's, else the latest one that has begun."""
+def default_year(
+    years: Sequence[int], today: dt.date, with_reports: Iterable[int] = ()
+) -> int | None:
+    """The campaign year every page shows first: this year's; else the latest begun year that
+    has reports (``with_reports``); else the latest begun year; else the first one."""
     if not years:
         return None
     if today.year in years:
         return today.year
-    started = [year for year in years if year <= today.year]
-    return max(started) if started else min(years)
+    started = sorted(year for year in years if year <= today.year)
+    if not started:
+        return min(years)
+    reported = set(with_reports)
+    return next((year for year in reversed(started) if year in reported), started[-1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -329,6 +343,11 @@ def _quarter_weight():
     )
 
 
+def takes_part_in(year: int):
+    """The cells that take part in a campaign year (SQL; see ``Cell.joined_year``)."""
+    return sa.or_(Cell.joined_year.is_(None), Cell.joined_year <= _int(year))
+
+
 def _field(packed, shift: int, bits: int):
     """One count of a packed sum, unpacked in SQL: (packed >> shift) & (2**bits - 1)."""
     return packed.op(">>")(_int(shift)).op("&")(_int((1 << bits) - 1))
@@ -384,7 +403,7 @@ def _year_tallies(campaign: CampaignInfo, counted: int, category: CellCategory |
         )
         .select_from(Cell)
         .outerjoin(YearTally, joined)
-        .where(Cell.active.is_(True))
+        .where(Cell.active.is_(True), takes_part_in(campaign.year))
         .order_by(total.desc(), tot.desc())  # best first: the ranking's sort finds them in order
     )
     if category is not None:
@@ -416,6 +435,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         if months
     ]
     counted_of = [len(counted) for _c, _p, _m, counted in slices]
+    year_of = [campaign.year for campaign, _p, _m, _c in slices]
     result: list[list[CellTally]] = [[] for _ in slices]
     regular = Report.kind == _text(ReportKind.REGULAR.value)
     approved = Report.status == _text(ReportStatus.APPROVED.value)
@@ -441,8 +461,9 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
             Report.cell_id.label("cell_id"),
             slice_column.label("slice"),
             # A report has a grade and final points only once approved (contract.md).
-            _sum(sa.case((sa.and_(counted_regular, approved), Report.final_total_half_points)))
-            .label("total"),
+            _sum(
+                sa.case((sa.and_(counted_regular, approved), Report.final_total_half_points))
+            ).label("total"),
             _sum(sa.case((counted_regular, _regular_weight()))).label("grades"),
             _sum(sa.case((thematic_approved, _quarter_weight()))).label("quarters"),
         )
@@ -456,7 +477,10 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
     quarters = aggregated.c.quarters
     tot, kha, trung_binh, kem, pending = (_field(grades, 4 * n, 4) for n in range(5))
     quarter_mask = sum(
-        sa.case((_field(quarters, QUARTER_SHIFT * (q - 1), QUARTER_SHIFT) > 0, _int(1 << (q - 1))), else_=_int(0))
+        sa.case(
+            (_field(quarters, QUARTER_SHIFT * (q - 1), QUARTER_SHIFT) > 0, _int(1 << (q - 1))),
+            else_=_int(0),
+        )
         for q in (1, 2, 3, 4)
     )
     total = aggregated.c.total
@@ -468,6 +492,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
             # The category as stored (a plain string), without the enum conversion of every row.
             sa.type_coerce(Cell.category, sa.String),
             Cell.display_order,
+            Cell.joined_year,
             aggregated.c.slice,
             total,
             tot + kha + trung_binh + kem,  # every approved report has a grade
@@ -480,7 +505,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         )
         .select_from(Cell)
         .outerjoin(aggregated, aggregated.c.cell_id == Cell.id)
-        .where(Cell.active.is_(True))
+        .where(Cell.active.is_(True), takes_part_in(max(year_of, default=0)))
         # Best first: the ranking's sort then finds the rows already in order.
         .order_by(total.desc(), tot.desc())
     )
@@ -492,14 +517,29 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
     quarters_of = QUARTERS_OF_MASK
     # Core execution: plain rows, without the ORM's per-row bookkeeping.
     for (
-        cell_id, code, name, category_value, order, index,
-        total, scored, tot, kha, trung_binh, kem, pending, mask,
+        cell_id,
+        code,
+        name,
+        category_value,
+        order,
+        joined,
+        index,
+        total,
+        scored,
+        tot,
+        kha,
+        trung_binh,
+        kem,
+        pending,
+        mask,
     ) in db.session.connection().execute(statement).all():  # fmt: skip  (one fetchall)
         if index is None:  # no report in any period: zero tallies, added below
-            cells[cell_id] = (code, name, category_value, order)
+            cells[cell_id] = (code, name, category_value, order, joined)
             continue
         if not single:
-            cells[cell_id] = (code, name, category_value, order)
+            cells[cell_id] = (code, name, category_value, order, joined)
+        if joined is not None and joined > year_of[index]:
+            continue  # a report of a year before the cell took part does not count
         held = quarters_of[mask]
         result[index].append(
             CellTally(
@@ -511,8 +551,8 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         # Cells without a row for a period (several periods, or no report at all).
         for index, tallies in enumerate(result):
             present = {tally.cell_id for tally in tallies}
-            for cell_id, (code, name, category_value, order) in cells.items():
-                if cell_id not in present:
+            for cell_id, (code, name, category_value, order, joined) in cells.items():
+                if cell_id not in present and (joined is None or joined <= year_of[index]):
                     tallies.append(
                         CellTally(
                             code, name, category_value, 0, counted_of[index], 0, 0, 0, 0, 0, 0,

@@ -450,10 +450,15 @@ class YearsRow:
     by_year: dict[int, Standing]
 
 
+def years_order(all_years: list[PeriodStandings]) -> PeriodStandings | None:
+    """The year whose ranks order the year-over-year table: the latest with results."""
+    with_results = [p for p in all_years if p.has_results]
+    return with_results[-1] if with_results else (all_years[-1] if all_years else None)
+
+
 def years_rows(all_years: list[PeriodStandings]) -> list[YearsRow]:
-    """One row per active cell, ordered by the latest year that has a result."""
-    with_results = [p for p in all_years if p.months]
-    order_by = with_results[-1] if with_results else (all_years[-1] if all_years else None)
+    """One row per active cell, ordered by ``years_order``."""
+    order_by = years_order(all_years)
     if order_by is None:
         return []
     by_year = {p.year: p.by_code() for p in all_years}

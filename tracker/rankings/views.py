@@ -17,10 +17,10 @@ from ..extensions import db
 from ..models import Cell, CellCategory
 from ..pagecache import kept_page
 from ..permissions import can_open_report, rankings_readers
+from ..queries import shown_year
 from ..services import ValidationFailed
 from ..standings import (
     CampaignInfo,
-    default_year,
     load_campaigns,
     monthly_matrix,
     standings_by_year,
@@ -91,7 +91,7 @@ def read_filters(today, *, with_period: bool = True, with_category: bool = True)
         year = month = quarter = category = None
 
     if year is None and "year" not in errors:
-        year = default_year(sorted(campaigns), today)
+        year = shown_year(sorted(campaigns), today)
     campaign = campaigns.get(year) if year is not None else None
     if year is not None and campaign is None:
         errors["year"] = f"Không có năm thi đua {year}."
@@ -190,14 +190,20 @@ def years():
     """Every campaign year side by side: each cell's rank and average per year."""
     today = clock.today()
     filters = read_filters(today, with_period=False)
-    all_years = rows = None
+    all_years = rows = ordered_by = None
     if not filters.form.category.errors:
         all_years = standings_by_year(
             category=filters.category, today=today, campaigns=filters.campaigns
         )
         rows = dashboard.years_rows(all_years)
+        ordered_by = dashboard.years_order(all_years)
     return render(
-        "rankings/years.html", filters=filters, all_years=all_years, rows=rows, tab="years"
+        "rankings/years.html",
+        filters=filters,
+        all_years=all_years,
+        rows=rows,
+        ordered_by=ordered_by,
+        tab="years",
     )
 
 

@@ -25,6 +25,8 @@ from ..models import (
     ReportStatus,
     User,
 )
+from ..queries import shown_year
+from ..standings import takes_part_in
 
 # --------------------------------------------------------------------------------------------
 # Campaign years
@@ -35,32 +37,30 @@ def campaigns() -> list[Campaign]:
 
 
 def default_year(today: dt.date, years: list[Campaign] | None = None) -> int | None:
-    """The campaign year to show first: this year's; else the latest started year that has
-    reports; else the latest started year; else the first one."""
+    """The campaign year the pages open on (``tracker.queries.shown_year``)."""
     years = years if years is not None else campaigns()
-    if not years:
-        return None
-    by_year = {campaign.year: campaign for campaign in years}
-    if today.year in by_year:
-        return today.year
-    started = [c for c in years if c.year <= today.year]
-    if not started:
-        return years[0].year
-    with_reports = set(
-        db.session.scalars(
-            sa.select(Report.campaign_id)
-            .where(Report.campaign_id.in_([c.id for c in started]))
-            .distinct()
-        )
-    )
-    for campaign in reversed(started):
-        if campaign.id in with_reports:
-            return campaign.year
-    return started[-1].year
+    return shown_year([campaign.year for campaign in years], today)
 
 
-def active_cells(cell_id: int | None = None) -> list[Cell]:
+def work_campaign(today: dt.date, years: list[Campaign] | None = None) -> Campaign | None:
+    """The year whose outstanding work the home pages show: the default year while it is open;
+    once it is closed, the latest begun year still open (if any)."""
+    years = years if years is not None else campaigns()
+    year = default_year(today, years)
+    campaign = next((c for c in years if c.year == year), None)
+    if campaign is not None and campaign.closed_at is not None:
+        still_open = [c for c in years if c.closed_at is None and c.year <= today.year]
+        if still_open:
+            return still_open[-1]
+    return campaign
+
+
+def active_cells(cell_id: int | None = None, year: int | None = None) -> list[Cell]:
+    """The active cells in list order (those taking part in ``year`` when given), or the one
+    cell ``cell_id``."""
     query = sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order, Cell.id)
+    if year is not None:
+        query = query.where(takes_part_in(year))
     if cell_id is not None:
         query = sa.select(Cell).where(Cell.id == cell_id)
     return list(db.session.scalars(query))
@@ -105,7 +105,7 @@ def review_queue(limit: int | None = None) -> list[Report]:
     """Submitted reports, the longest waiting first."""
     query = (
         _with_cell_and_campaign(sa.select(Report))
-        .where(Report.status == ReportStatus.SUBMITTED)
+        .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
         .order_by(Report.submitted_at, Report.id)
     )
     if limit:
@@ -115,7 +115,9 @@ def review_queue(limit: int | None = None) -> list[Report]:
 
 def queue_count() -> int:
     return db.session.scalar(
-        sa.select(sa.func.count(Report.id)).where(Report.status == ReportStatus.SUBMITTED)
+        sa.select(sa.func.count(Report.id))
+        .join(Report.campaign)
+        .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
     )
 
 
@@ -196,7 +198,9 @@ def outstanding(campaign: Campaign, today: dt.date, cell_id: int | None = None) 
     """For each ended month of the campaign, the cells without a submitted or approved regular
     report; for each ended quarter, the cells without an approved thematic meeting; and the
     reports waiting for review. Four statements."""
-    cells = active_cells(cell_id)
+    cells = [
+        cell for cell in active_cells(cell_id, campaign.year) if cell.takes_part_in(campaign.year)
+    ]
     cell_ids = [cell.id for cell in cells]
     ended_months = [m for m in campaign.months if month_has_ended(campaign.year, m, today)]
     quarters = campaign_quarters(campaign.first_month, campaign.last_month)
@@ -225,7 +229,8 @@ def outstanding(campaign: Campaign, today: dt.date, cell_id: int | None = None) 
     )
     if cell_id is not None:
         waiting_query = waiting_query.where(Report.cell_id == cell_id)
-    waiting = list(db.session.scalars(waiting_query))
+    # A closed year's reports are locked: none of them waits for anything any more.
+    waiting = list(db.session.scalars(waiting_query)) if campaign.closed_at is None else []
 
     by_cell = {cell.id: CellOutstanding(cell) for cell in cells}
     for row in regular:

@@ -226,25 +226,36 @@ def _year_choices(report: Report | None) -> list[SelectChoice]:
 
 def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:
     """The year and month a new report most likely concerns: the first ended (or current)
-    campaign month of the default year without a regular report of the cell."""
+    month of an open campaign year after the cell's latest regular report; else its earliest
+    gap; else the current month of the default year."""
     today = clock.today()
     years = [c for c in queries.campaigns() if c.closed_at is None]
     if not years:
         return None, None
-    default = queries.default_year(today, years)
-    campaign = next((c for c in years if c.year == default), years[-1])
-    filed = set(
-        db.session.scalars(
-            sa.select(Report.month).where(
+    filed = {
+        (campaign_id, month)
+        for campaign_id, month in db.session.execute(
+            sa.select(Report.campaign_id, Report.month).where(
                 Report.cell_id == cell.id,
-                Report.campaign_id == campaign.id,
+                Report.campaign_id.in_([c.id for c in years]),
                 Report.kind == ReportKind.REGULAR,
             )
         )
+    }
+    due = [
+        (campaign, month)
+        for campaign in years
+        for month in campaign.months
+        if (campaign.year, month) <= (today.year, today.month)
+    ]
+    latest = max(
+        (index for index, (c, m) in enumerate(due) if (c.id, m) in filed), default=-1
     )
-    for month in campaign.months:
-        if (campaign.year, month) <= (today.year, today.month) and month not in filed:
+    for campaign, month in due[latest + 1 :] + due[: latest + 1]:
+        if (campaign.id, month) not in filed:
             return campaign, month
+    default = queries.default_year(today, years)
+    campaign = next((c for c in years if c.year == default), years[-1])
     if campaign.year == today.year and today.month in campaign.months:
         return campaign, today.month
     return campaign, campaign.last_month
@@ -432,6 +443,9 @@ def edit(report_id: int):
             if current_user.role is Role.SECRETARY
             else FORBIDDEN_MESSAGE,
         )
+    if request.method == "GET" and report.campaign.closed_at is not None:
+        flash(service.msg_closed(report.campaign.year), "warning")
+        return redirect(url_for("reports.view", report_id=report.id))
     if report.status not in EDITABLE and request.method == "GET":
         flash(service.MSG_NOT_EDITABLE, "warning")
         return redirect(url_for("reports.view", report_id=report.id))

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from .. import clock
 from ..domain.scoring import to_half_points, to_points
 from ..domain.vietnamese import normalise
 from ..extensions import db
@@ -145,7 +146,15 @@ def create_cell(
         raise Conflict("Mã chi bộ đã được dùng.", {"code": "Mã này đã có chi bộ khác dùng."})
     if errors:
         raise ValidationFailed("Thông tin chi bộ chưa hợp lệ.", errors)
-    cell = Cell(code=code, name=name, category=category, display_order=display_order, active=True)
+    cell = Cell(
+        code=code,
+        name=name,
+        category=category,
+        display_order=display_order,
+        active=True,
+        # A cell added now takes part from this year on: the years before are not its own.
+        joined_year=clock.today().year,
+    )
     db.session.add(cell)
     try:
         with db.session.begin_nested():

@@ -196,6 +196,16 @@ def _check(
     return result, clean_rows, derived, rubric
 
 
+def msg_not_taking_part(cell: Cell) -> str:
+    return f"{cell.name} tham gia thi đua từ năm {cell.joined_year}."
+
+
+def _check_taking_part(cell: Cell | None, campaign: Campaign | None, errors: dict) -> None:
+    """A cell files reports only for the campaign years it takes part in."""
+    if cell is not None and campaign is not None and not cell.takes_part_in(campaign.year):
+        errors.setdefault("year", msg_not_taking_part(cell))
+
+
 def _check_attachment(upload: attachments.Upload | None, errors: dict[str, str]):
     if upload is None:
         return None
@@ -427,6 +437,7 @@ def create_report(
     )
     errors = dict(result.errors)
     errors.update(extra_errors or {})
+    _check_taking_part(cell, campaign, errors)
     checked = _check_attachment(attachment, errors)
     if errors:
         raise ValidationFailed(MSG_INVALID, errors)
@@ -503,6 +514,7 @@ def update_report(
     errors.update(extra_errors or {})
     if cell is not True and cell is not None and cell.id != report.cell_id:
         errors["cell"] = MSG_CELL_CHANGE
+    _check_taking_part(report.cell, campaign, errors)
     checked = _check_attachment(attachment, errors)
     if errors:
         raise ValidationFailed(MSG_INVALID, errors)
