@@ -504,7 +504,7 @@ def test_the_matrix_download(app, client, auth, users, season):
     answer = client.get(MATRIX + "?category=hamlet")
     assert answer.status_code == 200
     assert (
-        'filename="Diem sinh hoat tung thang nam 2022.xlsx"'
+        'filename="Diem sinh hoat tung thang nam 2022 - Chi bo ap.xlsx"'
         in answer.headers["Content-Disposition"]
     )
     sheet = load_workbook(io.BytesIO(answer.data))["Điểm từng tháng"]

@@ -34,6 +34,7 @@ bp = Blueprint("awards", __name__, url_prefix="/awards")
 
 WORKBOOK_NAME = "Danh sách đề nghị khen thưởng năm {year} - {committee}.xlsx"
 MATRIX_NAME = "Điểm sinh hoạt từng tháng năm {year}.xlsx"
+MATRIX_CATEGORY_NAME = "Điểm sinh hoạt từng tháng năm {year} - {category}.xlsx"
 
 
 def _campaign_or_404(year: int):
@@ -411,7 +412,9 @@ def workbook(year: int):
 @bp.get("/<int:year>/matrix.xlsx")
 @rankings_readers
 def matrix_workbook(year: int):
-    """The monthly matrix of the rankings page as a workbook (optionally one category)."""
+    """The monthly matrix of the rankings page as a workbook (optionally one category, then
+    named in the file name). Linked from the matrix page and the awards page: whoever reads
+    the rankings may download it."""
     campaigns = load_campaigns([year])
     if year not in campaigns:
         abort(404, description=f"Không có năm thi đua {year}.")
@@ -423,4 +426,8 @@ def matrix_workbook(year: int):
     data = spreadsheets.matrix_workbook(
         spreadsheets.matrix_table(standings, monthly_matrix(campaigns[year]))
     )
-    return spreadsheets.send_workbook(data, MATRIX_NAME.format(year=year))
+    if category is None:
+        filename = MATRIX_NAME.format(year=year)
+    else:
+        filename = MATRIX_CATEGORY_NAME.format(year=year, category=CellCategory(category).label)
+    return spreadsheets.send_workbook(data, filename)
