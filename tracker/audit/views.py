@@ -13,6 +13,7 @@ from ..domain.report_rules import parse_date
 from ..extensions import db
 from ..models import AuditEntry, Cell, User
 from ..permissions import admin_required
+from .labels import action_groups, action_label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -49,6 +50,7 @@ def index():
     errors: dict[str, str] = {}
     user_id = _int_arg("user")
     cell_code = request.args.get("cell", "")
+    action = request.args.get("action", "").strip()[:60]
     date_from = _date_arg("from", errors)
     date_to = _date_arg("to", errors)
     if date_from and date_to and date_from > date_to:
@@ -63,6 +65,8 @@ def index():
     cell = next((c for c in cells if c.code == cell_code), None)
     if cell is not None:
         where.append(AuditEntry.cell_id == cell.id)
+    if action:
+        where.append(AuditEntry.action == action)
     if date_from and "to" not in errors:
         where.append(AuditEntry.at >= _local_midnight_utc(date_from))
     if date_to and "to" not in errors:
@@ -89,6 +93,9 @@ def index():
         cells=cells,
         user_id=user_id,
         cell=cell,
+        action=action,
+        action_groups=action_groups(action),
+        action_label=action_label,
         date_from=request.args.get("from", ""),
         date_to=request.args.get("to", ""),
         errors=errors,
