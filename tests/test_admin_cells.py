@@ -1,5 +1,7 @@
 """Cells and the committee's details, managed by the admin."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -208,3 +210,94 @@ def test_bad_committee_details_are_refused(app, auth, users, changes, message):
     assert message in answer.text
     with app.app_context():
         assert db.session.scalar(sa.select(Committee)).issuer_code == "ĐU"
+
+
+# --------------------------------------------------------------------------------------------
+# One submission shows every field's error (not the form's first, then the service's)
+
+
+def field_errors(html):
+    """The field error messages of a page, in order."""
+    return [
+        m.strip() for m in re.findall(r'<p class="field__error"[^>]*>(.*?)</p>', html, re.DOTALL)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        (
+            {"name": "", "code": "Ấp Mới!"},
+            ["Mã gồm 2–40 ký tự", "Nhập tên chi bộ."],
+        ),
+        (
+            {"name": "", "code": "ap-cho"},
+            ["Mã này đã có chi bộ khác dùng.", "Nhập tên chi bộ."],
+        ),
+        (
+            {"name": "Chi bộ ấp Chợ", "code": "Ấp Mới!", "display_order": "-1"},
+            ["Mã gồm 2–40 ký tự", "Đã có chi bộ mang tên này.", "Số phải từ 0 đến 10000."],
+        ),
+    ],
+    ids=["no name and bad code", "no name and taken code", "taken name, bad code and order"],
+)
+def test_every_error_of_a_new_cell_shows_at_once(app, auth, users, changes, expected):
+    auth.login(users["admin"])
+    answer = auth.post("/admin/cells/new", data=new_cell(**changes))
+    assert answer.status_code == 400
+    errors = field_errors(answer.text)
+    assert len(errors) == len(expected), errors
+    for error, message in zip(errors, expected, strict=True):
+        assert message in error
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(Cell.id))) == 9
+
+
+def test_a_lowercase_code_typed_in_capitals_is_accepted_as_the_service_reads_it(app, auth, users):
+    auth.login(users["admin"])
+    assert auth.post("/admin/cells/new", data=new_cell(code=" Ap-Moi ")).status_code == 302
+    with app.app_context():
+        assert cell_by_code("ap-moi").name == "Chi bộ ấp Mới"
+
+
+def test_every_error_of_an_edited_cell_shows_at_once(app, auth, users):
+    auth.login(users["admin"])
+    with app.app_context():
+        cell_id = cell_by_code("quan-su").id
+    answer = auth.post(
+        f"/admin/cells/{cell_id}",
+        data={
+            "name": "Chi bộ Công an",
+            "category": "sector",
+            "display_order": "abc",
+            "active": "y",
+        },
+    )
+    assert answer.status_code == 400
+    assert field_errors(answer.text) == ["Đã có chi bộ mang tên này.", "Nhập một số nguyên."]
+    # Its own name is not "taken".
+    kept = auth.post(
+        f"/admin/cells/{cell_id}",
+        data={"name": "Chi bộ Quân sự", "category": "sector", "display_order": "4", "active": "y"},
+    )
+    assert kept.status_code == 302
+
+
+def test_every_error_of_the_committee_details_shows_at_once(app, auth, users):
+    auth.login(users["admin"])
+    answer = auth.post(
+        "/admin/committee",
+        data={
+            "name": "",
+            "superior_body": "Đảng bộ huyện Cù Lao Dung",
+            "place_name": "x" * 101,
+            "issuer_code": "Đ/U",
+            "secretary_name": "",
+        },
+    )
+    assert answer.status_code == 400
+    assert field_errors(answer.text) == [
+        "Nhập tên Đảng ủy.",
+        "Không quá 100 ký tự.",
+        "Ký hiệu không chứa dấu cách hay dấu gạch chéo.",
+    ]

@@ -1,7 +1,19 @@
-"""Forms of the admin area: accounts, cells, the committee, rubrics and campaign settings."""
+"""Forms of the admin area: accounts, cells, the committee, rubrics and campaign settings.
+
+A form checks every rule of its fields that the service would otherwise check only once the
+form is valid (username and code formats, password length, a secretary's cell, a cell's name
+already taken), so that one submission shows every field's error at once instead of revealing
+them one round at a time. A code or username already taken is the service's conflict (409);
+when the form has other errors anyway, ``add_taken_errors`` says it along with them. The
+services keep their own checks: they decide.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
+import sqlalchemy as sa
 from wtforms import (
     BooleanField,
     FieldList,
@@ -13,12 +25,57 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+    ValidationError,
+)
 
-from ..models import CellCategory, Role
+from ..domain.vietnamese import normalise
+from ..extensions import db
+from ..models import Cell, CellCategory, Role, User
+from ..services import ServiceError
+from ..services.accounts import check_password, check_username
+from ..services.organisation import CELL_CODE_PATTERN
 from ..webforms import Form, SubForm, select_choices
 
 PASSWORD_HINT = "Ít nhất 8 ký tự. Người dùng nên đổi mật khẩu sau lần đăng nhập đầu."
+# The services' messages, so that the form and the service say the same thing.
+MSG_USERNAME_TAKEN = "Tên đăng nhập này đã có người dùng."
+MSG_CELL_CODE = "Mã gồm 2–40 ký tự: chữ thường không dấu, số hoặc gạch ngang (ví dụ ap-moi)."
+MSG_CELL_CODE_TAKEN = "Mã này đã có chi bộ khác dùng."
+MSG_CELL_NAME_TAKEN = "Đã có chi bộ mang tên này."
+MSG_SECRETARY_CELL = "Chọn chi bộ của bí thư."
+MSG_CELL_CLOSED = "Chi bộ này đã ngừng hoạt động."
+MSG_ISSUER_CODE = "Ký hiệu không chứa dấu cách hay dấu gạch chéo."
+
+
+class Readable:
+    """Stop at a value that could not be read ("abc" for a number): its message is given."""
+
+    def __call__(self, form, field) -> None:
+        if field.process_errors:
+            raise StopValidation()
+
+
+class ServiceCheck:
+    """Run one of a service's own checks on a field's value (when there is a value)."""
+
+    def __init__(self, check: Callable[[str], object]):
+        self.check = check
+
+    def __call__(self, form, field) -> None:
+        if not field.data:
+            return  # DataRequired speaks for an empty field
+        try:
+            self.check(field.data)
+        except ServiceError as error:
+            raise ValidationError(next(iter(error.fields.values()), error.message)) from None
 
 
 class AccountForm(Form):
@@ -32,16 +89,29 @@ class AccountForm(Form):
     )
     cell = SelectField("Chi bộ (với bí thư chi bộ)", choices=[], default="")
 
+    def validate_cell(self, field) -> None:
+        if self.role.data != Role.SECRETARY.value:
+            return
+        if not field.data:
+            raise ValidationError(MSG_SECRETARY_CELL)
+        cell = db.session.scalar(sa.select(Cell).where(Cell.code == field.data))
+        if cell is not None and not cell.active:
+            raise ValidationError(MSG_CELL_CLOSED)
+
 
 class NewAccountForm(AccountForm):
     username = StringField(
         "Tên đăng nhập",
-        validators=[DataRequired("Nhập tên đăng nhập."), Length(max=60)],
+        validators=[
+            DataRequired("Nhập tên đăng nhập."),
+            Length(max=60),
+            ServiceCheck(check_username),
+        ],
         render_kw={"autocapitalize": "none", "autocomplete": "off", "spellcheck": "false"},
     )
     password = PasswordField(
         "Mật khẩu ban đầu",
-        validators=[DataRequired("Nhập mật khẩu."), Length(max=200)],
+        validators=[DataRequired("Nhập mật khẩu."), Length(max=200), ServiceCheck(check_password)],
         render_kw={"autocomplete": "new-password"},
     )
     password_again = PasswordField(
@@ -53,11 +123,23 @@ class NewAccountForm(AccountForm):
         render_kw={"autocomplete": "new-password"},
     )
 
+    def add_taken_errors(self) -> None:
+        """The form is refused anyway: also say that the username is taken, if it is."""
+        if self.username.errors:
+            return
+        username = (self.username.data or "").strip().lower()
+        if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
+            self.username.errors = [MSG_USERNAME_TAKEN]
+
 
 class ResetPasswordForm(Form):
     password = PasswordField(
         "Mật khẩu mới",
-        validators=[DataRequired("Nhập mật khẩu mới."), Length(max=200)],
+        validators=[
+            DataRequired("Nhập mật khẩu mới."),
+            Length(max=200),
+            ServiceCheck(check_password),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     password_again = PasswordField(
@@ -75,22 +157,51 @@ class ActiveForm(Form):
 
 
 class CellForm(Form):
+    """A cell's fields; ``editing_id`` is the cell being edited (None for a new one)."""
+
+    editing_id: int | None = None
+
     name = StringField("Tên chi bộ", validators=[DataRequired("Nhập tên chi bộ."), Length(max=200)])
     category = SelectField("Loại chi bộ", choices=select_choices(CellCategory.choices()))
     display_order = IntegerField(
         "Thứ tự hiển thị",
-        validators=[InputRequired("Nhập thứ tự hiển thị."), NumberRange(0, 10_000)],
+        validators=[InputRequired("Nhập thứ tự hiển thị."), Readable(), NumberRange(0, 10_000)],
         default=0,
     )
     active = BooleanField("Đang hoạt động", default=True)
+
+    def validate_name(self, field) -> None:
+        name = normalise(field.data)
+        same = sa.select(Cell.id).where(sa.func.lower(Cell.name) == name.lower())
+        if self.editing_id is not None:
+            same = same.where(Cell.id != self.editing_id)
+        if db.session.scalar(same.limit(1)) is not None:
+            raise ValidationError(MSG_CELL_NAME_TAKEN)
 
 
 class NewCellForm(CellForm):
     code = StringField(
         "Mã chi bộ",
-        validators=[DataRequired("Nhập mã chi bộ."), Length(max=40)],
+        validators=[DataRequired("Nhập mã chi bộ.")],
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
+
+    def validate_code(self, field) -> None:
+        if not CELL_CODE_PATTERN.match(_cell_code(field.data)):
+            raise ValidationError(MSG_CELL_CODE)
+
+    def add_taken_errors(self) -> None:
+        """The form is refused anyway: also say that the code is taken, if it is."""
+        if self.code.errors:
+            return
+        code = _cell_code(self.code.data)
+        if db.session.scalar(sa.select(Cell.id).where(Cell.code == code)) is not None:
+            self.code.errors = [MSG_CELL_CODE_TAKEN]
+
+
+def _cell_code(text: str | None) -> str:
+    """A cell code as the service reads it."""
+    return (text or "").strip().lower()
 
 
 class CommitteeForm(Form):
@@ -109,6 +220,11 @@ class CommitteeForm(Form):
         "Ký hiệu cơ quan ban hành",
         validators=[DataRequired("Nhập ký hiệu."), Length(max=20)],
     )
+
+    def validate_issuer_code(self, field) -> None:
+        if re.search(r"[\s/]", normalise(field.data)):
+            raise ValidationError(MSG_ISSUER_CODE)
+
     secretary_name = StringField("Bí thư Đảng ủy (người ký)", validators=[Length(max=100)])
 
 
@@ -124,7 +240,7 @@ class CriterionRowForm(SubForm):
         "Điểm tối đa", validators=[Length(max=10)], render_kw={"inputmode": "decimal"}
     )
     gate = BooleanField("Tiêu chí bắt buộc đạt điểm tối đa để xếp loại Tốt")
-    order = IntegerField("Thứ tự", validators=[Optional(), NumberRange(0, 1000)])
+    order = IntegerField("Thứ tự", validators=[Optional(), Readable(), NumberRange(0, 1000)])
     remove = BooleanField("Xóa tiêu chí này")
 
     def is_blank(self) -> bool:
@@ -141,11 +257,11 @@ class RubricForm(Form):
 class CampaignSettingsForm(Form):
     young_age_limit = IntegerField(
         "Đảng viên trẻ: dưới bao nhiêu tuổi",
-        validators=[InputRequired("Nhập số tuổi."), NumberRange(18, 60)],
+        validators=[InputRequired("Nhập số tuổi."), Readable(), NumberRange(18, 60)],
     )
     award_quota = IntegerField(
         "Số chi bộ được đề nghị khen tối đa",
-        validators=[InputRequired("Nhập số chi bộ."), NumberRange(0, 50)],
+        validators=[InputRequired("Nhập số chi bộ."), Readable(), NumberRange(0, 50)],
     )
     award_form = StringField(
         "Hình thức khen thưởng",
@@ -153,5 +269,5 @@ class CampaignSettingsForm(Form):
     )
     individual_min_speeches = IntegerField(
         "Số lần phát biểu tối thiểu để đề nghị khen cá nhân",
-        validators=[InputRequired("Nhập số lần."), NumberRange(0, 100)],
+        validators=[InputRequired("Nhập số lần."), Readable(), NumberRange(0, 100)],
     )

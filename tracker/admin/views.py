@@ -43,6 +43,9 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 SPARE_CRITERION_ROWS = 3
 INVALID_FORM = 400
+MSG_OWN_ADMIN_ROLE = (
+    "Không thể tự bỏ quyền quản trị của mình; một quản trị viên khác phải làm việc này."
+)
 
 
 def _refused(error: ServiceError, form) -> int:
@@ -50,6 +53,41 @@ def _refused(error: ServiceError, form) -> int:
     db.session.rollback()
     apply_service_error(form, error)
     return error.status
+
+
+class _Undo(Exception):
+    """Raised to undo a trial run of a service."""
+
+
+def _fields(form):
+    """Every field of a form, the fields of FieldList rows included."""
+    for field in form:
+        entries = getattr(field, "entries", None)
+        if entries is None:
+            yield field
+            continue
+        for entry in entries:
+            subform = getattr(entry, "form", None)
+            yield from (_fields(subform) if subform is not None else [entry])
+
+
+def _also_check_with_service(form, change) -> None:
+    """The form has errors: let the service check the rest too, then undo what it changed.
+
+    One submission then shows every message, not the form's first and the service's on the
+    next round. A field keeps one message: the form's when both find fault with it.
+    """
+    try:
+        with db.session.begin_nested():
+            change()
+            raise _Undo
+    except _Undo:
+        return
+    except ServiceError as error:
+        apply_service_error(form, error)
+    for field in _fields(form):
+        if len(field.errors) > 1:
+            field.errors = field.errors[:1]
 
 
 def _get_or_404(model, object_id: int):
@@ -155,6 +193,7 @@ def account_new():
             return redirect(url_for("admin.accounts"))
     elif form.is_submitted():
         status = INVALID_FORM
+        form.add_taken_errors()
     return render_template("admin/account_new.html", form=form), status
 
 
@@ -197,6 +236,10 @@ def account_edit(user_id: int):
     form = AccountForm()
     form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —", keep=user.cell)
     if not form.validate():
+        if user.id == current_user.id and form.role.data != Role.ADMIN.value:
+            # The service refuses this (403) once the form is valid; the form is refused
+            # anyway, so say it now along with the other fields' errors.
+            form.role.errors = [*form.role.errors, MSG_OWN_ADMIN_ROLE][:1]
         return _render_account(user, form=form, status=INVALID_FORM)
     try:
         update_user(
@@ -300,6 +343,7 @@ def cell_new():
             return redirect(url_for("admin.cells"))
     elif form.is_submitted():
         status = INVALID_FORM
+        form.add_taken_errors()
     return render_template("admin/cell_form.html", form=form, cell=None), status
 
 
@@ -308,6 +352,7 @@ def cell_new():
 def cell_edit(cell_id: int):
     cell = _get_or_404(Cell, cell_id)
     form = CellForm(obj=cell)
+    form.editing_id = cell.id
     if request.method == "GET":
         form.category.data = cell.category.value
     status = 200
@@ -420,6 +465,10 @@ def _rubric_lines(form: RubricForm) -> list[RubricLineInput]:
         if row.remove.data or row.is_blank():
             continue
         raw_id = (row.criterion_id.data or "").strip()
+        if row.order.errors:
+            order = None  # the service says what is wrong with it
+        else:
+            order = row.order.data if row.order.data is not None else 1000
         lines.append(
             RubricLineInput(
                 key=entry.name,
@@ -428,7 +477,7 @@ def _rubric_lines(form: RubricForm) -> list[RubricLineInput]:
                 title=row.title.data or "",
                 max_points=row.max_points.data or "",
                 gate=bool(row.gate.data),
-                order=row.order.data if row.order.data is not None else 1000,
+                order=order,
             )
         )
     return lines
@@ -457,6 +506,10 @@ def rubric_edit(year: int):
             return redirect(url_for("admin.rubric", year=year))
     elif form.is_submitted():
         status = INVALID_FORM
+        if not form.csrf_token.errors and not lock_reason:
+            _also_check_with_service(
+                form, lambda: replace_rubric(campaign, _rubric_lines(form), actor=current_user)
+            )
     return (
         render_template(
             "admin/rubric_edit.html", campaign=campaign, form=form, lock_reason=lock_reason
