@@ -22,11 +22,6 @@ def field_errors(html):
     ]
 
 
-def page_errors(html):
-    """The messages of the form's error box (form_errors), if any."""
-    return re.sub(r"<[^>]+>", " ", html)
-
-
 def new_account(**changes):
     data = {
         "username": "bithu.moi",
