@@ -2,6 +2,11 @@
 
 Every chart is an ``<svg role="img">`` labelled by its ``<title>`` and a ``<desc>`` summary;
 the pages also give the numbers as a table, the text alternative.
+
+Legibility: a chart is 400 units wide and shrinks to about 300 px on a 360 px phone, so the
+stylesheet gives its text 15 units there (about 11 px on the screen) and 13 units on wider
+screens. The margins leave room for text of that size, and category labels that would run
+into each other at that size ("T10T11T12") are set on two staggered rows.
 """
 
 from __future__ import annotations
@@ -13,16 +18,53 @@ from markupsafe import Markup, escape
 
 WIDTH = 400
 HEIGHT = 220
-LEFT = 40  # room for the value axis labels ("100%")
-RIGHT = 46  # room for the labels of the guide lines ("Tốt 90")
+LEFT = 46  # room for the value axis labels ("100%")
+RIGHT = 56  # room for the labels of the guide lines ("Khá 70")
 TOP = 14
-BOTTOM = 26  # room for the category labels
+BOTTOM = 26  # room for one row of category labels
+LABEL_ROW = 19  # the height of a second, staggered row of category labels
+# The largest size the stylesheet gives to chart text (on a phone), in SVG units, and the
+# width of an average character of the labels ("T10", "2022") as a share of it.
+TEXT_SIZE = 15
+CHAR_WIDTH = 0.62
+LABEL_GAP = 4  # the least room between two neighbouring labels
 
 
 def _number(value: float) -> str:
     """A compact coordinate: 12.0 -> "12", 12.345 -> "12.3"."""
     text = f"{value:.1f}"
     return text.removesuffix(".0")
+
+
+def label_width(label: str) -> float:
+    """The estimated width of a category label at the largest text size, in SVG units."""
+    return len(label) * TEXT_SIZE * CHAR_WIDTH
+
+
+def labels_staggered(labels: Sequence[str], step: float) -> bool:
+    """True when neighbouring labels ``step`` units apart would touch on one row."""
+    return any(label_width(label) + LABEL_GAP > step for label in labels)
+
+
+def _category_labels(
+    parts: list[str], labels: Sequence[str], x_of: Callable[[int], float], plot_bottom: float
+) -> None:
+    """The labels under the plot: one row, or two staggered rows when they are crowded."""
+    step = x_of(1) - x_of(0) if len(labels) > 1 else WIDTH
+    staggered = labels_staggered(labels, step)
+    for index, label in enumerate(labels):
+        row = index % 2 if staggered else 0
+        y = plot_bottom + 18 + row * LABEL_ROW
+        parts.append(
+            f'<text class="chart__label" x="{_number(x_of(index))}" y="{_number(y)}" '
+            f'text-anchor="middle">{escape(label)}</text>'
+        )
+
+
+def _height(labels: Sequence[str], count: int) -> int:
+    """The chart's height: one more row under the plot when the labels are staggered."""
+    step = (WIDTH - RIGHT - LEFT) / max(count, 1)
+    return HEIGHT + (LABEL_ROW if labels_staggered(labels, step) else 0)
 
 
 @dataclass(frozen=True)
@@ -106,21 +148,27 @@ def bar_chart(
     guides: Sequence[Guide] = (),
 ) -> Markup:
     """Vertical bars, one per label, on a value axis from 0 to ``y_max``."""
-    plot_bottom = HEIGHT - BOTTOM
+    labels = [bar.label for bar in bars]
+    height = _height(labels, len(bars))
+    plot_bottom = HEIGHT - BOTTOM  # the plot keeps its size; staggered labels add height
     plot_right = WIDTH - RIGHT
     plot_height = plot_bottom - TOP
 
     def y_of(value: float) -> float:
         return plot_bottom - plot_height * (max(0.0, min(value, y_max)) / y_max if y_max else 0)
 
-    parts = _open(chart_id, title, desc)
+    parts = _open(chart_id, title, desc, height)
     _value_axis(parts, y_of, ticks, tick_label, plot_right)
     _guides(parts, y_of, guides, plot_right)
     count = max(len(bars), 1)
     step = (plot_right - LEFT) / count
     width = min(step * 0.7, 40)
+
+    def x_of(index: int) -> float:
+        return LEFT + step * index + step / 2
+
     for index, bar in enumerate(bars):
-        centre = LEFT + step * index + step / 2
+        centre = x_of(index)
         if bar.value is not None:
             top = y_of(bar.value)
             parts.append(
@@ -143,10 +191,7 @@ def bar_chart(
                 f'<text class="chart__caption" x="{_number(centre)}" y="{_number(caption_y)}" '
                 f'text-anchor="middle">{escape(bar.caption)}</text>'
             )
-        parts.append(
-            f'<text class="chart__label" x="{_number(centre)}" y="{HEIGHT - 8}" '
-            f'text-anchor="middle">{escape(bar.label)}</text>'
-        )
+    _category_labels(parts, labels, x_of, plot_bottom)
     parts.append(
         f'<line class="chart__axis" x1="{LEFT}" x2="{_number(plot_right)}" '
         f'y1="{plot_bottom}" y2="{plot_bottom}"/>'
@@ -170,6 +215,7 @@ def line_chart(
     inverted: bool = False,
 ) -> Markup:
     """Lines over the labels; ``inverted`` puts ``y_min`` at the top (ranks: 1 is best)."""
+    height = _height(labels, len(labels))
     plot_bottom = HEIGHT - BOTTOM
     plot_right = WIDTH - RIGHT
     plot_height = plot_bottom - TOP
@@ -179,7 +225,7 @@ def line_chart(
         share = (min(max(value, y_min), y_max) - y_min) / span
         return TOP + plot_height * share if inverted else plot_bottom - plot_height * share
 
-    parts = _open(chart_id, title, desc)
+    parts = _open(chart_id, title, desc, height)
     _value_axis(parts, y_of, ticks, tick_label, plot_right)
     _guides(parts, y_of, guides, plot_right)
     count = max(len(labels), 1)
@@ -215,11 +261,7 @@ def line_chart(
                 f'<circle class="dot {escape(line.css)}" cx="{_number(x_of(index))}" '
                 f'cy="{_number(y_of(value))}" r="3.5"><title>{escape(tooltip)}</title></circle>'
             )
-    for index, label in enumerate(labels):
-        parts.append(
-            f'<text class="chart__label" x="{_number(x_of(index))}" y="{HEIGHT - 8}" '
-            f'text-anchor="middle">{escape(label)}</text>'
-        )
+    _category_labels(parts, labels, x_of, plot_bottom)
     parts.append(
         f'<line class="chart__axis" x1="{LEFT}" x2="{_number(plot_right)}" '
         f'y1="{plot_bottom}" y2="{plot_bottom}"/>'
