@@ -129,9 +129,13 @@
         required: c.summoned - c.exempted, present: c.present, unexcused: c.absent_unexcused,
         duration: minutes, speakers: c.speakers, youngSpeakers: c.young_speakers, youngPresent: youngPresent
       }, max);
-      Object.keys(suggestions).forEach(function (code) {
-        var box = form.querySelector('[data-suggest="' + code + '"]');
-        if (box) box.textContent = formatHalf(suggestions[code]);
+      // Every suggestion box: the new value, or "—" (and no "Dùng" button) when there is none.
+      Array.prototype.forEach.call(form.querySelectorAll("[data-suggest]"), function (box) {
+        var code = box.dataset.suggest;
+        var known = suggestions[code] !== undefined;
+        box.textContent = known ? formatHalf(suggestions[code]) : "\u2014";
+        var apply = form.querySelector('[data-apply="' + code + '"]');
+        if (apply) apply.hidden = !known;
       });
     }
 
