@@ -1,0 +1,46 @@
+"""What the year-over-year page says about the order of its rows."""
+
+import re
+
+from tracker.extensions import db
+
+from .ranking_data import make_season
+
+
+def order_sentence(html: str) -> str:
+    found = re.search(r'<p class="muted small">((?:Các chi bộ|Chưa năm nào)[^<]*)</p>', html)
+    return found.group(1) if found else ""
+
+
+def test_the_rows_follow_the_latest_year_with_an_approved_report(app, client, auth, users):
+    app.config["TODAY"] = "2023-03-20"  # 2023 has ended months, but no report yet
+    with app.app_context():
+        make_season()
+        db.session.commit()
+    auth.login(users["committee"])
+    html = client.get("/rankings/years").text
+    assert order_sentence(html) == (
+        "Các chi bộ xếp theo hạng năm 2022, năm gần nhất có báo cáo được duyệt (tạm tính)."
+    )
+    # The first row is 2022's first cell, not 2023's alphabetical first of nine ties.
+    first = re.search(r'<th scope="row" class="years-table__name"><a [^>]*>([^<]+)</a>', html)
+    assert first.group(1) == "Chi bộ ấp Chợ"
+
+
+def test_without_an_approved_report_the_rows_follow_the_names(app, client, auth, users):
+    app.config["TODAY"] = "2022-06-20"
+    auth.login(users["committee"])
+    html = client.get("/rankings/years").text
+    assert order_sentence(html) == "Chưa năm nào có báo cáo được duyệt: các chi bộ xếp theo tên."
+    assert "xếp theo hạng năm" not in html
+
+
+def test_the_latest_year_is_named_plainly(app, client, auth, users):
+    app.config["TODAY"] = "2022-11-20"
+    with app.app_context():
+        make_season()
+        db.session.commit()
+    auth.login(users["committee"])
+    html = client.get("/rankings/years").text
+    assert order_sentence(html).startswith("Các chi bộ xếp theo hạng năm 2022")
+    assert "năm gần nhất" not in order_sentence(html)
