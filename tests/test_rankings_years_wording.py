@@ -44,3 +44,20 @@ def test_the_latest_year_is_named_plainly(app, client, auth, users):
     html = client.get("/rankings/years").text
     assert order_sentence(html).startswith("Các chi bộ xếp theo hạng năm 2022")
     assert "năm gần nhất" not in order_sentence(html)
+
+
+def test_a_year_without_an_approved_report_shows_no_ranks(app, client, auth, users):
+    app.config["TODAY"] = "2023-03-20"  # January and February 2023 ended without reports
+    with app.app_context():
+        make_season()
+        db.session.commit()
+    auth.login(users["committee"])
+    html = client.get("/rankings/years").text
+    assert '2023</a><span class="muted small"> (chưa có báo cáo được duyệt)</span>' in html
+    # Not nine cells tied "=1" at 0 points: a dash, as for a year not begun.
+    assert 'title="Đồng hạng 1"' not in html
+    rows = re.findall(r"<tr>\s*<th scope=\"row\".*?</tr>", html, re.DOTALL)
+    assert len(rows) == 9
+    for row in rows:
+        cells = re.findall(r"<td class=\"num[^\"]*\">(.*?)</td>", row, re.DOTALL)
+        assert cells[2:] == ["—"] * (len(cells) - 2)  # 2023, 2024, 2025
