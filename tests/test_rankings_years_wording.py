@@ -61,3 +61,21 @@ def test_a_year_without_an_approved_report_shows_no_ranks(app, client, auth, use
     for row in rows:
         cells = re.findall(r"<td class=\"num[^\"]*\">(.*?)</td>", row, re.DOTALL)
         assert cells[2:] == ["—"] * (len(cells) - 2)  # 2023, 2024, 2025
+
+
+def test_a_cell_page_shows_no_rank_for_a_year_without_an_approved_report(app, client, auth, users):
+    app.config["TODAY"] = "2023-03-20"
+    with app.app_context():
+        make_season()
+        db.session.commit()
+    auth.login(users["committee"])
+    html = client.get("/rankings/cells/ap-cho?year=2023").text
+    card = re.search(r"Hạng chung năm 2023</div>\s*<div class=\"card__value\">(.*?)</div>", html)
+    assert card.group(1) == "—"
+    grade = re.search(r"Xếp loại năm</div>\s*<div class=\"card__value\">(.*?)</div>", html)
+    assert grade.group(1) == "—"
+    years = html.split('class="table cell-years"', 1)[1]
+    row_2023 = re.search(r">2023</a>.*?</tr>", years, re.DOTALL).group(0)
+    assert "Chưa có báo cáo được duyệt." in row_2023 and "rank" not in row_2023
+    row_2022 = re.search(r">2022</a>.*?</tr>", years, re.DOTALL).group(0)
+    assert 'class="rank' in row_2022
