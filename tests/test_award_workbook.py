@@ -337,9 +337,7 @@ def test_a_summary_just_wider_than_its_column_gets_two_lines():
 
 def test_a_category_name_fits_its_column_on_one_line():
     # "Chi bộ trường học" is about 88 pt of Times New Roman 12 pt.
-    cells = (
-        CellLine("thcs", "Trường THCS", "Chi bộ trường học", 9, None, None, None, "", "", ""),
-    )
+    cells = (CellLine("thcs", "Trường THCS", "Chi bộ trường học", 9, None, None, None, "", "", ""),)
     sheet = read(award_workbook(sample_book(cells=cells)))["Tập thể"]
     (row,) = table(sheet)
     assert sheet.column_dimensions["C"].width * 5.25 - 3.75 >= 88 * 1.05
@@ -483,7 +481,9 @@ def test_every_sheet_prints_on_a4_with_the_party_margins_scaled_to_the_page_widt
     assert int(setup.paperSize) == 9
     assert setup.orientation == "landscape"
     # A set scale, not "fit to page": Excel ignores manual page breaks when fitting to a page.
-    assert not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (
+        not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
+    )
     scale = int(setup.scale)
     margins = sheet.page_margins
     assert margins.top == pytest.approx(20 / 25.4)
@@ -743,7 +743,9 @@ def year_book(year: int, months, **header_changes) -> AwardBook:
     scores = [Decimal(95)] * len(months)
     standings = [ranked(1, "ap-cho", "Chi bộ ấp Chợ", scores, "95.00")]
     book = sample_book(standings=standings)
-    return AwardBook(year, tuple(months), header(**header_changes), book.cells, book.members, standings)
+    return AwardBook(
+        year, tuple(months), header(**header_changes), book.cells, book.members, standings
+    )
 
 
 @pytest.mark.parametrize("months", [MONTHS, TWELVE_MONTHS], ids=["9 months", "12 months"])

@@ -1410,7 +1410,6 @@ def set_document_print(sheet: StreamSheet, *, landscape: bool) -> None:
     ws.oddFooter.center.size = 11
 
 
-
 # --------------------------------------------------------------------------------------------
 # The award workbook (contract.md, "The award workbook")
 
@@ -1466,18 +1465,24 @@ def award_titles(year: int) -> dict[str, tuple[str, str]]:
     return {
         CELLS_SHEET: (
             AWARD_TITLE,
-            f"Tập thể chi bộ có thành tích xuất sắc trong phong trào thi đua "
-            f"{COMPETITION} năm {year}",
+            (
+                f"Tập thể chi bộ có thành tích xuất sắc trong phong trào thi đua "
+                f"{COMPETITION} năm {year}"
+            ),
         ),
         MEMBERS_SHEET: (
             AWARD_TITLE,
-            f"Cá nhân đảng viên có thành tích xuất sắc trong phong trào thi đua "
-            f"{COMPETITION} năm {year}",
+            (
+                f"Cá nhân đảng viên có thành tích xuất sắc trong phong trào thi đua "
+                f"{COMPETITION} năm {year}"
+            ),
         ),
         STANDINGS_SHEET: (
             STANDINGS_TITLE.format(year=year),
-            f"Kèm theo danh sách đề nghị khen thưởng trong phong trào thi đua "
-            f"{COMPETITION} năm {year}",
+            (
+                f"Kèm theo danh sách đề nghị khen thưởng trong phong trào thi đua "
+                f"{COMPETITION} năm {year}"
+            ),
         ),
     }
 
