@@ -480,11 +480,10 @@ def test_every_sheet_prints_on_a4_with_the_party_margins_scaled_to_the_page_widt
     setup = sheet.page_setup
     assert int(setup.paperSize) == 9
     assert setup.orientation == "landscape"
-    # A set scale, not "fit to page": Excel ignores manual page breaks when fitting to a page.
-    assert (
-        not sheet.sheet_properties.pageSetUpPr or not sheet.sheet_properties.pageSetUpPr.fitToPage
-    )
-    scale = int(setup.scale)
+    # Fit to the page width, as many pages tall as needed.
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    scale = int(setup.scale)  # the scale of that fit in Excel, for a printout without it
     margins = sheet.page_margins
     assert margins.top == pytest.approx(20 / 25.4)
     assert margins.bottom == pytest.approx(20 / 25.4)

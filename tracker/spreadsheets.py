@@ -1361,11 +1361,14 @@ def write_document_bottom(sheet: StreamSheet, header) -> None:
     sheet.keep_together(first_kept)
 
 
-def print_scale(widths: Sequence[float], *, landscape: bool) -> int:
+def print_scale(
+    widths: Sequence[float], *, landscape: bool, slack: float = _PRINT_WIDTH_SLACK
+) -> int:
     """The print scale (percent) at which the columns fill the width of an A4 page between
-    the margins, with some room to spare (printers measure columns a little differently)."""
+    the margins, the columns taken ``slack`` times wider (printers measure them a little
+    differently)."""
     room, _height = printable_area(landscape=landscape)
-    needed = sum(widths) * _POINTS_PER_UNIT * _PRINT_WIDTH_SLACK
+    needed = sum(widths) * _POINTS_PER_UNIT * slack
     return max(10, min(100, math.floor(100 * room / needed))) if needed else 100
 
 
@@ -1379,20 +1382,25 @@ def printable_area(*, landscape: bool) -> tuple[float, float]:
 
 
 def set_document_print(sheet: StreamSheet, *, landscape: bool) -> None:
-    """A4, the margins of Hướng dẫn 36 (top 20, bottom 20, left 30, right 15 mm), scaled to
-    the page width, and "Trang x" in the footer, each sheet numbered from page 1.
+    """A4, the margins of Hướng dẫn 36 (top 20, bottom 20, left 30, right 15 mm), fit to the
+    page width, and "Trang x" in the footer, each sheet numbered from page 1.
 
-    The scale is set, not "fit to page width": Excel ignores manual page breaks in a
-    fit-to-page printout, and ``write_document_bottom`` needs one to keep the signature block
-    together. Call it before the first row. The table header row is repeated on every page by
-    ``write_document_top``.
+    ``write_document_bottom`` keeps the signature block together with a manual page break,
+    placed for the scale at which the columns fill the page width in Excel (the largest a
+    printer uses, so the fewest rows a page holds; LibreOffice draws columns wider and fits
+    more rows, which only moves the break to a page less full). The same scale is written as
+    the sheet's own, for a printout that turns "fit to page" off. Call it before the first
+    row. The table header row is repeated on every page by ``write_document_top``.
     """
     ws = sheet.sheet
-    scale = print_scale(sheet.widths, landscape=landscape)
+    scale = print_scale(sheet.widths, landscape=landscape, slack=1.0)
     sheet.page_height = printable_area(landscape=landscape)[1] * 100 / scale
     ws.page_setup.paperSize = PAPER_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.scale = scale
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
     # Each sheet is a document of its own: its pages are numbered from 1 even when the whole
     # workbook is printed at once (so the footer says "Trang 2", not "Trang 2/7").
     ws.page_setup.firstPageNumber = 1
