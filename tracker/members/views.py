@@ -29,6 +29,7 @@ from ..services import ServiceError
 from ..services.members import (
     ImportRejected,
     MemberInput,
+    check_member_input,
     create_member,
     import_members,
     set_member_active,
@@ -218,16 +219,39 @@ def import_file():
     return render_template("members/import.html", form=form, rejected=rejected), status
 
 
+def _choice(enum, field):
+    """The member of ``enum`` a select field holds; None when the form could not read it."""
+    if field.errors:
+        return None
+    try:
+        return enum(field.data)
+    except ValueError:
+        return None
+
+
 def _member_input(form: MemberForm) -> MemberInput:
+    """The service's input from the form, with None for a value the form could not read."""
     return MemberInput(
         full_name=form.full_name.data or "",
-        gender=Gender(form.gender.data),
-        birth_year=form.birth_year.data,
+        gender=_choice(Gender, form.gender),
+        birth_year=None if form.birth_year.errors else form.birth_year.data,
         ethnicity=form.ethnicity.data or "",
-        status=MemberStatus(form.status.data),
+        status=_choice(MemberStatus, form.status),
         exempted=bool(form.exempted.data),
-        cell_role=CellRole(form.cell_role.data),
+        cell_role=_choice(CellRole, form.cell_role),
     )
+
+
+def _add_service_errors(form: MemberForm) -> None:
+    """The form is refused anyway: also give the service's messages for the other fields.
+
+    One submission then shows every field's error, not the form's first and the service's
+    on the next round (a one-word name along with an empty birth year). A field that already
+    has the form's message keeps that one alone.
+    """
+    for name, message in check_member_input(_member_input(form)).items():
+        if name in form and not form[name].errors:
+            form[name].errors = [message]
 
 
 def _active_cell_choices(exclude: Cell | None = None) -> list[SelectChoice]:
@@ -260,6 +284,7 @@ def new():
             return redirect(url_for("members.index", cell=cell.code))
     elif form.is_submitted():
         status = INVALID_FORM
+        _add_service_errors(form)
     return render_template("members/new.html", form=form), status
 
 
@@ -314,6 +339,7 @@ def edit(member_id: int):
         return _render_member(member)
     form = MemberForm()
     if not form.validate():
+        _add_service_errors(form)
         return _render_member(member, form=form, status=INVALID_FORM)
     try:
         update_member(member, _member_input(form), actor=current_user)
