@@ -163,3 +163,42 @@ def test_a_cell_files_no_report_for_a_year_before_it_took_part(app, client, user
         assert db.session.scalar(sa.select(sa.func.count(Report.id))) == 0
     with app.app_context():
         assert cell("ap-moi").takes_part_in(2024) and not cell("ap-moi").takes_part_in(2023)
+
+
+def test_the_admin_sets_the_year_a_cell_takes_part_from(app, client, auth, users):
+    app.config["TODAY"] = "2024-02-01"
+    auth.login(users["admin"])
+    form = client.get("/admin/cells/new").text
+    assert selected(form, "joined_year") == "2024"  # a new cell takes part from this year
+    answer = auth.post(
+        "/admin/cells/new",
+        data={
+            "code": "ap-moi",
+            "name": "Chi bộ ấp Mới",
+            "category": "hamlet",
+            "display_order": "10",
+            "joined_year": "2023",
+        },
+    )
+    assert answer.status_code == 302
+    with app.app_context():
+        new_cell = cell("ap-moi")
+        assert new_cell.joined_year == 2023
+        make_report("ap-moi", 2023, 5)
+        db.session.commit()
+        cell_id = new_cell.id
+    # A year after one it has reports in is refused beside the field.
+    answer = auth.post(
+        f"/admin/cells/{cell_id}",
+        data={
+            "name": "Chi bộ ấp Mới",
+            "category": "hamlet",
+            "display_order": "10",
+            "active": "y",
+            "joined_year": "2024",
+        },
+    )
+    assert answer.status_code == 400
+    assert "Chi bộ đã có báo cáo sinh hoạt năm 2023" in answer.text
+    with app.app_context():
+        assert cell("ap-moi").joined_year == 2023

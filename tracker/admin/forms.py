@@ -169,6 +169,20 @@ class CellForm(Form):
         default=0,
     )
     active = BooleanField("Đang hoạt động", default=True)
+    joined_year = SelectField("Tham gia thi đua từ năm", choices=[], default="")
+
+    def offer_joined_years(self, campaign_years: list[int], this_year: int) -> None:
+        """The campaign years (and this one) to choose from, or every year ("")."""
+        years = sorted({*campaign_years, this_year})
+        self.joined_year.choices = select_choices(
+            [("", "Mọi năm thi đua")] + [(str(y), str(y)) for y in years]
+        )
+        if self.joined_year.data is None:  # read from a cell taking part every year
+            self.joined_year.data = ""
+
+    @property
+    def joined_year_value(self) -> int | None:
+        return int(self.joined_year.data) if self.joined_year.data else None
 
     def validate_name(self, field) -> None:
         name = normalise(field.data)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
+from .. import clock
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
@@ -318,13 +319,20 @@ def cells():
     return render_template("admin/cells.html", rows=rows)
 
 
+def _offer_joined_years(form: CellForm) -> None:
+    years = list(db.session.scalars(sa.select(Campaign.year)))
+    form.offer_joined_years(years, clock.today().year)
+
+
 @bp.route("/cells/new", methods=["GET", "POST"])
 @admin_required
 def cell_new():
     form = NewCellForm()
+    _offer_joined_years(form)
     if request.method == "GET":
         next_order = db.session.scalar(sa.select(sa.func.max(Cell.display_order))) or 0
         form.display_order.data = next_order + 1
+        form.joined_year.data = str(clock.today().year)
     status = 200
     if form.validate_on_submit():
         try:
@@ -334,6 +342,7 @@ def cell_new():
                 category=CellCategory(form.category.data),
                 display_order=form.display_order.data,
                 actor=current_user,
+                joined_year=form.joined_year_value,
             )
         except ServiceError as error:
             status = _refused(error, form)
@@ -353,8 +362,10 @@ def cell_edit(cell_id: int):
     cell = _get_or_404(Cell, cell_id)
     form = CellForm(obj=cell)
     form.editing_id = cell.id
+    _offer_joined_years(form)
     if request.method == "GET":
         form.category.data = cell.category.value
+        form.joined_year.data = str(cell.joined_year or "")
     status = 200
     if form.validate_on_submit():
         try:
@@ -365,6 +376,7 @@ def cell_edit(cell_id: int):
                 display_order=form.display_order.data,
                 active=form.active.data,
                 actor=current_user,
+                joined_year=form.joined_year_value,
             )
         except ServiceError as error:
             status = _refused(error, form)

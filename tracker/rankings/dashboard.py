@@ -183,6 +183,23 @@ class YearRow:
     def year(self) -> int:
         return self.standings.year
 
+    @property
+    def result(self) -> Standing | None:
+        """The cell's standing of the year, or None when there is no result to show: the
+        cell is not ranked, the year has not begun, or no cell has an approved report yet
+        (every cell then ties at 0)."""
+        standing = self.standing
+        if standing is None or standing.average is None or not self.standings.has_results:
+            return None
+        return standing
+
+    @property
+    def no_result_text(self) -> str:
+        """Why the year shows no result (the years table says the same)."""
+        if self.standings.months and not self.standings.has_results:
+            return "chưa có báo cáo được duyệt"
+        return "chưa có kết quả"
+
 
 @dataclass
 class CellPage:
@@ -389,10 +406,13 @@ def draw_cell_charts(page: CellPage) -> None:
 
     year_bars = []
     for row in page.years:
-        standing = row.standing
-        if standing is None or standing.average is None:
+        standing = row.result
+        if standing is None:
+            # The "—" marker: no bar, and no "=#1" of a year where every cell ties at 0.
             year_bars.append(
-                charts.Bar(str(row.year), None, "", f"Năm {row.year}: chưa có kết quả", marker="—")
+                charts.Bar(
+                    str(row.year), None, "", f"Năm {row.year}: {row.no_result_text}", marker="—"
+                )
             )
             continue
         grade = standing.grade.value if standing.grade else "kem"
@@ -409,12 +429,9 @@ def draw_cell_charts(page: CellPage) -> None:
         "chart-years",
         f"Điểm trung bình qua các năm — {page.cell.name}",
         "; ".join(
-            f"{row.year}: {average_text(row.standing.average) if row.standing else '—'}"
-            + (
-                f", hạng {row.standing.rank}"
-                if row.standing and row.standing.average is not None
-                else ""
-            )
+            f"{row.year}: {average_text(row.result.average)}, hạng {row.result.rank}"
+            if row.result is not None
+            else f"{row.year}: —"
             for row in page.years
         )
         + ".",

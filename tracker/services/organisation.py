@@ -111,7 +111,35 @@ def _cell_data(cell: Cell) -> dict:
         "category": cell.category,
         "display_order": cell.display_order,
         "active": cell.active,
+        "joined_year": cell.joined_year,
     }
+
+
+KEEP = object()  # update_cell: leave the joined year as it is
+
+
+def msg_reports_before(year: int) -> str:
+    return (
+        f"Chi bộ đã có báo cáo sinh hoạt năm {year}: năm bắt đầu tham gia không được sau năm đó."
+    )
+
+
+def _check_joined_year(cell: Cell | None, joined_year: int | None, errors: dict) -> None:
+    """A joined year is a plausible year, and not after a year the cell already reported in."""
+    if joined_year is None:
+        return
+    if not 2000 <= joined_year <= 2100:
+        errors["joined_year"] = "Năm bắt đầu tham gia không hợp lệ."
+        return
+    if cell is None or cell.id is None:
+        return
+    earliest = db.session.scalar(
+        sa.select(sa.func.min(Campaign.year))
+        .join(Report, Report.campaign_id == Campaign.id)
+        .where(Report.cell_id == cell.id)
+    )
+    if earliest is not None and earliest < joined_year:
+        errors["joined_year"] = msg_reports_before(earliest)
 
 
 def _check_cell_fields(name: str, display_order: int | None, *, exclude_id: int | None) -> dict:
@@ -132,12 +160,25 @@ def _check_cell_fields(name: str, display_order: int | None, *, exclude_id: int 
 
 
 def create_cell(
-    *, code: str, name: str, category: CellCategory, display_order: int, actor: User
+    *,
+    code: str,
+    name: str,
+    category: CellCategory,
+    display_order: int,
+    actor: User,
+    joined_year: int | None | object = KEEP,
 ) -> Cell:
-    """Add a cell; its code is stable (used by the API and imports) and never changes."""
+    """Add a cell; its code is stable (used by the API and imports) and never changes.
+
+    ``joined_year``: the first campaign year it takes part in (None: every year); by default
+    this year, as a cell added now has no part in the years before.
+    """
     code = (code or "").strip().lower()
     name = normalise(name)
+    if joined_year is KEEP:
+        joined_year = clock.today().year
     errors = _check_cell_fields(name, display_order, exclude_id=None)
+    _check_joined_year(None, joined_year, errors)
     if not CELL_CODE_PATTERN.match(code):
         errors["code"] = (
             "Mã gồm 2–40 ký tự: chữ thường không dấu, số hoặc gạch ngang (ví dụ ap-moi)."
@@ -152,8 +193,7 @@ def create_cell(
         category=category,
         display_order=display_order,
         active=True,
-        # A cell added now takes part from this year on: the years before are not its own.
-        joined_year=clock.today().year,
+        joined_year=joined_year,
     )
     db.session.add(cell)
     try:
@@ -183,13 +223,19 @@ def update_cell(
     display_order: int,
     active: bool,
     actor: User,
+    joined_year: int | None | object = KEEP,
 ) -> Cell:
-    """Change a cell's name, category, place in lists or active flag (never its code).
+    """Change a cell's name, category, place in lists, active flag or joined year (never its
+    code).
 
-    A cell still holding active members cannot be closed: they are transferred first.
+    A cell still holding active members cannot be closed: they are transferred first. The
+    joined year cannot pass a year the cell has reports in.
     """
     name = normalise(name)
     errors = _check_cell_fields(name, display_order, exclude_id=cell.id)
+    if joined_year is KEEP:
+        joined_year = cell.joined_year
+    _check_joined_year(cell, joined_year, errors)
     if errors:
         raise ValidationFailed("Thông tin chi bộ chưa hợp lệ.", errors)
     if cell.active and not active:
@@ -224,6 +270,7 @@ def update_cell(
     cell.category = category
     cell.display_order = display_order
     cell.active = active
+    cell.joined_year = joined_year
     db.session.flush()
     after = _cell_data(cell)
     if after != before:
