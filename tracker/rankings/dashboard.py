@@ -166,6 +166,13 @@ class MonthRow:
     rank: Standing | None  # the cell's standing in that month's ranking (ended months)
     ranked_cells: int
     all_rate: Fraction | None  # attendance of every cell that month
+    has_results: bool  # some cell has an approved regular report that month
+
+    @property
+    def result_rank(self) -> Standing | None:
+        """The month's rank, or None when no cell has an approved report that month (every
+        cell then ties at 0: a rank 1 that means nothing)."""
+        return self.rank if self.has_results else None
 
     @property
     def rate(self) -> Fraction | None:
@@ -264,6 +271,7 @@ def build_cell_page(
                 rank=month_standings.by_code().get(cell.code) if month_standings else None,
                 ranked_cells=len(month_standings.rows) if month_standings else 0,
                 all_rate=attendance[month].rate if month in attendance else None,
+                has_results=month_standings.has_results if month_standings else False,
             )
         )
     years = [YearRow(p, p.by_code().get(cell.code)) for p in other_years]
@@ -383,7 +391,12 @@ def draw_cell_charts(page: CellPage) -> None:
         f"Thứ hạng từng tháng năm {year} — {page.cell.name}",
         (
             "Hạng của chi bộ trong từng tháng đã kết thúc (hạng 1 ở trên cùng): "
-            + "; ".join(f"T{r.month}: {r.rank.rank}/{r.ranked_cells}" for r in ranked)
+            + "; ".join(
+                f"T{r.month}: {r.rank.rank}/{r.ranked_cells}"
+                if r.result_rank is not None
+                else f"T{r.month}: chưa có kết quả"
+                for r in ranked
+            )
             + "."
             if ranked
             else "Chưa có tháng nào kết thúc."
@@ -392,9 +405,13 @@ def draw_cell_charts(page: CellPage) -> None:
         [
             charts.Series(
                 "Hạng",
-                [r.rank.rank if r.rank else None for r in ended_rows],
+                # No point for a month without any approved report: not a rank 1 of a tie.
+                [r.result_rank.rank if r.result_rank is not None else None for r in ended_rows],
                 "line--cell",
-                [f"T{r.month}: hạng {r.rank.rank}" if r.rank else "" for r in ended_rows],
+                [
+                    f"T{r.month}: hạng {r.result_rank.rank}" if r.result_rank is not None else ""
+                    for r in ended_rows
+                ],
             )
         ],
         y_min=1,
