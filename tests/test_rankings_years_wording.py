@@ -74,6 +74,11 @@ def test_a_cell_page_shows_no_rank_for_a_year_without_an_approved_report(app, cl
     assert card.group(1) == "—"
     grade = re.search(r"Xếp loại năm</div>\s*<div class=\"card__value\">(.*?)</div>", html)
     assert grade.group(1) == "—"
+    average = re.search(r"Điểm trung bình</div>\s*<div class=\"card__value\">(.*?)</div>", html)
+    assert average.group(1) == "—"  # not a 0,00 that reads like a result
+    # Months that have ended without any approved report have no rank either.
+    months = html.split("Hạng trong tháng", 1)[1].split("</table>", 1)[0]
+    assert "/9</td>" not in months and "chưa có kết quả" in months
     years = html.split('class="table cell-years"', 1)[1]
     row_2023 = re.search(r">2023</a>.*?</tr>", years, re.DOTALL).group(0)
     assert "Chưa có báo cáo được duyệt." in row_2023 and "rank" not in row_2023
