@@ -676,10 +676,16 @@ class Slot:
                 self.quoted if value.startswith(FORMULA_TRIGGERS) else self.plain
             )
             return cell
-        if isinstance(value, dt.datetime) and value.tzinfo is not None:
-            value = value.astimezone(_zone()).replace(tzinfo=None)
         if cell._style_index != self.plain[1]:
             cell._style, cell._style_index = self.plain
+        if value is None or value.__class__ is int or value.__class__ is float:
+            # What openpyxl's value setter would store, without its type checks (a ranking
+            # sheet of 10,000 cells holds some 120,000 numbers).
+            cell._value = value
+            cell.data_type = "n"
+            return cell
+        if isinstance(value, dt.datetime) and value.tzinfo is not None:
+            value = value.astimezone(_zone()).replace(tzinfo=None)
         cell.value = value
         return cell
 
@@ -777,11 +783,14 @@ class StreamSheet:
         if lines > 1:
             height = line_height(12, lines)
             self.heights.append(height)
+            # openpyxl's streaming writer takes a row's attributes from row_dimensions.get(row)
+            # (pinned version): the attributes a RowDimension with this height gives, as a
+            # plain dict, spare building one per row (at 10,000 rows, a tenth of the sheet's
+            # time). The row is written out at once; then its entry goes, so memory stays flat.
             dimensions = self.sheet.row_dimensions
-            dimensions[self.row].height = height
+            dict.__setitem__(dimensions, self.row, {"ht": str(height), "customHeight": "1"})
             self.sheet.append(cells)
-            # The row is written out at once: forget its dimension, so memory stays flat.
-            del dimensions[self.row]
+            dict.__delitem__(dimensions, self.row)
         else:
             self.heights.append(self.default_height)
             self.sheet.append(cells)
@@ -955,17 +964,28 @@ class LineCounter:
     """Counts the lines of the texts of one table column quickly: a text too short to fill
     a line is not measured."""
 
-    __slots__ = ("room", "safe_length", "size")
+    __slots__ = ("known", "room", "safe_length", "size")
+
+    KNOWN_TEXTS = 256  # texts remembered (a column's repeated values: a category, a grade)
 
     def __init__(self, width_units: float, size: float = 12):
         self.size = size
         self.room = column_room(width_units)
         self.safe_length = int(self.room / (_WIDEST * size * _TEXT_SLACK))
+        self.known: dict[str, int] = {}
 
     def __call__(self, text: str) -> int:
         if len(text) <= self.safe_length and "\n" not in text:
             return 1
-        return wrapped_lines(text, self.room, self.size)
+        lines = self.known.get(text)
+        if lines is None:
+            if "\n" not in text and text_width(text, self.size) <= self.room:
+                lines = 1  # one line, measured whole: no word-by-word wrapping
+            else:
+                lines = wrapped_lines(text, self.room, self.size)
+            if len(self.known) < self.KNOWN_TEXTS:
+                self.known[text] = lines
+        return lines
 
 
 def line_height(size: float, lines: int = 1) -> float:
