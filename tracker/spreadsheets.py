@@ -480,21 +480,29 @@ def _member_instructions(choices: MemberChoices) -> list[str | tuple]:
     return [
         "Mẫu danh sách đảng viên — hướng dẫn nhập:",
         f"Mỗi dòng của trang “{MEMBER_SHEET}” là một đảng viên; giữ nguyên dòng tiêu đề.",
-        f"Cột “{h.id}”: để trống với đảng viên mới; giữ nguyên mã khi sửa một đảng viên đã có "
-        "(tệp xuất từ phần mềm đã có sẵn mã).",
+        (
+            f"Cột “{h.id}”: để trống với đảng viên mới; giữ nguyên mã khi sửa một đảng viên đã có "
+            "(tệp xuất từ phần mềm đã có sẵn mã)."
+        ),
         f"Cột “{h.full_name}”: họ, tên đệm và tên, ví dụ Nguyễn Thị Hoa (bắt buộc).",
         f"Cột “{h.gender}”: {' hoặc '.join(choices.genders)} (bắt buộc).",
         f"Cột “{h.birth_year}”: năm sinh bốn chữ số, ví dụ 1975 (bắt buộc).",
         f"Cột “{h.ethnicity}”: ví dụ Kinh, Khmer, Hoa; để trống là Kinh.",
         f"Cột “{h.status}”: {' hoặc '.join(choices.statuses)}; để trống là {choices.statuses[0]}.",
         f"Cột “{h.exempted}”: {YES} hoặc {NO}; để trống là {NO}.",
-        f"Cột “{h.cell_role}”: {', '.join(choices.cell_roles)}; "
-        f"để trống là {choices.cell_roles[-1]}.",
-        f"Cột “{h.cell_code}”: mã chi bộ trong trang “{MEMBER_CELLS_SHEET}” (bắt buộc). Đổi mã chi "
-        "bộ của một đảng viên đã có là chuyển sinh hoạt sang chi bộ đó (có lưu lịch sử).",
+        (
+            f"Cột “{h.cell_role}”: {', '.join(choices.cell_roles)}; "
+            f"để trống là {choices.cell_roles[-1]}."
+        ),
+        (
+            f"Cột “{h.cell_code}”: mã chi bộ trong trang “{MEMBER_CELLS_SHEET}” (bắt buộc). Đổi mã chi "
+            "bộ của một đảng viên đã có là chuyển sinh hoạt sang chi bộ đó (có lưu lịch sử)."
+        ),
         f"Cột “{h.active}”: {YES} hoặc {NO} (thôi sinh hoạt tại Đảng bộ); để trống là {YES}.",
-        "Nếu có bất kỳ dòng nào sai, phần mềm không nhập dòng nào và liệt kê từng dòng sai "
-        "kèm lý do để sửa rồi nhập lại.",
+        (
+            "Nếu có bất kỳ dòng nào sai, phần mềm không nhập dòng nào và liệt kê từng dòng sai "
+            "kèm lý do để sửa rồi nhập lại."
+        ),
     ]
 
 
