@@ -56,13 +56,14 @@ def work_campaign(today: dt.date, years: list[Campaign] | None = None) -> Campai
 
 
 def active_cells(cell_id: int | None = None, year: int | None = None) -> list[Cell]:
-    """The active cells in list order (those taking part in ``year`` when given), or the one
-    cell ``cell_id``."""
-    query = sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order, Cell.id)
-    if year is not None:
-        query = query.where(takes_part_in(year))
+    """The active cells in list order, or the one cell ``cell_id``; with ``year``, only
+    those taking part in that campaign year."""
     if cell_id is not None:
         query = sa.select(Cell).where(Cell.id == cell_id)
+    else:
+        query = sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order, Cell.id)
+    if year is not None:
+        query = query.where(takes_part_in(year))
     return list(db.session.scalars(query))
 
 
@@ -198,9 +199,7 @@ def outstanding(campaign: Campaign, today: dt.date, cell_id: int | None = None) 
     """For each ended month of the campaign, the cells without a submitted or approved regular
     report; for each ended quarter, the cells without an approved thematic meeting; and the
     reports waiting for review. Four statements."""
-    cells = [
-        cell for cell in active_cells(cell_id, campaign.year) if cell.takes_part_in(campaign.year)
-    ]
+    cells = active_cells(cell_id, campaign.year)
     cell_ids = [cell.id for cell in cells]
     ended_months = [m for m in campaign.months if month_has_ended(campaign.year, m, today)]
     quarters = campaign_quarters(campaign.first_month, campaign.last_month)
