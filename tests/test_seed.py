@@ -1,5 +1,7 @@
 """The reference seed: the town's committee, 9 cells, campaigns, rubric and 256 members."""
 
+import datetime as dt
+
 import sqlalchemy as sa
 
 from tracker.extensions import db
@@ -13,6 +15,7 @@ from tracker.models import (
     Gender,
     Member,
     MemberStatus,
+    Plan,
 )
 from tracker.seed import seed_reference_data
 
@@ -71,15 +74,20 @@ def test_hamlet_cells_are_the_largest_and_have_the_exempted(app):
 def test_campaigns_2022_from_april_then_full_years_to_2025(app):
     with app.app_context():
         campaigns = db.session.execute(
-            sa.select(Campaign.year, Campaign.first_month, Campaign.last_month, Campaign.plan_number)
+            sa.select(Campaign.year, Campaign.first_month, Campaign.last_month, Plan.number)
+            .join(Campaign.plan)
             .order_by(Campaign.year)
         ).all()
+        plan = db.session.scalar(sa.select(Plan))
     assert [tuple(row) for row in campaigns] == [
         (2022, 4, 12, "21-KH/ĐU"),
         (2023, 1, 12, "21-KH/ĐU"),
         (2024, 1, 12, "21-KH/ĐU"),
         (2025, 1, 12, "21-KH/ĐU"),
     ]
+    assert (plan.issued_on, plan.issuing_body, plan.first_year, plan.last_year) == (
+        dt.date(2022, 4, 14), "Đảng ủy thị trấn Cù Lao Dung", 2022, 2025
+    )
 
 
 def test_default_rubric_totals_100_points_with_four_gates(app):
@@ -102,6 +110,7 @@ def test_committee_is_the_town_party_committee(app):
     assert committee.name == "Đảng ủy thị trấn Cù Lao Dung"
     assert committee.superior_body == "Đảng bộ huyện Cù Lao Dung"
     assert committee.place_name == "Cù Lao Dung"
+    assert committee.from_year == 2022
 
 
 def test_seeding_again_adds_nothing(app):

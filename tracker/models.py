@@ -13,8 +13,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_login import UserMixin
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .domain.periods import takes_part
 from .domain.scoring import Grade, to_points
 from .extensions import db
 
@@ -125,16 +127,54 @@ class AttendanceStatus(LabelledEnum):
 
 
 class Committee(db.Model):
-    """The issuing party committee (one row)."""
+    """The issuing party committee's names, in force from a campaign year on.
+
+    One row per change: the committee was renamed and moved under another superior body in
+    the 2025 reorganisation, and the documents of each year print the names of that year
+    (``tracker.campaigns.committee_as_of``). The earliest row also serves the years before it.
+    """
 
     __tablename__ = "committee"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    from_year: Mapped[int] = mapped_column(unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))  # "Đảng ủy thị trấn Cù Lao Dung"
     superior_body: Mapped[str] = mapped_column(sa.String(200))  # "Đảng bộ huyện Cù Lao Dung"
     place_name: Mapped[str] = mapped_column(sa.String(100))  # "Cù Lao Dung"
     issuer_code: Mapped[str] = mapped_column(sa.String(20))  # "ĐU", the number line's issuer
     secretary_name: Mapped[str] = mapped_column(sa.String(100), default="")  # signs documents
+
+    __table_args__ = (
+        sa.CheckConstraint("from_year BETWEEN 2000 AND 2100", name="from_year_range"),
+    )
+
+
+class Plan(db.Model):
+    """The plan (kế hoạch) a campaign year carries out: cited in footers and documents."""
+
+    __tablename__ = "plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(sa.String(60), unique=True)  # "21-KH/ĐU"
+    issued_on: Mapped[dt.date]
+    issuing_body: Mapped[str] = mapped_column(sa.String(200))  # "Đảng ủy thị trấn Cù Lao Dung"
+    title: Mapped[str] = mapped_column(sa.String(300))  # "Thi đua nâng cao chất lượng ..."
+    # The years it covers, as issued (2022-2025 for Plan 21).
+    first_year: Mapped[int]
+    last_year: Mapped[int]
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "first_year BETWEEN 2000 AND 2100 AND last_year BETWEEN first_year AND 2100",
+            name="year_range",
+        ),
+    )
+
+    def covers(self, year: int) -> bool:
+        return self.first_year <= year <= self.last_year
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.number}>"
 
 
 class Cell(db.Model):
@@ -151,11 +191,31 @@ class Cell(db.Model):
     # The first campaign year the cell takes part in (None: every year). A cell added later is
     # not ranked, nor counted as missing its reports, in the years before it existed.
     joined_year: Mapped[int | None] = mapped_column(default=None)
+    # The first campaign year it no longer takes part in (dissolved or merged; None: still
+    # does). It keeps its results in the years before. Equal to joined_year: never took part.
+    left_year: Mapped[int | None] = mapped_column(default=None)
 
     members: Mapped[list[Member]] = relationship(back_populates="cell")
 
+    __table_args__ = (
+        sa.CheckConstraint(
+            "left_year IS NULL OR joined_year IS NULL OR left_year >= joined_year",
+            name="leaves_after_joining",
+        ),
+    )
+
+    @hybrid_method
     def takes_part_in(self, year: int) -> bool:
-        return self.joined_year is None or self.joined_year <= year
+        """The one rule of "a cell takes part in a campaign year", in Python and in SQL."""
+        return takes_part(self.joined_year, self.left_year, year)
+
+    @takes_part_in.expression
+    def takes_part_in(cls, year):
+        year = sa.literal(year, sa.Integer) if isinstance(year, int) else year
+        return sa.and_(
+            sa.or_(cls.joined_year.is_(None), cls.joined_year <= year),
+            sa.or_(cls.left_year.is_(None), cls.left_year > year),
+        )
 
     def __repr__(self) -> str:
         return f"<Cell {self.code}>"
@@ -285,8 +345,7 @@ class Campaign(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(unique=True)
-    plan_number: Mapped[str] = mapped_column(sa.String(60))  # "21-KH/ĐU"
-    plan_date: Mapped[dt.date]
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plan.id"), index=True)
     first_month: Mapped[int]
     last_month: Mapped[int]
     # Settings (defaults of domain.md), editable by the committee.
@@ -301,6 +360,7 @@ class Campaign(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
     closed_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
 
+    plan: Mapped[Plan] = relationship()
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="campaign", order_by="Criterion.position", cascade="all, delete-orphan"
     )
@@ -310,6 +370,7 @@ class Campaign(db.Model):
             "first_month BETWEEN 1 AND 12 AND last_month BETWEEN first_month AND 12",
             name="month_range",
         ),
+        sa.CheckConstraint("year BETWEEN 2000 AND 2100", name="year_range"),
     )
 
     @property

@@ -25,9 +25,11 @@ from .models import (
     GradeBand,
     Member,
     MemberStatus,
+    Plan,
 )
 
 COMMITTEE = {
+    "from_year": 2022,
     "name": "Đảng ủy thị trấn Cù Lao Dung",
     "superior_body": "Đảng bộ huyện Cù Lao Dung",
     "place_name": "Cù Lao Dung",
@@ -62,8 +64,14 @@ CELLS = [
     CellSeed("thcs", "Chi bộ Trường THCS thị trấn", CellCategory.SCHOOL, 20, 12, 1, 0, 0, 1969, 1997),
 ]
 
-PLAN_NUMBER = "21-KH/ĐU"
-PLAN_DATE = dt.date(2022, 4, 14)
+PLAN = {
+    "number": "21-KH/ĐU",
+    "issued_on": dt.date(2022, 4, 14),
+    "issuing_body": "Đảng ủy thị trấn Cù Lao Dung",
+    "title": "Thi đua nâng cao chất lượng sinh hoạt chi bộ",
+    "first_year": 2022,
+    "last_year": 2025,
+}
 # 2022 ran from April; 2023 to 2025 run January to December.
 CAMPAIGNS = [(2022, 4, 12), (2023, 1, 12), (2024, 1, 12), (2025, 1, 12)]
 
@@ -120,10 +128,14 @@ def seed_reference_data(today: dt.date | None = None) -> dict[str, int]:
             )
             added["cells"] += 1
 
+    plan = db.session.scalar(sa.select(Plan).where(Plan.number == PLAN["number"]))
+    if plan is None:
+        plan = Plan(**PLAN)
+        db.session.add(plan)
     existing_years = set(db.session.scalars(sa.select(Campaign.year)))
     for year, first, last in CAMPAIGNS:
         if year not in existing_years:
-            db.session.add(new_campaign(year, first, last))
+            db.session.add(new_campaign(year, first, last, plan))
             added["campaigns"] += 1
     db.session.flush()
 
@@ -136,12 +148,11 @@ def seed_reference_data(today: dt.date | None = None) -> dict[str, int]:
     return added
 
 
-def new_campaign(year: int, first_month: int, last_month: int) -> Campaign:
+def new_campaign(year: int, first_month: int, last_month: int, plan: Plan) -> Campaign:
     """Return a campaign year with the default rubric, grade bands and settings."""
     campaign = Campaign(
         year=year,
-        plan_number=PLAN_NUMBER,
-        plan_date=PLAN_DATE,
+        plan=plan,
         first_month=first_month,
         last_month=last_month,
     )
@@ -151,14 +162,21 @@ def new_campaign(year: int, first_month: int, last_month: int) -> Campaign:
     ]
     db.session.add(campaign)
     db.session.flush()
-    for grade, bound in (
-        (Grade.TOT, DEFAULT_BANDS.tot),
-        (Grade.KHA, DEFAULT_BANDS.kha),
-        (Grade.TRUNG_BINH, DEFAULT_BANDS.trung_binh),
-        (Grade.KEM, 0),
-    ):
-        db.session.add(GradeBand(campaign_id=campaign.id, grade=grade, min_half_points=bound))
+    db.session.add_all(new_campaign_bands(campaign))
     return campaign
+
+
+def new_campaign_bands(campaign: Campaign) -> list[GradeBand]:
+    """The default grade bands of a campaign year (domain.md)."""
+    return [
+        GradeBand(campaign_id=campaign.id, grade=grade, min_half_points=bound)
+        for grade, bound in (
+            (Grade.TOT, DEFAULT_BANDS.tot),
+            (Grade.KHA, DEFAULT_BANDS.kha),
+            (Grade.TRUNG_BINH, DEFAULT_BANDS.trung_binh),
+            (Grade.KEM, 0),
+        )
+    ]
 
 
 def fictional_members(cells: dict[str, Cell], rng_seed: int = 21) -> list[Member]:

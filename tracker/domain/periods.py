@@ -6,6 +6,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 
+def takes_part(joined_year: int | None, left_year: int | None, year: int) -> bool:
+    """Whether a cell takes part in a campaign year: from the year it joined (None: from the
+    start) to the year before it left (None: still does). ``Cell.takes_part_in`` is the same
+    rule, in SQL as well."""
+    return (joined_year is None or joined_year <= year) and (left_year is None or year < left_year)
+
+
 @dataclass(frozen=True)
 class Period:
     """A month, a quarter or a whole campaign year."""
