@@ -163,11 +163,12 @@ def test_an_empty_cell_can_be_closed_and_leaves_the_lists(app, client, auth, use
 
 def test_admin_edits_the_committee_details(app, client, auth, users):
     auth.login(users["admin"])
-    page = client.get("/admin/committee").text
+    page = client.get("/admin/committee/1").text
     assert 'value="Đảng ủy thị trấn Cù Lao Dung"' in page
     answer = auth.post(
-        "/admin/committee",
+        "/admin/committee/1",
         data={
+            "from_year": "2022",
             "name": "Đảng ủy thị trấn Cù Lao Dung",
             "superior_body": "Đảng bộ huyện Cù Lao Dung",
             "place_name": "Cù Lao Dung",
@@ -198,6 +199,7 @@ def test_admin_edits_the_committee_details(app, client, auth, users):
 def test_bad_committee_details_are_refused(app, auth, users, changes, message):
     auth.login(users["admin"])
     data = {
+        "from_year": "2022",
         "name": "Đảng ủy thị trấn Cù Lao Dung",
         "superior_body": "Đảng bộ huyện Cù Lao Dung",
         "place_name": "Cù Lao Dung",
@@ -205,7 +207,7 @@ def test_bad_committee_details_are_refused(app, auth, users, changes, message):
         "secretary_name": "",
     }
     data.update(changes)
-    answer = auth.post("/admin/committee", data=data)
+    answer = auth.post("/admin/committee/1", data=data)
     assert answer.status_code == 400
     assert message in answer.text
     with app.app_context():
@@ -288,6 +290,7 @@ def test_every_error_of_the_committee_details_shows_at_once(app, auth, users):
     answer = auth.post(
         "/admin/committee",
         data={
+            "from_year": "2026",
             "name": "",
             "superior_body": "Đảng bộ huyện Cù Lao Dung",
             "place_name": "x" * 101,

@@ -49,6 +49,7 @@ def test_the_year_ranking_has_the_contract_shape(client, tokens, season):
         "average": 94.78,
         "months_counted": 9,
         "months_missing": 0,
+        "months_pending": 0,
         "tot_months": 9,
         "grade": "tot",
     }

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from tracker.demo import COMMITTEE_USERNAME, DEMO_PASSWORD
 from tracker.domain import report_rules as rules
 from tracker.extensions import db
-from tracker.models import AuditEntry, Cell, Report, ReportKind, ReportStatus, User
+from tracker.models import AuditEntry, Campaign, Cell, Report, ReportKind, ReportStatus, User
 
 from .factories import campaign
 
@@ -22,7 +22,7 @@ def totals(app):
 
 
 def test_seed_demo_builds_a_living_year_and_prints_the_demo_accounts(app, runner, client, auth):
-    result = runner.invoke(args=["seed-demo"])
+    result = runner.invoke(args=["seed-demo", "--year", "2022"])
     assert result.exit_code == 0, result.output
     assert DEMO_PASSWORD in result.output and COMMITTEE_USERNAME in result.output
     with app.app_context():
@@ -90,9 +90,9 @@ def test_seed_demo_builds_a_living_year_and_prints_the_demo_accounts(app, runner
 
 
 def test_seed_demo_twice_adds_nothing(app, runner):
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    assert runner.invoke(args=["seed-demo", "--year", "2022"]).exit_code == 0
     before = totals(app)
-    second = runner.invoke(args=["seed-demo"])
+    second = runner.invoke(args=["seed-demo", "--year", "2022"])
     assert second.exit_code == 0
     assert "không thêm gì" in second.output
     assert totals(app) == before
@@ -115,7 +115,31 @@ def test_seed_demo_takes_a_year(app, runner):
     assert unknown.exit_code != 0 and "Không có năm thi đua 1999" in unknown.output
 
 
+def test_the_living_demo_opens_this_year_and_fills_it_up_to_last_month(app, runner, client, auth):
+    app.config["TODAY"] = "2026-03-10"
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        filed = set(
+            db.session.execute(
+                sa.select(Campaign.year, Report.month)
+                .join(Report.campaign)
+                .where(Report.kind == ReportKind.REGULAR)
+            ).all()
+        )
+        years = db.session.scalars(sa.select(Campaign.year).order_by(Campaign.year)).all()
+    assert years == [2022, 2023, 2024, 2025, 2026]  # this year opened, from 2025
+    assert {year for year, _month in filed} == {2022, 2025, 2026}  # and two years to compare
+    assert {month for year, month in filed if year == 2026} <= {1, 2, 3}
+    assert {(2026, 1), (2026, 2)} <= filed
+    auth.login(COMMITTEE_USERNAME, DEMO_PASSWORD)
+    home = client.get("/").text
+    assert "Tình hình báo cáo năm 2026" in home
+    assert "Năm 2025 chưa khóa sổ" in home
+
+
 def test_run_py_demo_seeds_the_same_data(app, capsys):
+    app.config["TODAY"] = "2022-12-20"  # the living demo of that day: the year 2022
     from run import prepare
 
     prepare(app, demo=True)

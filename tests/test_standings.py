@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tracker.domain.periods import Period
 from tracker.domain.scoring import Grade
 from tracker.extensions import db
-from tracker.models import CellCategory, Report
+from tracker.models import Cell, CellCategory, Report
 from tracker.services import NotFound
 from tracker.standings import (
     attendance_by_month,
@@ -132,14 +132,32 @@ def test_the_configured_today_decides_what_has_ended(app):
         assert standings_for_period(2022).months == (4, 5, 6)
 
 
-def test_only_active_cells_are_ranked(app):
+def test_a_cell_that_left_keeps_its_results_in_the_years_before(app):
     with app.app_context():
         make_report("thcs", 2022, 4, total=100)
-        cell("thcs").active = False
+        make_report("thcs", 2023, 1, total=100)
+        thcs = cell("thcs")
+        thcs.active = False  # dissolved: deactivating no longer erases its past
+        thcs.left_year = 2023
         db.session.flush()
-        standings = standings_for_period(2022, today=AFTER_2022)
-        assert "thcs" not in rows_by_code(standings)
-        assert len(standings.rows) == 8
+        in_2022 = standings_for_period(2022, today=AFTER_2022)
+        in_2023 = standings_for_period(2023, today=dt.date(2024, 2, 1))
+        assert rows_by_code(in_2022)["thcs"].rank == 1
+        assert len(in_2022.rows) == 9
+        assert "thcs" not in rows_by_code(in_2023)
+        assert len(in_2023.rows) == 8
+
+
+def test_a_cell_takes_part_by_one_rule_in_python_and_sql(app):
+    with app.app_context():
+        target = cell("thcs")
+        target.joined_year, target.left_year = 2023, 2025
+        db.session.flush()
+        for year in (2022, 2023, 2024, 2025):
+            in_sql = db.session.scalar(
+                sa.select(Cell.code).where(Cell.code == "thcs", Cell.takes_part_in(year))
+            )
+            assert (in_sql is not None) == target.takes_part_in(year) == (year in (2023, 2024))
 
 
 def test_a_year_without_a_campaign_is_not_found(app):

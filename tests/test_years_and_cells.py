@@ -7,12 +7,13 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tracker.campaigns import default_year
 from tracker.extensions import db
 from tracker.models import Cell, CellCategory, Report, utcnow
 from tracker.services import ValidationFailed
 from tracker.services import reports as service
 from tracker.services.organisation import create_cell
-from tracker.standings import default_year, standings_for_period
+from tracker.standings import standings_for_period
 
 from .factories import campaign, cell, make_report
 from .reporting import report_input, user
@@ -31,26 +32,38 @@ def selected(html: str, name: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("today", "with_reports", "expected"),
+    ("today", "expected"),
     [
-        ("2023-03-01", [2022], 2023),  # this year's campaign, even before its first report
-        ("2026-11-26", [2022, 2023], 2023),  # after the plan: the latest year with reports
-        ("2026-11-26", [], 2025),  # nothing filed yet: the latest begun year
-        ("2021-06-01", [], 2022),  # before the plan: the first year
+        ("2023-03-01", 2023),  # this year's campaign, even before its first report
+        ("2023-01-01", 2023),  # from 1 January, though December's reports are still waiting
+        ("2026-11-26", 2025),  # after the last year opened: the latest begun year
+        ("2021-06-01", 2022),  # before the plan: the first year
     ],
 )
-def test_the_default_year_rule(today, with_reports, expected):
-    assert default_year(YEARS, dt.date.fromisoformat(today), with_reports) == expected
+def test_the_default_year_rule(today, expected):
+    assert default_year(YEARS, dt.date.fromisoformat(today)) == expected
 
 
-def test_every_page_opens_on_the_same_year(app, client, auth, users):
-    app.config["TODAY"] = "2026-11-26"  # after the last campaign: 2022 is the year with data
+def test_reports_never_move_the_default_year(app, client, auth, users):
+    """Filing a report of a later year must not switch everyone's pages to it."""
+    app.config["TODAY"] = "2022-12-20"
     with app.app_context():
-        make_report("ap-cho", 2022, 5)
+        make_report("ap-cho", 2023, 1, status="submitted")
         db.session.commit()
     auth.login(users["committee"])
     assert "Tình hình báo cáo năm 2022" in client.get("/").text
     assert selected(client.get("/rankings/").text, "year") == "2022"
+
+
+def test_every_page_opens_on_the_same_year(app, client, auth, users):
+    app.config["TODAY"] = "2026-11-26"  # after the last campaign: 2025 is the latest begun
+    with app.app_context():
+        make_report("ap-cho", 2022, 5)
+        db.session.commit()
+    auth.login(users["committee"])
+    assert "Tình hình báo cáo năm 2025" in client.get("/").text
+    assert selected(client.get("/rankings/").text, "year") == "2025"
+    # The years side by side are ordered by the latest year with approved results.
     assert "Các chi bộ xếp theo hạng năm 2022" in client.get("/rankings/years").text
 
 

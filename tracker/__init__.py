@@ -104,6 +104,7 @@ def register_database_hooks(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Attach each feature area of the app."""
+    from .admin import years as _admin_years  # noqa: F401  (its pages join the admin area)
     from .admin.views import bp as admin_bp
     from .api import bp as api_bp
     from .api.docs import bp as api_docs_bp

@@ -128,9 +128,15 @@ def create_token_command(username, label) -> None:
 
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--year", default=2022, show_default=True, type=int, help="Năm thi đua.")
+@click.option(
+    "--year",
+    default=None,
+    type=int,
+    help="Năm thi đua (mặc định: năm 2022, năm trước và năm nay, mở năm nay nếu chưa có).",
+)
 def seed_demo_command(year) -> None:
-    """Add realistic demo accounts, members' attendance and reports for a campaign year."""
+    """Add realistic demo accounts, members' attendance and reports for a campaign year (or a
+    living demo: 2022, last year and this year up to last month)."""
     from .demo import seed_demo
 
     init_database()
@@ -169,6 +175,61 @@ def export_awards_command(year, output) -> None:
     )
 
 
+def _whole_number(text: str | None, what: str) -> int | None:
+    """Read a whole number typed on the command line, refusing clearly in Vietnamese."""
+    if text is None:
+        return None
+    cleaned = text.strip()
+    if not cleaned.isascii() or not cleaned.lstrip("-").isdigit() or len(cleaned) > 6:
+        raise CommandFailed(f"{what} phải là số nguyên (đã nhập “{text}”).")
+    return int(cleaned)
+
+
+@click.command("open-year")
+@with_appcontext
+@click.argument("year")
+@click.option("--first-month", default=None, help="Tháng bắt đầu (mặc định 1).")
+@click.option("--last-month", default=None, help="Tháng kết thúc (mặc định 12).")
+@click.option(
+    "--copy-from",
+    default=None,
+    help="Năm sao chép thang điểm, mức xếp loại và thiết lập (mặc định: năm liền trước).",
+)
+@click.option("--plan", "plan_number", default=None, help="Số hiệu kế hoạch (mặc định: kế "
+              "hoạch của năm được sao chép).")
+def open_year_command(year, first_month, last_month, copy_from, plan_number) -> None:
+    """Open a campaign year, copying the rubric and settings of an earlier one."""
+    from .campaigns import plan_by_number
+    from .services.campaigns import open_campaign_year
+
+    year = _whole_number(year, "Năm thi đua")
+    first = _whole_number(first_month, "Tháng bắt đầu")
+    last = _whole_number(last_month, "Tháng kết thúc")
+    source = _whole_number(copy_from, "Năm sao chép")
+    require_schema()
+    begin_write()
+    plan = None
+    if plan_number is not None:
+        plan = plan_by_number(plan_number)
+        if plan is None:
+            raise CommandFailed(f"Không có kế hoạch số {plan_number}.")
+    try:
+        opened = open_campaign_year(
+            year,
+            first_month=1 if first is None else first,
+            last_month=12 if last is None else last,
+            copy_from=source,
+            plan=plan,
+            actor=None,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        details = " ".join(m for m in dict.fromkeys(error.fields.values()) if m != error.message)
+        raise CommandFailed(f"{error.message} {details}".strip()) from error
+    db.session.commit()
+    click.echo(opened.line)
+
+
 def init_app(app: Flask) -> None:
     from . import backup
 
@@ -178,6 +239,7 @@ def init_app(app: Flask) -> None:
         create_token_command,
         seed_demo_command,
         export_awards_command,
+        open_year_command,
     ):
         app.cli.add_command(command)
     backup.init_app(app)

@@ -157,14 +157,29 @@ class DemoSummary:
 # --------------------------------------------------------------------------------------------
 
 
+def demo_years(today: dt.date) -> list[int]:
+    """The years a living demo fills: 2022 (the plan's first), the year before this one for
+    comparison, and this year up to last month."""
+    return sorted({DEFAULT_YEAR, today.year - 1, today.year})
+
+
 def seed_demo(
-    year: int = DEFAULT_YEAR, *, echo: Callable[[str], None] | None = click.echo
-) -> DemoSummary:
-    """Add demo accounts and the reports of ``year``; commit; print the demo accounts."""
+    year: int | None = None, *, echo: Callable[[str], None] | None = click.echo
+) -> list[DemoSummary]:
+    """Add demo accounts and the reports of ``year`` (or of ``demo_years``, opening this year
+    when it has no campaign yet); commit; print the demo accounts."""
     begin_write()
     seed_reference_data()
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
-    if campaign is None:
+    today = clock.today()
+    if year is None:
+        years = demo_years(today)
+        _open_this_year(today)
+    else:
+        years = [year]
+    campaigns = {
+        c.year: c for c in db.session.scalars(sa.select(Campaign).where(Campaign.year.in_(years)))
+    }
+    if year is not None and year not in campaigns:
         db.session.rollback()
         raise click.ClickException(f"Không có năm thi đua {year}.")
     cells = list(
@@ -173,31 +188,48 @@ def seed_demo(
         )
     )
     committee, admin, secretaries, accounts = _demo_accounts(cells)
-    summary = DemoSummary(year=year, accounts=accounts)
-    if campaign.closed_at is not None:
-        summary.skipped_closed = True
-    else:
-        today = clock.today()
-        for cell in cells:
-            _seed_cell(cell, campaign, secretaries[cell.id], committee, admin, today, summary)
+    summaries = []
+    for campaign in sorted(campaigns.values(), key=lambda c: c.year):
+        summary = DemoSummary(year=campaign.year, accounts=accounts)
+        if campaign.closed_at is not None:
+            summary.skipped_closed = True
+        else:
+            for cell in cells:
+                if cell.takes_part_in(campaign.year):
+                    _seed_cell(
+                        cell, campaign, secretaries[cell.id], committee, admin, today, summary
+                    )
+        summaries.append(summary)
     db.session.commit()
     if echo is not None:
-        _print_summary(summary, echo)
-    return summary
+        _print_summary(summaries, echo)
+    return summaries
 
 
-def _print_summary(summary: DemoSummary, echo: Callable[[str], None]) -> None:
-    if summary.skipped_closed:
-        echo(f"Năm thi đua {summary.year} đã khóa sổ: không thêm báo cáo.")
-    elif summary.reports:
-        echo(
-            f"Đã thêm {summary.reports} báo cáo năm {summary.year}: {summary.approved} đã duyệt, "
-            f"{summary.returned} bị trả lại, {summary.submitted} chờ duyệt, {summary.drafts} bản nháp."
-        )
-    else:
-        echo(f"Dữ liệu trình diễn năm {summary.year} đã có; không thêm gì.")
+def _open_this_year(today: dt.date) -> None:
+    """Open the calendar's year when it has no campaign yet (after the latest one)."""
+    from .services.campaigns import open_campaign_year
+
+    years = set(db.session.scalars(sa.select(Campaign.year)))
+    if years and today.year not in years and today.year > max(years):
+        open_campaign_year(today.year, actor=None)
+
+
+def _print_summary(summaries: list[DemoSummary], echo: Callable[[str], None]) -> None:
+    for summary in summaries:
+        if summary.skipped_closed:
+            echo(f"Năm thi đua {summary.year} đã khóa sổ: không thêm báo cáo.")
+        elif summary.reports:
+            echo(
+                f"Đã thêm {summary.reports} báo cáo năm {summary.year}: {summary.approved} đã "
+                f"duyệt, {summary.returned} bị trả lại, {summary.submitted} chờ duyệt, "
+                f"{summary.drafts} bản nháp."
+            )
+        else:
+            echo(f"Dữ liệu trình diễn năm {summary.year} đã có; không thêm gì.")
+    accounts = summaries[0].accounts if summaries else []
     echo("Tài khoản trình diễn (chỉ dùng để trình diễn, mật khẩu chung: " + DEMO_PASSWORD + "):")
-    for username, role, full_name in summary.accounts:
+    for username, role, full_name in accounts:
         echo(f"  {username:<24} {role:<14} {full_name}")
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user, login_required
 
 from . import clock
+from .campaigns import all_campaigns, default_campaign, open_earlier_years, year_not_opened
 from .extensions import db
 from .models import Campaign, Member, Report, ReportStatus, Role
 from .reports import queries
@@ -33,15 +36,26 @@ def _admin_links() -> list[tuple[str, str]]:
 @login_required
 def home():
     today = clock.today()
-    years = queries.campaigns()
-    campaign = queries.work_campaign(today, years)
+    years = all_campaigns()
+    campaign = default_campaign(today, years)
+    earlier = [
+        EarlierYear(c, queries.outstanding(c, today, cell_id=_own_cell_id()))
+        for c in open_earlier_years(years, campaign.year if campaign else None)
+    ]
+    not_opened = year_not_opened(years, today)
     if current_user.role is Role.SECRETARY:
-        return _secretary_home(campaign, today)
-    work = queries.outstanding(campaign, today) if campaign is not None else None
+        return _secretary_home(campaign, today, earlier, not_opened)
+    work = (
+        queries.outstanding(campaign, today)
+        if campaign is not None and not campaign.is_closed
+        else None
+    )
     return render_template(
         "main/home_committee.html",
         campaign=campaign,
         work=work,
+        earlier=earlier,
+        not_opened=not_opened,
         queue_count=queries.queue_count(),
         oldest=queries.review_queue(limit=5),
         is_admin=current_user.role is Role.ADMIN,
@@ -49,14 +63,34 @@ def home():
     )
 
 
-def _secretary_home(campaign, today):
+@dataclass(frozen=True)
+class EarlierYear:
+    """An earlier campaign year that is not closed yet, and what is left to do in it."""
+
+    campaign: Campaign
+    work: queries.Outstanding
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+
+def _own_cell_id() -> int | None:
+    return current_user.cell_id if current_user.role is Role.SECRETARY else None
+
+
+def _secretary_home(campaign, today, earlier, not_opened):
     cell = current_user.cell
     member_count = db.session.scalar(
         sa.select(sa.func.count(Member.id)).where(
             Member.cell_id == cell.id, Member.active.is_(True)
         )
     )
-    work = queries.outstanding(campaign, today, cell_id=cell.id) if campaign is not None else None
+    work = (
+        queries.outstanding(campaign, today, cell_id=cell.id)
+        if campaign is not None and not campaign.is_closed
+        else None
+    )
     open_reports = list(
         db.session.scalars(
             sa.select(Report)
@@ -78,4 +112,6 @@ def _secretary_home(campaign, today):
         entry=work.cells[0] if work and work.cells else None,
         open_reports=open_reports,
         outcomes=queries.latest_outcomes(cell.id),
+        earlier=earlier,
+        not_opened=not_opened,
     )

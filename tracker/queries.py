@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
@@ -12,20 +9,7 @@ from .domain.scoring import Criterion as RubricLine
 from .domain.scoring import Grade, GradeBands
 from .domain.vietnamese import name_key
 from .extensions import db
-from .models import Campaign, Criterion, GradeBand, Member, Report
-
-
-def shown_year(years: Sequence[int], today: dt.date) -> int | None:
-    """The campaign year every page opens on (the rule: ``standings.default_year``); which
-    years have reports is read only when this year has no campaign."""
-    from .standings import default_year
-
-    if not years or today.year in years:
-        return default_year(years, today)
-    with_reports = db.session.scalars(
-        sa.select(Campaign.year).where(sa.exists().where(Report.campaign_id == Campaign.id))
-    )
-    return default_year(years, today, with_reports)
+from .models import Campaign, Criterion, GradeBand, Member
 
 
 def campaign_for_year(year: int) -> Campaign | None:

@@ -25,7 +25,14 @@ import sqlalchemy as sa
 
 from . import clock
 from .domain.insights import CriterionComparison, compare_criteria
-from .domain.periods import Period, campaign_quarters, counted_months, month_has_ended, quarter_of
+from .domain.periods import (
+    Period,
+    campaign_quarters,
+    counted_months,
+    month_has_ended,
+    quarter_of,
+    takes_part,
+)
 from .domain.ranking import CellTally, Standing, rank_cells
 from .domain.scoring import DEFAULT_BANDS, Grade, GradeBands
 from .extensions import db
@@ -168,22 +175,6 @@ def load_campaigns(years: Iterable[int] | None = None) -> dict[int, CampaignInfo
 
 def campaign_years() -> list[int]:
     return list(db.session.scalars(sa.select(Campaign.year).order_by(Campaign.year)))
-
-
-def default_year(
-    years: Sequence[int], today: dt.date, with_reports: Iterable[int] = ()
-) -> int | None:
-    """The campaign year every page shows first: this year's; else the latest begun year that
-    has reports (``with_reports``); else the latest begun year; else the first one."""
-    if not years:
-        return None
-    if today.year in years:
-        return today.year
-    started = sorted(year for year in years if year <= today.year)
-    if not started:
-        return min(years)
-    reported = set(with_reports)
-    return next((year for year in reversed(started) if year in reported), started[-1])
 
 
 # --------------------------------------------------------------------------------------------
@@ -343,11 +334,6 @@ def _quarter_weight():
     )
 
 
-def takes_part_in(year: int):
-    """The cells that take part in a campaign year (SQL; see ``Cell.joined_year``)."""
-    return sa.or_(Cell.joined_year.is_(None), Cell.joined_year <= _int(year))
-
-
 def _field(packed, shift: int, bits: int):
     """One count of a packed sum, unpacked in SQL: (packed >> shift) & (2**bits - 1)."""
     return packed.op(">>")(_int(shift)).op("&")(_int((1 << bits) - 1))
@@ -403,7 +389,7 @@ def _year_tallies(campaign: CampaignInfo, counted: int, category: CellCategory |
         )
         .select_from(Cell)
         .outerjoin(YearTally, joined)
-        .where(Cell.active.is_(True), takes_part_in(campaign.year))
+        .where(Cell.takes_part_in(_int(campaign.year)))
         .order_by(total.desc(), tot.desc())  # best first: the ranking's sort finds them in order
     )
     if category is not None:
@@ -493,6 +479,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
             sa.type_coerce(Cell.category, sa.String),
             Cell.display_order,
             Cell.joined_year,
+            Cell.left_year,
             aggregated.c.slice,
             total,
             tot + kha + trung_binh + kem,  # every approved report has a grade
@@ -505,7 +492,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         )
         .select_from(Cell)
         .outerjoin(aggregated, aggregated.c.cell_id == Cell.id)
-        .where(Cell.active.is_(True), takes_part_in(max(year_of, default=0)))
+        .where(sa.or_(*[Cell.takes_part_in(_int(year)) for year in sorted(set(year_of))]))
         # Best first: the ranking's sort then finds the rows already in order.
         .order_by(total.desc(), tot.desc())
     )
@@ -523,6 +510,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         category_value,
         order,
         joined,
+        left,
         index,
         total,
         scored,
@@ -534,12 +522,12 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         mask,
     ) in db.session.connection().execute(statement).all():  # fmt: skip  (one fetchall)
         if index is None:  # no report in any period: zero tallies, added below
-            cells[cell_id] = (code, name, category_value, order, joined)
+            cells[cell_id] = (code, name, category_value, order, joined, left)
             continue
         if not single:
-            cells[cell_id] = (code, name, category_value, order, joined)
-        if joined is not None and joined > year_of[index]:
-            continue  # a report of a year before the cell took part does not count
+            cells[cell_id] = (code, name, category_value, order, joined, left)
+        if not takes_part(joined, left, year_of[index]):
+            continue  # a report of a year the cell did not take part in does not count
         held = quarters_of[mask]
         result[index].append(
             CellTally(
@@ -551,8 +539,8 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         # Cells without a row for a period (several periods, or no report at all).
         for index, tallies in enumerate(result):
             present = {tally.cell_id for tally in tallies}
-            for cell_id, (code, name, category_value, order, joined) in cells.items():
-                if cell_id not in present and (joined is None or joined <= year_of[index]):
+            for cell_id, (code, name, category_value, order, joined, left) in cells.items():
+                if cell_id not in present and takes_part(joined, left, year_of[index]):
                     tallies.append(
                         CellTally(
                             code, name, category_value, 0, counted_of[index], 0, 0, 0, 0, 0, 0,
@@ -694,7 +682,7 @@ def attendance_by_month(
         )
         .join(Cell, Cell.id == Report.cell_id)
         .where(
-            Cell.active.is_(True),
+            Cell.takes_part_in(_int(campaign.year)),
             Report.campaign_id == campaign.id,
             Report.kind == ReportKind.REGULAR,
             Report.status == ReportStatus.APPROVED,
@@ -735,7 +723,7 @@ def criterion_comparison(
             .join(Report, Report.id == ReportScore.report_id)
             .join(Cell, Cell.id == Report.cell_id)
             .where(
-                Cell.active.is_(True),
+                Cell.takes_part_in(_int(campaign.year)),
                 Report.campaign_id == campaign.id,
                 Report.kind == ReportKind.REGULAR,
                 Report.status == ReportStatus.APPROVED,

@@ -10,6 +10,7 @@ services keep their own checks: they decide.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -36,7 +37,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..domain.vietnamese import normalise
+from ..domain.vietnamese import format_date, normalise
 from ..extensions import db
 from ..models import Cell, CellCategory, Role, User
 from ..services import ServiceError
@@ -170,19 +171,28 @@ class CellForm(Form):
     )
     active = BooleanField("Đang hoạt động", default=True)
     joined_year = SelectField("Tham gia thi đua từ năm", choices=[], default="")
+    left_year = SelectField("Rời thi đua từ năm", choices=[], default="")
 
-    def offer_joined_years(self, campaign_years: list[int], this_year: int) -> None:
-        """The campaign years (and this one) to choose from, or every year ("")."""
-        years = sorted({*campaign_years, this_year})
+    def offer_years(self, campaign_years: list[int], this_year: int) -> None:
+        """The campaign years (this one and the next too) to choose from, or none ("")."""
+        years = sorted({*campaign_years, this_year, this_year + 1})
         self.joined_year.choices = select_choices(
             [("", "Mọi năm thi đua")] + [(str(y), str(y)) for y in years]
         )
-        if self.joined_year.data is None:  # read from a cell taking part every year
-            self.joined_year.data = ""
+        self.left_year.choices = select_choices(
+            [("", "Vẫn đang tham gia")] + [(str(y), str(y)) for y in years]
+        )
+        for field in (self.joined_year, self.left_year):
+            if field.data is None:  # read from a cell without that year
+                field.data = ""
 
     @property
     def joined_year_value(self) -> int | None:
         return int(self.joined_year.data) if self.joined_year.data else None
+
+    @property
+    def left_year_value(self) -> int | None:
+        return int(self.left_year.data) if self.left_year.data else None
 
     def validate_name(self, field) -> None:
         name = normalise(field.data)
@@ -219,6 +229,10 @@ def _cell_code(text: str | None) -> str:
 
 
 class CommitteeForm(Form):
+    from_year = IntegerField(
+        "Áp dụng từ năm",
+        validators=[InputRequired("Nhập năm áp dụng."), Readable(), NumberRange(2000, 2100)],
+    )
     name = StringField(
         "Tên Đảng ủy (cơ quan ban hành)",
         validators=[DataRequired("Nhập tên Đảng ủy."), Length(max=200)],
@@ -285,3 +299,91 @@ class CampaignSettingsForm(Form):
         "Số lần phát biểu tối thiểu để đề nghị khen cá nhân",
         validators=[InputRequired("Nhập số lần."), Readable(), NumberRange(0, 100)],
     )
+
+
+class DayField(StringField):
+    """A date typed as dd/mm/yyyy, whatever the browser's language."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        self.day = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            self.day = parse_day(text)
+        except ValueError as error:
+            self.day = None
+            raise ValueError(str(error)) from None
+
+    def process_data(self, value) -> None:
+        if isinstance(value, dt.date):
+            self.day = value
+            self.data = format_date(value)
+        else:
+            self.day = None
+            self.data = value
+
+
+def parse_day(text: str) -> dt.date:
+    """Read "14/4/2022" or "14/04/2022" (also with - or .) as a date, refusing in Vietnamese."""
+    match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
+    if not match:
+        raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError("Ngày này không có trong lịch.") from None
+
+
+class PlanForm(Form):
+    number = StringField(
+        "Số hiệu kế hoạch",
+        validators=[DataRequired("Nhập số hiệu kế hoạch."), Length(max=60)],
+        render_kw={"autocapitalize": "none", "spellcheck": "false"},
+    )
+    issued_on = DayField(
+        "Ngày ban hành", validators=[DataRequired("Nhập ngày ban hành (ngày/tháng/năm).")],
+        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
+    )
+    issuing_body = StringField(
+        "Cơ quan ban hành",
+        validators=[DataRequired("Nhập cơ quan ban hành."), Length(max=200)],
+    )
+    title = StringField(
+        "Trích yếu", validators=[DataRequired("Nhập trích yếu."), Length(max=300)]
+    )
+    first_year = IntegerField(
+        "Từ năm",
+        validators=[InputRequired("Nhập năm bắt đầu."), Readable(), NumberRange(2000, 2100)],
+    )
+    last_year = IntegerField(
+        "Đến năm",
+        validators=[InputRequired("Nhập năm kết thúc."), Readable(), NumberRange(2000, 2100)],
+    )
+
+
+class OpenYearForm(Form):
+    year = IntegerField(
+        "Năm thi đua",
+        validators=[InputRequired("Nhập năm."), Readable(), NumberRange(2000, 2100)],
+    )
+    first_month = SelectField(
+        "Từ tháng", choices=select_choices((str(m), f"Tháng {m}") for m in range(1, 13)),
+        default="1",
+    )
+    last_month = SelectField(
+        "Đến tháng", choices=select_choices((str(m), f"Tháng {m}") for m in range(1, 13)),
+        default="12",
+    )
+    copy_from = SelectField("Sao chép thang điểm và thiết lập từ năm", choices=[])
+    plan = SelectField("Thực hiện kế hoạch", choices=[])
+
+    def validate_last_month(self, field) -> None:
+        if int(field.data) < int(self.first_month.data):
+            raise ValidationError("Tháng kết thúc không được trước tháng bắt đầu.")
+
+
+class CampaignPlanForm(Form):
+    plan = SelectField("Thực hiện kế hoạch", choices=[])

@@ -18,14 +18,13 @@ from ..queries import rubric_for_year
 from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
 from ..services.organisation import (
+    KEEP,
     RubricLineInput,
     create_cell,
-    get_committee,
     replace_rubric,
     rubric_lock_reason,
     update_campaign_settings,
     update_cell,
-    update_committee,
 )
 from ..webforms import apply_service_error, select_choices
 from .forms import (
@@ -33,7 +32,6 @@ from .forms import (
     ActiveForm,
     CampaignSettingsForm,
     CellForm,
-    CommitteeForm,
     NewAccountForm,
     NewCellForm,
     ResetPasswordForm,
@@ -319,16 +317,16 @@ def cells():
     return render_template("admin/cells.html", rows=rows)
 
 
-def _offer_joined_years(form: CellForm) -> None:
+def _offer_years(form: CellForm) -> None:
     years = list(db.session.scalars(sa.select(Campaign.year)))
-    form.offer_joined_years(years, clock.today().year)
+    form.offer_years(years, clock.today().year)
 
 
 @bp.route("/cells/new", methods=["GET", "POST"])
 @admin_required
 def cell_new():
     form = NewCellForm()
-    _offer_joined_years(form)
+    _offer_years(form)
     if request.method == "GET":
         next_order = db.session.scalar(sa.select(sa.func.max(Cell.display_order))) or 0
         form.display_order.data = next_order + 1
@@ -343,6 +341,7 @@ def cell_new():
                 display_order=form.display_order.data,
                 actor=current_user,
                 joined_year=form.joined_year_value,
+                left_year=form.left_year_value,
             )
         except ServiceError as error:
             status = _refused(error, form)
@@ -362,10 +361,11 @@ def cell_edit(cell_id: int):
     cell = _get_or_404(Cell, cell_id)
     form = CellForm(obj=cell)
     form.editing_id = cell.id
-    _offer_joined_years(form)
+    _offer_years(form)
     if request.method == "GET":
         form.category.data = cell.category.value
         form.joined_year.data = str(cell.joined_year or "")
+        form.left_year.data = str(cell.left_year or "")
     status = 200
     if form.validate_on_submit():
         try:
@@ -377,6 +377,12 @@ def cell_edit(cell_id: int):
                 active=form.active.data,
                 actor=current_user,
                 joined_year=form.joined_year_value,
+                # A closed cell leaves the competition: from the year given, else by the rule.
+                left_year=(
+                    form.left_year_value
+                    if form.left_year_value is not None or form.active.data
+                    else KEEP
+                ),
             )
         except ServiceError as error:
             status = _refused(error, form)
@@ -388,34 +394,6 @@ def cell_edit(cell_id: int):
     elif form.is_submitted():
         status = INVALID_FORM
     return render_template("admin/cell_form.html", form=form, cell=cell), status
-
-
-@bp.route("/committee", methods=["GET", "POST"])
-@admin_required
-def committee():
-    committee = get_committee()
-    form = CommitteeForm(obj=committee)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            update_committee(
-                committee,
-                name=form.name.data,
-                superior_body=form.superior_body.data,
-                place_name=form.place_name.data,
-                issuer_code=form.issuer_code.data,
-                secretary_name=form.secretary_name.data or "",
-                actor=current_user,
-            )
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
-            flash("Đã lưu thông tin Đảng ủy.", "success")
-            return redirect(url_for("admin.committee"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/committee.html", form=form), status
 
 
 # --------------------------------------------------------------------------------------------

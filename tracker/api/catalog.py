@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify
 
+from ..campaigns import all_campaigns
 from ..domain import report_rules as rules
 from ..domain.scoring import to_points
 from ..extensions import db
@@ -36,6 +37,27 @@ def cells():
                 "members": count,
             }
             for cell, count in rows
+        ]
+    )
+
+
+@bp.get("/campaigns")
+def campaigns():
+    """Every campaign year, ascending, with the plan it carries out (any role)."""
+    return jsonify(
+        campaigns=[
+            {
+                "year": campaign.year,
+                "first_month": campaign.first_month,
+                "last_month": campaign.last_month,
+                "closed": campaign.is_closed,
+                "plan": {
+                    "number": campaign.plan.number,
+                    "date": campaign.plan.issued_on.isoformat(),
+                    "title": campaign.plan.title,
+                },
+            }
+            for campaign in all_campaigns()
         ]
     )
 

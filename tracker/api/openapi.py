@@ -336,6 +336,15 @@ def _schemas() -> dict:
                     "minimum": 0,
                     "description": "Số tháng chưa có báo cáo thường kỳ được duyệt (tính 0 điểm).",
                 },
+                "months_pending": {
+                    "type": "integer",
+                    "minimum": 0,
+                    "description": (
+                        "Trong các tháng thiếu, số tháng đã gửi báo cáo thường kỳ nhưng chưa được "
+                        "duyệt (chờ duyệt hoặc bị trả lại): vẫn tính 0 điểm, chỉ để phân biệt với "
+                        "tháng chưa nộp."
+                    ),
+                },
                 "tot_months": {
                     "type": "integer",
                     "minimum": 0,
@@ -344,6 +353,31 @@ def _schemas() -> dict:
                 "grade": _nullable(
                     dict(GRADE, description="Xếp loại của kỳ; null khi chưa có tháng nào.")
                 ),
+            }
+        ),
+        "Plan": _object(
+            {
+                "number": {"type": "string", "description": "Số hiệu kế hoạch, ví dụ 21-KH/ĐU."},
+                "date": {"type": "string", "format": "date", "description": "Ngày ban hành."},
+                "title": {"type": "string", "description": "Trích yếu của kế hoạch."},
+            }
+        ),
+        "Campaign": _object(
+            {
+                "year": YEAR,
+                "first_month": dict(MONTH, description="Tháng bắt đầu của đợt thi đua."),
+                "last_month": dict(MONTH, description="Tháng kết thúc của đợt thi đua."),
+                "closed": {"type": "boolean", "description": "Năm đã khóa sổ."},
+                "plan": _ref("Plan"),
+            }
+        ),
+        "CampaignList": _object(
+            {
+                "campaigns": {
+                    "type": "array",
+                    "items": _ref("Campaign"),
+                    "description": "Theo năm tăng dần.",
+                }
             }
         ),
         "Rankings": _object(
@@ -450,6 +484,17 @@ def _paths() -> dict:
                 "summary": "Danh sách chi bộ",
                 "description": "Các chi bộ đang hoạt động, theo thứ tự hiển thị, kèm số đảng viên.",
                 "responses": _answers(200, "CellList", "Các chi bộ."),
+            }
+        },
+        "/campaigns": {
+            "get": {
+                "operationId": "listCampaigns",
+                "summary": "Các năm thi đua",
+                "description": (
+                    "Mọi năm thi đua theo năm tăng dần: các tháng của đợt, đã khóa sổ hay chưa, "
+                    "và kế hoạch mà năm đó thực hiện. Mọi vai trò đều xem được."
+                ),
+                "responses": _answers(200, "CampaignList", "Các năm thi đua."),
             }
         },
         "/rubric/{year}": {

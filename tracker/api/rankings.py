@@ -33,6 +33,7 @@ def standing_as_json(standing: Standing) -> dict:
         "average": float(average) if average is not None else None,
         "months_counted": standing.months_counted,
         "months_missing": standing.months_missing,
+        "months_pending": standing.months_pending,
         "tot_months": standing.tot_months,
         "grade": standing.grade.value if standing.grade is not None else None,
     }

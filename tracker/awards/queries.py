@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .. import clock
+from ..campaigns import committee_as_of
 from ..domain import awards as rules
 from ..domain.periods import Period, campaign_quarters
 from ..domain.ranking import Standing
@@ -118,8 +119,9 @@ def campaign_for_year(year: int) -> Campaign | None:
     return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
 
 
-def committee() -> Committee | None:
-    return db.session.scalar(sa.select(Committee).order_by(Committee.id).limit(1))
+def committee(year: int) -> Committee | None:
+    """The committee's names as of the year (its documents print those)."""
+    return committee_as_of(year)
 
 
 def load_award_year(campaign: Campaign, today: dt.date | None = None) -> AwardYear:
@@ -164,7 +166,7 @@ def load_award_year(campaign: Campaign, today: dt.date | None = None) -> AwardYe
     records = _member_records(campaign, standings.months, members)
     return AwardYear(
         campaign=campaign,
-        committee=committee(),
+        committee=committee(campaign.year),
         standings=standings,
         quarters=quarters,
         checks=checks,

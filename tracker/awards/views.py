@@ -396,7 +396,7 @@ def reopen(year: int):
 
 
 def award_filename(year: int) -> str:
-    found = queries.committee()
+    found = queries.committee(year)
     return WORKBOOK_NAME.format(year=year, committee=found.name if found else "Đảng ủy")
 
 

@@ -13,11 +13,11 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user
 
 from .. import clock
+from ..campaigns import default_year
 from ..extensions import db
 from ..models import Cell, CellCategory
 from ..pagecache import kept_page
 from ..permissions import can_open_report, rankings_readers
-from ..queries import shown_year
 from ..services import ValidationFailed
 from ..standings import (
     CampaignInfo,
@@ -91,7 +91,7 @@ def read_filters(today, *, with_period: bool = True, with_category: bool = True)
         year = month = quarter = category = None
 
     if year is None and "year" not in errors:
-        year = shown_year(sorted(campaigns), today)
+        year = default_year(campaigns, today)
     campaign = campaigns.get(year) if year is not None else None
     if year is not None and campaign is None:
         errors["year"] = f"Không có năm thi đua {year}."

@@ -25,8 +25,6 @@ from ..models import (
     ReportStatus,
     User,
 )
-from ..queries import shown_year
-from ..standings import takes_part_in
 
 # --------------------------------------------------------------------------------------------
 # Campaign years
@@ -36,35 +34,18 @@ def campaigns() -> list[Campaign]:
     return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year)))
 
 
-def default_year(today: dt.date, years: list[Campaign] | None = None) -> int | None:
-    """The campaign year the pages open on (``tracker.queries.shown_year``)."""
-    years = years if years is not None else campaigns()
-    return shown_year([campaign.year for campaign in years], today)
-
-
-def work_campaign(today: dt.date, years: list[Campaign] | None = None) -> Campaign | None:
-    """The year whose outstanding work the home pages show: the default year while it is open;
-    once it is closed, the latest begun year still open (if any)."""
-    years = years if years is not None else campaigns()
-    year = default_year(today, years)
-    campaign = next((c for c in years if c.year == year), None)
-    if campaign is not None and campaign.closed_at is not None:
-        still_open = [c for c in years if c.closed_at is None and c.year <= today.year]
-        if still_open:
-            return still_open[-1]
-    return campaign
-
-
 def active_cells(cell_id: int | None = None, year: int | None = None) -> list[Cell]:
-    """The active cells in list order, or the one cell ``cell_id``; with ``year``, only
-    those taking part in that campaign year."""
+    """The cells in list order (or the one cell ``cell_id``): with ``year``, those taking part
+    in that campaign year, whether or not they still operate; without, those operating now."""
     if cell_id is not None:
         query = sa.select(Cell).where(Cell.id == cell_id)
+    elif year is None:
+        query = sa.select(Cell).where(Cell.active.is_(True))
     else:
-        query = sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order, Cell.id)
+        query = sa.select(Cell)
     if year is not None:
-        query = query.where(takes_part_in(year))
-    return list(db.session.scalars(query))
+        query = query.where(Cell.takes_part_in(year))
+    return list(db.session.scalars(query.order_by(Cell.display_order, Cell.id)))
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
 from .. import clock
+from ..campaigns import default_year
 from ..domain import report_rules as rules
 from ..domain.scoring import MeetingFacts, report_grade, suggest_points, to_points
 from ..domain.vietnamese import format_points
@@ -95,8 +96,8 @@ def _chosen_campaign(raw_year, years: list[Campaign]) -> Campaign | None:
     try:
         year = rules.parse_whole(raw_year)
     except ValueError:
-        year = queries.default_year(clock.today(), years)
-    return by_year.get(year) or by_year.get(queries.default_year(clock.today(), years))
+        year = default_year((c.year for c in years), clock.today())
+    return by_year.get(year) or by_year.get(default_year(by_year, clock.today()))
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,7 +255,7 @@ def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:
     for campaign, month in due[latest + 1 :] + due[: latest + 1]:
         if (campaign.id, month) not in filed:
             return campaign, month
-    default = queries.default_year(today, years)
+    default = default_year((c.year for c in years), today)
     campaign = next((c for c in years if c.year == default), years[-1])
     if campaign.year == today.year and today.month in campaign.months:
         return campaign, today.month

@@ -9,6 +9,8 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from .. import clock
+from ..campaigns import committee_names
+from ..domain.periods import takes_part
 from ..domain.scoring import to_half_points, to_points
 from ..domain.vietnamese import normalise
 from ..extensions import db
@@ -25,41 +27,14 @@ MAX_CRITERIA = 30
 # Committee
 
 
-def _committee_data(committee: Committee) -> dict:
-    return {
-        "name": committee.name,
-        "superior_body": committee.superior_body,
-        "place_name": committee.place_name,
-        "issuer_code": committee.issuer_code,
-        "secretary_name": committee.secretary_name,
-    }
+COMMITTEE_FIELDS = ("from_year", "name", "superior_body", "place_name", "issuer_code", "secretary_name")
 
 
-def get_committee() -> Committee:
-    committee = db.session.scalar(sa.select(Committee).order_by(Committee.id).limit(1))
-    if committee is None:
-        raise NotFound("Chưa có thông tin Đảng ủy (chạy flask init-db).")
-    return committee
+def _committee_data(committee) -> dict:
+    return {key: getattr(committee, key) for key in COMMITTEE_FIELDS}
 
 
-def update_committee(
-    committee: Committee,
-    *,
-    name: str,
-    superior_body: str,
-    place_name: str,
-    issuer_code: str,
-    secretary_name: str,
-    actor: User,
-) -> Committee:
-    """Change what the committee's printed documents say about it."""
-    values = {
-        "name": normalise(name),
-        "superior_body": normalise(superior_body),
-        "place_name": normalise(place_name),
-        "issuer_code": normalise(issuer_code),
-        "secretary_name": normalise(secretary_name),
-    }
+def _check_committee_values(values: dict, *, exclude_id: int | None) -> dict:
     required = {
         "name": "Nhập tên Đảng ủy.",
         "superior_body": "Nhập tên cấp ủy cấp trên.",
@@ -79,9 +54,129 @@ def update_committee(
             errors.setdefault(key, f"Không quá {limit} ký tự.")
     if values["issuer_code"] and re.search(r"[\s/]", values["issuer_code"]):
         errors.setdefault("issuer_code", "Ký hiệu không chứa dấu cách hay dấu gạch chéo.")
+    year = values["from_year"]
+    if year is None or isinstance(year, bool) or not 2000 <= year <= 2100:
+        errors["from_year"] = "Năm áp dụng từ 2000 đến 2100."
+    else:
+        same = sa.select(Committee.id).where(Committee.from_year == year)
+        if exclude_id is not None:
+            same = same.where(Committee.id != exclude_id)
+        if db.session.scalar(same.limit(1)) is not None:
+            errors["from_year"] = f"Đã có tên gọi áp dụng từ năm {year}; hãy sửa dòng đó."
+    return errors
+
+
+def _closed_years() -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)).order_by(Campaign.year)
+        )
+    )
+
+
+def _names_of_closed_years(rows: list) -> dict[int, dict | None]:
+    """What each closed year's documents print, for a list of names (objects or dicts)."""
+    ordered = sorted(rows, key=lambda row: row["from_year"])
+    printed = {}
+    for year in _closed_years():
+        in_force = [row for row in ordered if row["from_year"] <= year]
+        row = in_force[-1] if in_force else (ordered[0] if ordered else None)
+        printed[year] = {k: v for k, v in row.items() if k != "from_year"} if row else None
+    return printed
+
+
+def _refuse_changing_closed_years(before: list[dict], after: list[dict]) -> None:
+    """Closed years never change: refuse a change of the names their documents print."""
+    old = _names_of_closed_years(before)
+    new = _names_of_closed_years(after)
+    changed = sorted(year for year in old if old[year] != new[year])
+    if changed:
+        years = ", ".join(str(year) for year in changed)
+        raise Conflict(
+            f"Thay đổi này làm đổi tên gọi trên văn bản của năm đã khóa sổ ({years}). Văn bản "
+            "của năm đã khóa sổ giữ tên gọi khi ban hành: hãy thêm tên gọi mới áp dụng từ "
+            "một năm chưa khóa sổ.",
+            {"from_year": f"Năm đã khóa sổ bị ảnh hưởng: {years}."},
+        )
+
+
+def _normalised_committee_values(from_year, **texts) -> dict:
+    return {"from_year": from_year, **{key: normalise(value) for key, value in texts.items()}}
+
+
+def add_committee_names(
+    *,
+    from_year: int | None,
+    name: str,
+    superior_body: str,
+    place_name: str,
+    issuer_code: str,
+    secretary_name: str,
+    actor: User,
+) -> Committee:
+    """Record the committee's new names from a year on (e.g. "Đảng ủy xã An Thạnh" under
+    "Đảng bộ thành phố Cần Thơ" from 2026): the documents of earlier years keep theirs."""
+    values = _normalised_committee_values(
+        from_year,
+        name=name,
+        superior_body=superior_body,
+        place_name=place_name,
+        issuer_code=issuer_code,
+        secretary_name=secretary_name,
+    )
+    errors = _check_committee_values(values, exclude_id=None)
     if errors:
         raise ValidationFailed("Thông tin Đảng ủy chưa hợp lệ.", errors)
+    rows = [_committee_data(row) for row in committee_names()]
+    _refuse_changing_closed_years(rows, [*rows, values])
+    committee = Committee(**values)
+    db.session.add(committee)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as error:
+        raise Conflict(
+            f"Đã có tên gọi áp dụng từ năm {from_year}.",
+            {"from_year": f"Đã có tên gọi áp dụng từ năm {from_year}; hãy sửa dòng đó."},
+        ) from error
+    audit.record(
+        "committee.add",
+        actor=actor,
+        object_type="committee",
+        object_id=committee.id,
+        summary=f"Tên gọi Đảng ủy từ năm {committee.from_year}: {committee.name}",
+        after=_committee_data(committee),
+    )
+    return committee
 
+
+def update_committee(
+    committee: Committee,
+    *,
+    name: str,
+    superior_body: str,
+    place_name: str,
+    issuer_code: str,
+    secretary_name: str,
+    actor: User,
+    from_year: int | None | object = None,
+) -> Committee:
+    """Correct one set of the committee's names (not what a closed year printed)."""
+    values = _normalised_committee_values(
+        committee.from_year if from_year is None else from_year,
+        name=name,
+        superior_body=superior_body,
+        place_name=place_name,
+        issuer_code=issuer_code,
+        secretary_name=secretary_name,
+    )
+    errors = _check_committee_values(values, exclude_id=committee.id)
+    if errors:
+        raise ValidationFailed("Thông tin Đảng ủy chưa hợp lệ.", errors)
+    rows = committee_names()
+    before_rows = [_committee_data(row) for row in rows]
+    after_rows = [values if row.id == committee.id else _committee_data(row) for row in rows]
+    _refuse_changing_closed_years(before_rows, after_rows)
     before = _committee_data(committee)
     for key, value in values.items():
         setattr(committee, key, value)
@@ -93,10 +188,38 @@ def update_committee(
             actor=actor,
             object_type="committee",
             object_id=committee.id,
-            summary="Cập nhật thông tin Đảng ủy",
+            summary=f"Cập nhật tên gọi Đảng ủy từ năm {committee.from_year}",
             before=before,
             after=after,
         )
+    return committee
+
+
+def delete_committee_names(committee: Committee, *, actor: User) -> None:
+    """Remove a set of names entered by mistake (never the last one, nor a closed year's)."""
+    rows = committee_names()
+    if len(rows) <= 1:
+        raise Conflict("Phải còn ít nhất một tên gọi của Đảng ủy.")
+    before_rows = [_committee_data(row) for row in rows]
+    after_rows = [_committee_data(row) for row in rows if row.id != committee.id]
+    _refuse_changing_closed_years(before_rows, after_rows)
+    before = _committee_data(committee)
+    db.session.delete(committee)
+    db.session.flush()
+    audit.record(
+        "committee.delete",
+        actor=actor,
+        object_type="committee",
+        object_id=committee.id,
+        summary=f"Xóa tên gọi Đảng ủy từ năm {before['from_year']}",
+        before=before,
+    )
+
+
+def get_committee_names(committee_id: int) -> Committee:
+    committee = db.session.get(Committee, committee_id)
+    if committee is None:
+        raise NotFound("Không có tên gọi này của Đảng ủy.")
     return committee
 
 
@@ -112,10 +235,11 @@ def _cell_data(cell: Cell) -> dict:
         "display_order": cell.display_order,
         "active": cell.active,
         "joined_year": cell.joined_year,
+        "left_year": cell.left_year,
     }
 
 
-KEEP = object()  # update_cell: leave the joined year as it is
+KEEP = object()  # update_cell: leave the joined or left year as it is
 
 
 def msg_reports_before(year: int) -> str:
@@ -124,22 +248,68 @@ def msg_reports_before(year: int) -> str:
     )
 
 
-def _check_joined_year(cell: Cell | None, joined_year: int | None, errors: dict) -> None:
-    """A joined year is a plausible year, and not after a year the cell already reported in."""
-    if joined_year is None:
-        return
-    if not 2000 <= joined_year <= 2100:
-        errors["joined_year"] = "Năm bắt đầu tham gia không hợp lệ."
-        return
+def msg_reports_after(year: int) -> str:
+    return f"Chi bộ đã có báo cáo sinh hoạt năm {year}: năm rời thi đua phải sau năm đó."
+
+
+def _report_years(cell: Cell | None) -> tuple[int | None, int | None]:
+    """The first and last campaign years the cell has reports in."""
     if cell is None or cell.id is None:
-        return
-    earliest = db.session.scalar(
-        sa.select(sa.func.min(Campaign.year))
+        return None, None
+    first, last = db.session.execute(
+        sa.select(sa.func.min(Campaign.year), sa.func.max(Campaign.year))
         .join(Report, Report.campaign_id == Campaign.id)
         .where(Report.cell_id == cell.id)
-    )
-    if earliest is not None and earliest < joined_year:
-        errors["joined_year"] = msg_reports_before(earliest)
+    ).one()
+    return first, last
+
+
+def _check_years(
+    cell: Cell | None, joined_year: int | None, left_year: int | None, errors: dict
+) -> None:
+    """Plausible years, the left year not before the joined one, every year the cell reported
+    in kept, and no closed year's participation changed (closed years never change)."""
+    for field, value, label in (
+        ("joined_year", joined_year, "Năm bắt đầu tham gia"),
+        ("left_year", left_year, "Năm rời thi đua"),
+    ):
+        if value is not None and not 2000 <= value <= 2100:
+            errors[field] = f"{label} không hợp lệ."
+    if errors.keys() & {"joined_year", "left_year"}:
+        return
+    if joined_year is not None and left_year is not None and left_year < joined_year:
+        errors["left_year"] = "Năm rời thi đua không được trước năm bắt đầu tham gia."
+        return
+    first, last = _report_years(cell)
+    if first is not None and joined_year is not None and first < joined_year:
+        errors["joined_year"] = msg_reports_before(first)
+    if last is not None and left_year is not None and last >= left_year:
+        errors["left_year"] = msg_reports_after(last)
+    if cell is None or cell.id is None or errors:
+        return
+    changed = [
+        year
+        for year in _closed_years()
+        if takes_part(cell.joined_year, cell.left_year, year)
+        != takes_part(joined_year, left_year, year)
+    ]
+    if changed:
+        years = ", ".join(str(year) for year in changed)
+        message = (
+            f"Năm thi đua đã khóa sổ ({years}) không thay đổi nữa: không được thêm hay bớt "
+            "chi bộ tham gia năm đó."
+        )
+        field = "left_year" if left_year != cell.left_year else "joined_year"
+        errors[field] = message
+
+
+def _default_left_year(cell: Cell, joined_year: int | None) -> int:
+    """The year a closed cell leaves from, unless told: the year after its last report; a
+    cell without reports leaves from the year it joined (or this year)."""
+    _first, last = _report_years(cell)
+    if last is not None:
+        return last + 1
+    return joined_year if joined_year is not None else clock.today().year
 
 
 def _check_cell_fields(name: str, display_order: int | None, *, exclude_id: int | None) -> dict:
@@ -167,6 +337,7 @@ def create_cell(
     display_order: int,
     actor: User,
     joined_year: int | None | object = KEEP,
+    left_year: int | None = None,
 ) -> Cell:
     """Add a cell; its code is stable (used by the API and imports) and never changes.
 
@@ -178,7 +349,7 @@ def create_cell(
     if joined_year is KEEP:
         joined_year = clock.today().year
     errors = _check_cell_fields(name, display_order, exclude_id=None)
-    _check_joined_year(None, joined_year, errors)
+    _check_years(None, joined_year, left_year, errors)
     if not CELL_CODE_PATTERN.match(code):
         errors["code"] = (
             "Mã gồm 2–40 ký tự: chữ thường không dấu, số hoặc gạch ngang (ví dụ ap-moi)."
@@ -194,6 +365,7 @@ def create_cell(
         display_order=display_order,
         active=True,
         joined_year=joined_year,
+        left_year=left_year,
     )
     db.session.add(cell)
     try:
@@ -224,18 +396,25 @@ def update_cell(
     active: bool,
     actor: User,
     joined_year: int | None | object = KEEP,
+    left_year: int | None | object = KEEP,
 ) -> Cell:
-    """Change a cell's name, category, place in lists, active flag or joined year (never its
-    code).
+    """Change a cell's name, category, place in lists, active flag, joined or left year
+    (never its code).
 
-    A cell still holding active members cannot be closed: they are transferred first. The
-    joined year cannot pass a year the cell has reports in.
+    A cell still holding active members cannot be closed: they are transferred first. Closing
+    a cell (dissolved or merged) ends its part in the competition from ``left_year`` on (by
+    default the year after its last report): it keeps its results in the years before. The
+    years cannot pass a year the cell has reports in, nor change a closed year.
     """
     name = normalise(name)
     errors = _check_cell_fields(name, display_order, exclude_id=cell.id)
     if joined_year is KEEP:
         joined_year = cell.joined_year
-    _check_joined_year(cell, joined_year, errors)
+    if left_year is KEEP:
+        left_year = cell.left_year
+        if cell.active and not active and left_year is None:
+            left_year = _default_left_year(cell, joined_year)
+    _check_years(cell, joined_year, left_year, errors)
     if errors:
         raise ValidationFailed("Thông tin chi bộ chưa hợp lệ.", errors)
     if cell.active and not active:
@@ -271,6 +450,7 @@ def update_cell(
     cell.display_order = display_order
     cell.active = active
     cell.joined_year = joined_year
+    cell.left_year = left_year
     db.session.flush()
     after = _cell_data(cell)
     if after != before:

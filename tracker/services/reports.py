@@ -196,14 +196,16 @@ def _check(
     return result, clean_rows, derived, rubric
 
 
-def msg_not_taking_part(cell: Cell) -> str:
+def msg_not_taking_part(cell: Cell, year: int | None = None) -> str:
+    if cell.left_year is not None and (year is None or year >= cell.left_year):
+        return f"{cell.name} không còn tham gia thi đua từ năm {cell.left_year}."
     return f"{cell.name} tham gia thi đua từ năm {cell.joined_year}."
 
 
 def _check_taking_part(cell: Cell | None, campaign: Campaign | None, errors: dict) -> None:
     """A cell files reports only for the campaign years it takes part in."""
     if cell is not None and campaign is not None and not cell.takes_part_in(campaign.year):
-        errors.setdefault("year", msg_not_taking_part(cell))
+        errors.setdefault("year", msg_not_taking_part(cell, campaign.year))
 
 
 def _check_attachment(upload: attachments.Upload | None, errors: dict[str, str]):
