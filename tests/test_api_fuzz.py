@@ -92,6 +92,7 @@ def pins(path: str, world) -> list[dict]:
 
 OPERATIONS = [
     ("/cells", "GET", ("secretary",)),
+    ("/campaigns", "GET", ("secretary",)),
     ("/rubric/{year}", "GET", ("secretary",)),
     ("/rankings", "GET", ("committee",)),
     ("/openapi.json", "GET", (None,)),

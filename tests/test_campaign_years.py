@@ -587,3 +587,28 @@ def test_months_pending_tells_waiting_months_apart_from_missing_ones(app, client
     assert (row["months_counted"], row["months_missing"], row["months_pending"]) == (3, 2, 2)
     other = next(r for r in answer.get_json()["rankings"] if r["cell"] == "cong-an")
     assert (other["months_missing"], other["months_pending"]) == (3, 0)
+
+
+def test_a_renamed_cell_keeps_its_old_name_in_a_closed_year_s_documents(
+    app, runner, users, tmp_path
+):
+    import openpyxl
+
+    from tracker.services.awards import close_year
+
+    with app.app_context():
+        for month in range(4, 13):
+            make_report("ap-cho", 2022, month, total=96)
+        close_year(campaign(2022), actor=admin_user(), confirmed=True, today=dt.date(2023, 1, 5))
+        target = cell("ap-cho")
+        update_cell(
+            target, name="Chi bộ khóm Chợ", category=target.category, display_order=1,
+            active=True, actor=admin_user(),
+        )
+        db.session.commit()
+    output = tmp_path / "2022.xlsx"
+    assert runner.invoke(args=["export-awards", "--year", "2022", "--output", str(output)]).exit_code == 0
+    names = {
+        c.value for row in openpyxl.load_workbook(output)["Xếp hạng"].iter_rows() for c in row
+    }
+    assert "Chi bộ ấp Chợ" in names and "Chi bộ khóm Chợ" not in names

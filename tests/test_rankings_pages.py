@@ -415,14 +415,20 @@ def test_a_year_that_has_not_begun_shows_empty_charts(client, auth, users, app):
     assert "Chưa có báo cáo được duyệt để tính tỷ lệ dự họp." in answer.text
 
 
-def test_an_inactive_cell_keeps_its_page_but_is_not_ranked(client, auth, users, season, app):
+def test_a_cell_that_left_keeps_its_page_and_its_past_ranks(client, auth, users, season, app):
     with app.app_context():
-        db.session.scalar(sa.select(Cell).where(Cell.code == "thcs")).active = False
+        thcs = db.session.scalar(sa.select(Cell).where(Cell.code == "thcs"))
+        thcs.active = False
+        thcs.left_year = 2023
         db.session.commit()
     auth.login(users["committee"])
     page = client.get("/rankings/cells/thcs?year=2022")
     assert page.status_code == 200
-    assert "Đã ngừng hoạt động, không được xếp hạng" in page.text
+    assert "Đã ngừng hoạt động; rời thi đua từ năm 2023" in page.text
+    assert "Không tham gia thi đua năm 2023" in client.get("/rankings/cells/thcs?year=2023").text
+    assert "thcs" in {
+        code for code, _rank, _average in ranking_rows(client.get("/rankings/?year=2022").text)
+    }
     assert "thcs" not in {
-        code for code, _rank, _average in ranking_rows(client.get("/rankings/").text)
+        code for code, _rank, _average in ranking_rows(client.get("/rankings/?year=2023").text)
     }

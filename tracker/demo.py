@@ -326,7 +326,7 @@ def _seed_cell(cell, campaign, secretary, committee, admin, today, summary) -> N
                 today,
                 summary,
                 absent=absent,
-                truant=truant.id if truant and month in (months[1], months[3], months[5]) else None,
+                truant=truant.id if truant and month in months[1:6:2] else None,
             )
         quarter = (month - 1) // 3 + 1
         middle = max(min(quarter * 3 - 1, campaign.last_month), campaign.first_month)
