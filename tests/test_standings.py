@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 import sqlalchemy as sa
 
-from tracker.domain.periods import Period
+from tracker.domain.periods import Period, participation, takes_part
 from tracker.domain.scoring import Grade
 from tracker.extensions import db
 from tracker.models import Cell, CellCategory, Report
@@ -309,3 +309,20 @@ def test_attendance_and_criteria_compare_a_cell_with_all_cells(app):
         assert results.cell_average == 10
         assert results.all_average == Fraction(10 + 50 + 50, 3)
         assert results.behind_others
+
+
+@pytest.mark.parametrize(
+    "joined, left, words, years",
+    [
+        (None, None, "Mọi năm", range(2020, 2030)),
+        (2026, None, "Từ 2026", range(2026, 2030)),
+        (None, 2025, "Đến 2024", range(2020, 2025)),
+        (2022, 2025, "2022–2024", range(2022, 2025)),
+        (2023, 2024, "2023", [2023]),
+        (2024, 2024, "Không năm nào", []),
+    ],
+)
+def test_the_years_a_cell_takes_part_in_read_in_words(joined, left, words, years):
+    assert participation(joined, left) == words
+    # The words say the years of the rule itself.
+    assert [y for y in range(2020, 2030) if takes_part(joined, left, y)] == list(years)

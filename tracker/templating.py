@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from flask import Flask, current_app, g, request
 
+from .domain.periods import participation
 from .domain.scoring import Grade, to_points
 from .domain.vietnamese import format_date, format_decimal, format_points
 from .navigation import menu_for_current_user
@@ -83,6 +84,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(local_datetime, "datetime")
     app.add_template_filter(grade_label, "grade_label")
+    app.add_template_global(
+        lambda cell: participation(cell.joined_year, cell.left_year), "cell_years"
+    )
     app.add_template_global(menu_for_current_user, "main_menu")
     app.add_template_global(current_committee, "current_committee")
     app.add_template_global(footer_plan, "footer_plan")

@@ -9,14 +9,18 @@ from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
+from ..cell_sheet import cell_workbook
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
+from ..members.forms import ImportForm
 from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
 from ..permissions import admin_required, is_admin
 from ..queries import rubric_for_year
 from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
+from ..services.cell_import import import_cells
+from ..services.members import ImportRejected
 from ..services.organisation import (
     KEEP,
     RubricLineInput,
@@ -26,6 +30,7 @@ from ..services.organisation import (
     update_campaign_settings,
     update_cell,
 )
+from ..spreadsheets import send_workbook
 from ..webforms import apply_service_error, select_choices
 from .forms import (
     AccountForm,
@@ -315,6 +320,56 @@ def cells():
         .order_by(Cell.active.desc(), Cell.display_order, Cell.id)
     ).all()
     return render_template("admin/cells.html", rows=rows)
+
+
+def _cells_in_list_order() -> list[Cell]:
+    return list(
+        db.session.scalars(
+            sa.select(Cell).order_by(Cell.active.desc(), Cell.display_order, Cell.id)
+        )
+    )
+
+
+@bp.route("/cells/export.xlsx")
+@admin_required
+def cells_export():
+    data = cell_workbook(_cells_in_list_order(), this_year=clock.today().year)
+    return send_workbook(data, f"Danh sách chi bộ - {clock.today():%d-%m-%Y}.xlsx")
+
+
+@bp.route("/cells/template.xlsx")
+@admin_required
+def cells_template():
+    data = cell_workbook([], this_year=clock.today().year)
+    return send_workbook(data, "Mẫu nhập danh sách chi bộ.xlsx")
+
+
+@bp.route("/cells/import", methods=["GET", "POST"])
+@admin_required
+def cells_import():
+    form = ImportForm()
+    status = 200
+    rejected = None
+    if form.validate_on_submit():
+        try:
+            result = import_cells(form.file.data.read(), actor=current_user)
+        except ImportRejected as error:
+            db.session.rollback()
+            rejected = error
+            status = error.status
+        except ServiceError as error:
+            status = _refused(error, form)
+        else:
+            db.session.commit()
+            flash(
+                f"Đã nhập {result.total} dòng: {len(result.created)} chi bộ mới, "
+                f"{len(result.updated)} cập nhật, {result.unchanged} không thay đổi.",
+                "success",
+            )
+            return redirect(url_for("admin.cells"))
+    elif form.is_submitted():
+        status = INVALID_FORM
+    return render_template("admin/cells_import.html", form=form, rejected=rejected), status
 
 
 def _offer_years(form: CellForm) -> None:

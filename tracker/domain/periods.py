@@ -13,6 +13,18 @@ def takes_part(joined_year: int | None, left_year: int | None, year: int) -> boo
     return (joined_year is None or joined_year <= year) and (left_year is None or year < left_year)
 
 
+def participation(joined_year: int | None, left_year: int | None) -> str:
+    """The campaign years a cell takes part in, in words ("Từ 2026", "2022–2024")."""
+    last = None if left_year is None else left_year - 1
+    if last is not None and joined_year is not None and last < joined_year:
+        return "Không năm nào"
+    if joined_year is None:
+        return "Mọi năm" if last is None else f"Đến {last}"
+    if last is None:
+        return f"Từ {joined_year}"
+    return str(joined_year) if last == joined_year else f"{joined_year}–{last}"
+
+
 @dataclass(frozen=True)
 class Period:
     """A month, a quarter or a whole campaign year."""
@@ -62,9 +74,7 @@ def month_has_ended(year: int, month: int, today: dt.date) -> bool:
     return (year, month) < (today.year, today.month)
 
 
-def counted_months(
-    period: Period, first_month: int, last_month: int, today: dt.date
-) -> list[int]:
+def counted_months(period: Period, first_month: int, last_month: int, today: dt.date) -> list[int]:
     """Return the campaign months of the period that have ended on ``today``."""
     return [
         month
