@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
+from ..auth.sessions import sign_in
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
@@ -271,7 +272,7 @@ def account_password(user_id: int):
         return _render_account(db.session.get(User, user_id), password_form=form, status=status)
     db.session.commit()
     if user.id == current_user.id:
-        login_user(user)  # keep this session; the others are logged out
+        sign_in(user)  # this browser carries on in a new session; the others ended
     flash(
         f"Đã đặt lại mật khẩu của {user.username}; "
         "các phiên đăng nhập cũ của tài khoản đã bị đăng xuất.",

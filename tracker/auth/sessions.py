@@ -1,0 +1,54 @@
+"""Server-side login sessions: the cookie carries a random key, the server keeps its digest.
+
+Flask's session is a signed cookie; on its own, a copy taken before logout would stay valid.
+Each signed-in browser therefore also gets a ``LoginSession`` row; a request whose key has no
+row is anonymous. Ending a session deletes its row (services.accounts.end_sessions).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask import session
+from flask_login import login_user
+
+from ..extensions import db
+from ..models import LoginSession, User
+from ..services.accounts import session_digest
+
+SESSION_KEY = "_tracker_sid"
+
+
+def sign_in(user: User) -> None:
+    """Start a new server-side session for ``user`` in this browser and sign it in."""
+    end_this_session()
+    raw = secrets.token_urlsafe(32)
+    db.session.add(LoginSession(user_id=user.id, key_hash=session_digest(raw)))
+    db.session.commit()
+    session[SESSION_KEY] = raw
+    login_user(user)
+
+
+def end_this_session() -> None:
+    """Forget this browser's server-side session, if any (the caller commits)."""
+    raw = session.pop(SESSION_KEY, None)
+    if raw:
+        db.session.execute(
+            sa.delete(LoginSession).where(LoginSession.key_hash == session_digest(raw))
+        )
+
+
+def load_session_user(user_id: int, version: str) -> User | None:
+    """The account of this request's session: the cookie's key must still have its row."""
+    raw = session.get(SESSION_KEY)
+    if not raw or not isinstance(raw, str):
+        return None
+    user = db.session.scalar(
+        sa.select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == user_id, LoginSession.key_hash == session_digest(raw))
+    )
+    if user is None or str(user.session_version) != version:
+        return None
+    return user
