@@ -162,19 +162,24 @@ def test_the_wait_is_short_at_first_and_then_the_right_password_works(app, users
 
 def test_a_flood_of_blocked_attempts_is_one_audit_entry_with_a_count(app, users):
     app.config["LOGIN_MAX_FAILURES"] = 1
-    login_from(app, "203.0.113.9", "admin", "sai-mat-khau-roi")
-    with app.app_context():
-        before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
-    for _ in range(40):
+    app.config["LOGIN_MAX_DELAY_SECONDS"] = 600
+    for _ in range(8):  # the delay grows past the time the flood takes
         login_from(app, "203.0.113.9", "admin", "sai-mat-khau-roi")
     with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    blocked = sum(
+        "Vui lòng đợi" in login_from(app, "203.0.113.9", "admin", "sai-mat-khau-roi").text
+        for _ in range(40)
+    )
+    assert blocked == 40
+    with app.app_context():
         after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
-        entry = db.session.scalar(
+        entries = db.session.scalars(
             sa.select(AuditEntry).where(AuditEntry.action == "login.throttled")
-        )
-        assert after - before == 1
-        assert entry.after["count"] == 40
-        assert entry.remote_addr == "203.0.113.9"
+        ).all()
+        assert after - before <= 1
+        assert sum(entry.after["count"] for entry in entries) >= 40
+        assert entries[-1].remote_addr == "203.0.113.9"
 
 
 @pytest.mark.parametrize(("proxies", "expected"), [(0, "127.0.0.1"), (1, "203.0.113.50")])
