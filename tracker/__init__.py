@@ -26,6 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     load_config(app, test_config)
     trust_proxies(app)
     register_extensions(app)
+    register_input_guard(app)
     register_database_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -100,6 +101,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters before any view or database work (tracker/guards.py)."""
+    from .guards import init_app
+
+    init_app(app)
 
 
 def register_database_hooks(app: Flask) -> None:

@@ -13,6 +13,7 @@ from ..auth.sessions import sign_in
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
+from ..guards import whole_number
 from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
 from ..permissions import admin_required, is_admin
 from ..queries import rubric_for_year
@@ -463,7 +464,7 @@ def _rubric_lines(form: RubricForm) -> list[RubricLineInput]:
         lines.append(
             RubricLineInput(
                 key=entry.name,
-                criterion_id=int(raw_id) if raw_id.isdigit() else None,
+                criterion_id=whole_number(raw_id, low=1),
                 code=row.code.data or "",
                 title=row.title.data or "",
                 max_points=row.max_points.data or "",

@@ -461,3 +461,37 @@ def touch_token(token_id: int) -> None:
     db.session.execute(
         sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
     )
+
+
+# Milliseconds a token's last-use record may wait for SQLite's write lock before giving up.
+TOKEN_TOUCH_WAIT_MS = 200
+
+
+def touch_token_best_effort(token_id: int) -> bool:
+    """Record a token's use in its own short transaction; give up quietly (False) when the
+    database is locked or read-only: a read never fails for the sake of this record."""
+    from ..database import SQLITE_BUSY_TIMEOUT_MS
+
+    sqlite = db.engine.dialect.name == "sqlite"
+    try:
+        with db.engine.connect() as connection:
+            try:
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {TOKEN_TOUCH_WAIT_MS}")
+                else:
+                    connection.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                connection.execute(
+                    sa.update(ApiToken)
+                    .where(ApiToken.id == token_id)
+                    .values(last_used_at=utcnow())
+                )
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                    connection.rollback()
+    except sa.exc.OperationalError as error:
+        current_app.logger.warning("Token %s: last use not recorded (%s)", token_id, error.orig)
+        return False
+    return True
