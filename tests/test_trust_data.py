@@ -226,3 +226,37 @@ def test_a_failed_postgres_backup_never_prints_the_password(tmp_path):
     result = runner.invoke(args=["restore", "--input", str(real), "--yes"])
     assert result.exit_code != 0
     assert "S3cretPassw0rd" not in result.output
+
+
+def test_a_new_database_its_wal_and_the_secret_key_are_private(tmp_path, monkeypatch):
+    from tracker.cli import init_database
+
+    path = tmp_path / "instance-db" / "tracker.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "UPLOAD_FOLDER": str(tmp_path / "u")})
+    with app.app_context():
+        init_database()
+        db.session.execute(sa.text("SELECT 1"))
+        for name in (path, path.with_name(path.name + "-wal")):
+            assert stat.S_IMODE(name.stat().st_mode) == 0o600, name
+        db.engine.dispose()
+
+
+def test_an_existing_world_readable_database_is_made_private(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    sqlite3.connect(path).close()
+    os.chmod(path, 0o644)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "UPLOAD_FOLDER": str(tmp_path / "u")})
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_generated_secret_key_is_private(tmp_path):
+    from pathlib import Path
+
+    from tracker import _instance_secret_key
+
+    _instance_secret_key(Path(tmp_path))
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
