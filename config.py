@@ -30,6 +30,9 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
+    # A signed-in session ends on the server after this long, whatever the browser keeps.
+    LOGIN_SESSION_MAX_AGE_SECONDS = 7 * 24 * 3600
+
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a secretary may take an evening to fill a report
 
     # Login throttling (services/accounts.py): failures of one account from one address

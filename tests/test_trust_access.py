@@ -267,3 +267,15 @@ def test_another_cells_report_is_403_whatever_its_state(app, client, users, stat
     body = answer.get_json()
     assert "nháp" not in body["error"]
     assert client.get("/api/v1/reports/999999", headers=headers).status_code == 404
+
+
+def test_a_session_ends_on_the_server_after_its_lifetime(app, client, auth, users):
+    import datetime as dt
+
+    auth.login(users["secretary"])
+    assert client.get("/reports/").status_code == 200
+    with app.app_context():
+        for row in db.session.scalars(sa.select(LoginSession)):
+            row.created_at -= dt.timedelta(days=8)
+        db.session.commit()
+    assert client.get("/reports/").status_code == 302

@@ -7,14 +7,15 @@ row is anonymous. Ending a session deletes its row (services.accounts.end_sessio
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 
 import sqlalchemy as sa
-from flask import session
+from flask import current_app, session
 from flask_login import login_user
 
 from ..extensions import db
-from ..models import LoginSession, User
+from ..models import LoginSession, User, utcnow
 from ..services.accounts import session_digest
 
 SESSION_KEY = "_tracker_sid"
@@ -23,6 +24,8 @@ SESSION_KEY = "_tracker_sid"
 def sign_in(user: User) -> None:
     """Start a new server-side session for ``user`` in this browser and sign it in."""
     end_this_session()
+    # Sessions past their lifetime go (browsers closed without logging out leave them).
+    db.session.execute(sa.delete(LoginSession).where(LoginSession.created_at < _oldest()))
     raw = secrets.token_urlsafe(32)
     db.session.add(LoginSession(user_id=user.id, key_hash=session_digest(raw)))
     db.session.commit()
@@ -39,6 +42,10 @@ def end_this_session() -> None:
         )
 
 
+def _oldest() -> dt.datetime:
+    return utcnow() - dt.timedelta(seconds=current_app.config["LOGIN_SESSION_MAX_AGE_SECONDS"])
+
+
 def load_session_user(user_id: int, version: str) -> User | None:
     """The account of this request's session: the cookie's key must still have its row."""
     raw = session.get(SESSION_KEY)
@@ -48,6 +55,7 @@ def load_session_user(user_id: int, version: str) -> User | None:
         sa.select(User)
         .join(LoginSession, LoginSession.user_id == User.id)
         .where(User.id == user_id, LoginSession.key_hash == session_digest(raw))
+        .where(LoginSession.created_at >= _oldest())
     )
     if user is None or str(user.session_version) != version:
         return None
