@@ -279,3 +279,36 @@ def test_a_session_ends_on_the_server_after_its_lifetime(app, client, auth, user
             row.created_at -= dt.timedelta(days=8)
         db.session.commit()
     assert client.get("/reports/").status_code == 302
+
+
+def test_guesses_from_many_addresses_slow_unknown_browsers_but_not_the_users_own(app, users):
+    """Per account: guesses spread over many addresses make every unknown browser wait, but
+    the browser the user signed in with before (device cookie) goes straight in."""
+    app.config["LOGIN_MAX_FAILURES"] = 2  # account-wide: 8 failures, then delays
+    own = app.test_client()
+    page = own.get("/login", environ_base={"REMOTE_ADDR": "198.51.100.20"})
+    first = own.post(
+        "/login",
+        data={"username": "danguy", "password": PASSWORD, "csrf_token": csrf_token_in(page.text)},
+        environ_base={"REMOTE_ADDR": "198.51.100.20"},
+    )
+    assert first.status_code == 302 and own.get_cookie("tracker_device")
+    own.post("/logout", data={"csrf_token": csrf_token_in(own.get("/password").text)})
+    for i in range(12):  # a botnet: one guess from each address
+        login_from(app, f"203.0.113.{100 + i}", "danguy", "doan-bua-mot-mat-khau")
+    stranger = login_from(app, "192.0.2.200", "danguy", PASSWORD)
+    assert stranger.status_code == 401 and "Vui lòng đợi" in stranger.text
+    page = own.get("/login", environ_base={"REMOTE_ADDR": "198.51.100.21"})
+    again = own.post(
+        "/login",
+        data={"username": "danguy", "password": PASSWORD, "csrf_token": csrf_token_in(page.text)},
+        environ_base={"REMOTE_ADDR": "198.51.100.21"},
+    )
+    assert again.status_code == 302
+
+
+def test_a_forged_device_cookie_counts_for_nothing(app, users):
+    from tracker.auth import sessions
+
+    with app.test_request_context(headers={"Cookie": "tracker_device=danguy"}):
+        assert not sessions.is_known_device("danguy")

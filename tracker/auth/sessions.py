@@ -11,7 +11,8 @@ import datetime as dt
 import secrets
 
 import sqlalchemy as sa
-from flask import current_app, session
+from flask import current_app, request, session
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from flask_login import login_user
 
 from ..extensions import db
@@ -60,3 +61,46 @@ def load_session_user(user_id: int, version: str) -> User | None:
     if user is None or str(user.session_version) != version:
         return None
     return user
+
+
+# --------------------------------------------------------------------------------------------
+# Device cookies (OWASP "slow down online guessing attacks with device cookies"): a browser
+# that signed in to an account carries a signed cookie naming it, and is exempt from the
+# account-wide login delay that guesses from many addresses cause.
+
+DEVICE_COOKIE = "tracker_device"
+DEVICE_MAX_AGE = 365 * 24 * 3600
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="tracker-device")
+
+
+def remember_device(response, username: str) -> None:
+    names = set(_device_names())
+    names.add(username)
+    value = _device_serializer().dumps(sorted(names)[-5:])
+    response.set_cookie(
+        DEVICE_COOKIE,
+        value,
+        max_age=DEVICE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")),
+    )
+
+
+def _device_names() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    if not raw or len(raw) > 2000:
+        return []
+    try:
+        names = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return []
+    return [name for name in names if isinstance(name, str)] if isinstance(names, list) else []
+
+
+def is_known_device(username: str | None) -> bool:
+    """True when this browser signed in to ``username`` before (signed device cookie)."""
+    return (username or "").strip().lower() in _device_names()

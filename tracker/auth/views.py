@@ -13,7 +13,13 @@ from ..services import ServiceError, audit
 from ..services.accounts import LoginThrottled, authenticate, change_own_password
 from ..webforms import apply_service_error
 from .forms import ChangePasswordForm, LoginForm
-from .sessions import end_this_session, load_session_user, sign_in
+from .sessions import (
+    end_this_session,
+    is_known_device,
+    load_session_user,
+    remember_device,
+    sign_in,
+)
 
 bp = Blueprint("auth", __name__)
 
@@ -59,7 +65,12 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data, request.remote_addr)
+            user = authenticate(
+                form.username.data,
+                form.password.data,
+                request.remote_addr,
+                known_device=is_known_device(form.username.data),
+            )
         except LoginThrottled as throttled:
             user, error = None, throttled_message(throttled.wait_seconds)
         else:
@@ -67,7 +78,9 @@ def login():
         db.session.commit()  # keep the record of the attempt either way
         if user is not None:
             sign_in(user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+            answer = redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+            remember_device(answer, user.username)
+            return answer
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
 

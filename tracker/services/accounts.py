@@ -296,7 +296,9 @@ def _failures(condition, since: dt.datetime) -> tuple[int, dt.datetime | None]:
     return count or 0, last
 
 
-def _wait_seconds(username: str, remote_addr: str, now: dt.datetime) -> int:
+def _wait_seconds(
+    username: str, remote_addr: str, now: dt.datetime, known_device: bool = False
+) -> int:
     """How long this address must still wait before trying this account again (0: go).
 
     Throttling is per account *from one address* and per address over all accounts: failures
@@ -307,10 +309,15 @@ def _wait_seconds(username: str, remote_addr: str, now: dt.datetime) -> int:
     cap = config["LOGIN_MAX_DELAY_SECONDS"]
     free = config["LOGIN_MAX_FAILURES"]
     waits = []
-    for condition, allowed in (
+    checks = [
         (sa.and_(LoginFailure.username == username, LoginFailure.remote_addr == remote_addr), free),
         (LoginFailure.remote_addr == remote_addr, free * 4),
-    ):
+    ]
+    if not known_device:
+        # Guesses spread over many addresses slow down every *unknown* browser for this
+        # account; a browser that signed in to it before (device cookie) is never held back.
+        checks.append((LoginFailure.username == username, free * 4))
+    for condition, allowed in checks:
         count, last = _failures(condition, since)
         delay = failure_delay(count, allowed, cap)
         if delay and last is not None:
@@ -343,16 +350,20 @@ def _record_throttled(username: str, remote_addr: str, now: dt.datetime) -> None
         entry.after = {"count": count, "last_at": now.isoformat()}
 
 
-def authenticate(username: str, password: str, remote_addr: str) -> User | None:
+def authenticate(
+    username: str, password: str, remote_addr: str, *, known_device: bool = False
+) -> User | None:
     """Return the account for these credentials, or None; record the attempt.
 
     Raises LoginThrottled (with the seconds to wait) while this address must wait after
-    repeated failures; the password is then not even checked. The caller commits.
+    repeated failures; the password is then not even checked. ``known_device``: the browser
+    signed in to this account before (it is exempt from the account-wide delay). The caller
+    commits.
     """
     username = (username or "").strip().lower()[:60]
     remote_addr = (remote_addr or "")[:64]
     now = utcnow()
-    wait = _wait_seconds(username, remote_addr, now)
+    wait = _wait_seconds(username, remote_addr, now, known_device)
     if wait:
         _record_throttled(username, remote_addr, now)
         raise LoginThrottled(wait)
