@@ -217,3 +217,12 @@ def test_a_method_not_allowed_answers_405_with_allow(app, client, users, method,
     answer = getattr(client, method)(url, headers=headers)
     assert answer.status_code == 405
     assert answer.headers.get("Allow")
+
+
+@pytest.mark.parametrize(
+    "url", ["/reports/99999999999999999999", "/reports/2147483648/attachment",
+            "/admin/accounts/9223372036854775808", "/members/99999999999999999999"],
+)
+def test_ids_beyond_the_databases_integers_are_not_found(client, auth, users, url):
+    auth.login(users["admin"])
+    assert client.get(url).status_code == 404

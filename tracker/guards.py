@@ -53,6 +53,15 @@ def bad_input_field() -> str | None:
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul_characters():
+        for value in (request.view_args or {}).values():
+            # <int:id> takes any number of digits; no row has an id beyond PostgreSQL's
+            # INTEGER, and the database must not be asked (out of range: an error).
+            if isinstance(value, int) and not isinstance(value, bool) and not (
+                -MAX_WHOLE - 1 <= value <= MAX_WHOLE
+            ):
+                from .errors import error_response
+
+                return error_response(404)
         field = bad_input_field()
         if field is None:
             return None
