@@ -6,8 +6,8 @@ out; a flood is one audit entry; weak passwords are refused; another cell's repo
 whatever its state.
 """
 
-import sqlalchemy as sa
 import pytest
+import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import ApiToken, AuditEntry, LoginSession, Role, User

@@ -75,7 +75,12 @@ def _scrub(text: str) -> str:
 def _run(tool: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run a PostgreSQL tool; a failure is a BackupError with its message, password removed."""
     result = subprocess.run(
-        [_require(tool), *args], env=env, capture_output=True, text=True, errors="replace"
+        [_require(tool), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        errors="replace",
+        check=False,
     )
     if result.returncode != 0:
         detail = _scrub(result.stderr.strip())[-800:]

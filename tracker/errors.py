@@ -50,7 +50,7 @@ def error_response(status: int, message: str | None = None, fields: dict | None 
         return jsonify(error=message, fields=fields or {}), status
     try:
         return render_template("errors/error.html", status=status, message=message), status
-    except Exception:  # the page itself failed (database down): the static one never does
+    except Exception:  # noqa: BLE001 (the page failed, database down: the static one never does)
         db.session.rollback()
         return static_error_page(status, message)
 
@@ -99,7 +99,7 @@ def init_app(app: Flask) -> None:
         # Roll back so that a half-done change is never committed by a later request.
         try:
             db.session.rollback()
-        except Exception:  # the connection is gone too
+        except Exception:  # noqa: BLE001, S110 (the connection is gone too)
             pass
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         if database_unreachable(error):

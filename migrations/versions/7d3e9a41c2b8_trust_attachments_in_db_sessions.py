@@ -14,9 +14,8 @@ Create Date: 2026-12-02 23:30:00
 import re
 from pathlib import Path
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7d3e9a41c2b8'
@@ -86,7 +85,7 @@ def upgrade():
         if report_id is not None:
             connection.execute(content.insert().values(
                 report_id=report_id, name=path.name, data=path.read_bytes(),
-                stored_at=dt.datetime.now(dt.timezone.utc),
+                stored_at=dt.datetime.now(dt.UTC),
             ))
         moved.append(path)
     # Files go only once their bytes are safely in the transaction's rows; a failed migration

@@ -12,8 +12,8 @@ import secrets
 
 import sqlalchemy as sa
 from flask import current_app, request, session
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from flask_login import login_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from ..extensions import db
 from ..models import LoginSession, User, utcnow

@@ -6,6 +6,7 @@ or compromised, or derived from the account (its username, its name). No composi
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -36,7 +37,7 @@ COMMON = frozenset(
     vietnam123 vietnam2022 hanoi123 saigon123 123456aa 123456ab 12345678a a12345678
     quantri quantri123 quantrivien bithu123 bithuchibo chibo123 danguy123 dangvien
     dangvien1 dangvien123 thidua123 culaodung soctrang123 hochiminh 19051890 02091945
-    """.split()
+    """.split()  # noqa: SIM905 (a word list reads best as text)
 )
 
 
@@ -50,7 +51,7 @@ def _fold(text: str) -> str:
 def _is_run(text: str) -> bool:
     if len(set(text)) == 1:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(text, text[1:])}
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text)}
     return steps in ({1}, {-1})
 
 
