@@ -226,3 +226,19 @@ def test_a_method_not_allowed_answers_405_with_allow(app, client, users, method,
 def test_ids_beyond_the_databases_integers_are_not_found(client, auth, users, url):
     auth.login(users["admin"])
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.backends("sqlite")
+def test_read_only_api_calls_work_on_a_read_only_database(app, users):
+    headers = token_headers(app, users["committee"])
+    path = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
+    with app.app_context():
+        db.engine.dispose()
+    read_only = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///file:{path}?mode=ro&uri=true",
+         "UPLOAD_FOLDER": app.config["UPLOAD_FOLDER"]}
+    )
+    answer = read_only.test_client().get("/api/v1/cells", headers=headers)
+    assert answer.status_code == 200
+    with read_only.app_context():
+        db.engine.dispose()
