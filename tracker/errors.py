@@ -101,9 +101,16 @@ def init_app(app: Flask) -> None:
             db.session.rollback()
         except Exception:  # noqa: BLE001, S110 (the connection is gone too)
             pass
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         if database_unreachable(error):
+            # One line, not a traceback per request while the database is away.
+            app.logger.error(
+                "Database unreachable on %s %s: %s",
+                request.method,
+                request.path,
+                (str(getattr(error, "orig", error)).splitlines() or [""])[0][:300],
+            )
             if wants_json():
                 return jsonify(error=MSG_UNAVAILABLE, fields={}), 503
             return static_error_page(503, MSG_UNAVAILABLE)
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return error_response(500)
