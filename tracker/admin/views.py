@@ -276,7 +276,7 @@ def account_password(user_id: int):
         sign_in(user)  # this browser carries on in a new session; the others ended
     flash(
         f"Đã đặt lại mật khẩu của {user.username}; "
-        "các phiên đăng nhập cũ của tài khoản đã bị đăng xuất.",
+        "các phiên đăng nhập cũ của tài khoản đã bị đăng xuất và các mã API đã bị thu hồi.",
         "success",
     )
     return redirect(url_for("admin.account_edit", user_id=user.id))

@@ -120,7 +120,11 @@ def change_password():
         else:
             db.session.commit()
             sign_in(user)  # this browser carries on in a new session; every other one ended
-            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.", "success")
+            flash(
+                "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất và các mã API "
+                "của bạn đã bị thu hồi; hãy tạo mã mới nếu cần.",
+                "success",
+            )
             return redirect(url_for("main.home"))
     elif form.is_submitted():
         status = 400
