@@ -244,12 +244,93 @@ def restore_database(backup: Path) -> None:
         os.chmod(target, 0o600)
         return
     url, env = _libpq()
-    _run(
-        "pg_restore",
-        ["--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
-         "--dbname", url, str(backup)],
-        env,
+    _restore_postgres(backup, url, env)
+
+
+def _drop_everything_sql(url: str, env: dict[str, str]) -> str:
+    """SQL that drops every table and enum type of the ``public`` schema.
+
+    A backup of an earlier version lacks the tables added since; ``pg_restore --clean`` would
+    leave them (and fail on their foreign keys). The restore starts from an empty schema."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(
+        current_app.config["SQLALCHEMY_DATABASE_URI"], poolclass=sa.pool.NullPool
     )
+    try:
+        with engine.connect() as connection:
+            tables = connection.execute(
+                sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            ).scalars().all()
+            types = connection.execute(
+                sa.text(
+                    "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                    "WHERE n.nspname = 'public' AND t.typtype = 'e'"
+                )
+            ).scalars().all()
+    finally:
+        engine.dispose()
+
+    def names(items):
+        return ", ".join('public."{}"'.format(name.replace('"', '""')) for name in items)
+
+    statements = []
+    if tables:
+        statements.append(f"DROP TABLE IF EXISTS {names(tables)} CASCADE;")
+    if types:
+        statements.append(f"DROP TYPE IF EXISTS {names(types)} CASCADE;")
+    return "\n".join(statements) + "\n"
+
+
+def _restore_postgres(backup: Path, url: str, env: dict[str, str]) -> None:
+    """Drop the current tables and load the backup, all in one transaction (psql
+    --single-transaction): on any error nothing changes."""
+    import tempfile
+
+    prelude = _drop_everything_sql(url, env)
+    with tempfile.TemporaryDirectory(prefix="tracker-restore-") as folder:
+        prelude_path = Path(folder) / "prelude.sql"
+        prelude_path.write_text(prelude, encoding="utf-8")
+        reader_errors = Path(folder) / "pg_restore.err"
+        with open(reader_errors, "w+", encoding="utf-8", errors="replace") as errors:
+            reader = subprocess.Popen(
+                [_require("pg_restore"), "--no-owner", "--no-privileges", "--schema=public",
+                 "--file", "-", str(backup)],
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                env=env,
+            )
+            try:
+                loader = subprocess.run(
+                    [_require("psql"), "--no-psqlrc", "--quiet", "--single-transaction",
+                     "--set", "ON_ERROR_STOP=1", "--file", str(prelude_path), "--file", "-",
+                     "--dbname", url],
+                    stdin=reader.stdout,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
+                    env=env,
+                    text=True,
+                    errors="replace",
+                    check=False,
+                )
+            finally:
+                reader.stdout.close()
+                reader_status = reader.wait()
+            errors.seek(0)
+            reader_message = errors.read()
+    if reader_status != 0 or loader.returncode != 0:
+        # psql stopping first makes pg_restore die of a broken pipe: psql says why.
+        failed, code, message = (
+            ("psql", loader.returncode, loader.stderr)
+            if loader.returncode != 0
+            else ("pg_restore", reader_status, reader_message)
+        )
+        detail = _scrub(message.strip())[-800:]
+        raise BackupError(
+            MSG_TOOL_FAILED.format(
+                tool=failed, code=code, detail=f": {detail}" if detail else "."
+            )
+        )
 
 
 @click.command("backup")
