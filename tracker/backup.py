@@ -247,7 +247,7 @@ def restore_database(backup: Path) -> None:
     _restore_postgres(backup, url, env)
 
 
-def _drop_everything_sql(url: str, env: dict[str, str]) -> str:
+def _drop_everything_sql() -> str:
     """SQL that drops every table and enum type of the ``public`` schema.
 
     A backup of an earlier version lacks the tables added since; ``pg_restore --clean`` would
@@ -287,7 +287,7 @@ def _restore_postgres(backup: Path, url: str, env: dict[str, str]) -> None:
     --single-transaction): on any error nothing changes."""
     import tempfile
 
-    prelude = _drop_everything_sql(url, env)
+    prelude = _drop_everything_sql()
     with tempfile.TemporaryDirectory(prefix="tracker-restore-") as folder:
         prelude_path = Path(folder) / "prelude.sql"
         prelude_path.write_text(prelude, encoding="utf-8")
