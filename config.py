@@ -30,11 +30,23 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
+    # A signed-in session ends on the server after this long, whatever the browser keeps.
+    LOGIN_SESSION_MAX_AGE_SECONDS = 7 * 24 * 3600
+
     WTF_CSRF_TIME_LIMIT = 8 * 3600  # a secretary may take an evening to fill a report
 
-    # Login throttling: failures allowed per window, per account and per address.
+    # Login throttling (services/accounts.py): failures of one account from one address
+    # allowed without delay (four times as many per address over all accounts), then
+    # growing delays 1, 2, 4… seconds up to LOGIN_MAX_DELAY_SECONDS; failures are
+    # remembered for LOGIN_FAILURE_WINDOW_SECONDS.
     LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW_SECONDS = 15 * 60
+    LOGIN_MAX_DELAY_SECONDS = 15 * 60
+    LOGIN_FAILURE_WINDOW_SECONDS = 24 * 3600
+
+    # Number of reverse proxies in front of the app whose X-Forwarded-For / -Proto / -Host
+    # headers are trusted (0: none; the client address is the connection's). Set it to 1
+    # behind one nginx/Caddy/IIS that sets those headers; never when clients connect directly.
+    TRUSTED_PROXIES = 0
 
     # Time zone of the committee: months end at midnight local time.
     TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -58,6 +70,8 @@ def environment_overrides(environ=os.environ):
     overrides = {}
     if environ.get("DATABASE_URL"):
         overrides["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
+    if environ.get("TRUSTED_PROXIES", "").strip().isdigit():
+        overrides["TRUSTED_PROXIES"] = int(environ["TRUSTED_PROXIES"].strip())
     if environ.get("SECRET_KEY"):
         overrides["SECRET_KEY"] = environ["SECRET_KEY"]
     return overrides

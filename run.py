@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import secrets
+import select
 
 import sqlalchemy as sa
 
@@ -22,6 +23,50 @@ from tracker.models import Role, User
 from tracker.services.accounts import create_user
 
 FIRST_ADMIN = "admin"
+
+# Waitress, set deliberately (its defaults let 100 slow clients take every connection):
+# idle or slow connections are many and cheap (no thread is held until a request is whole),
+# so allow many, poll() them (select() stops at 1,024 descriptors), drop idle ones after
+# 30 s, and bound headers and bodies. In production put a reverse proxy in front (README).
+WAITRESS_CONNECTION_LIMIT = 1000
+WAITRESS_SETTINGS = {
+    "channel_timeout": 30,
+    "cleanup_interval": 10,
+    "asyncore_use_poll": hasattr(select, "poll"),  # not on Windows
+    "backlog": 1024,
+    "max_request_header_size": 64 * 1024,
+    "ident": "tracker",
+}
+
+
+def waitress_settings(app, threads: int = 8) -> dict:
+    """The keyword arguments of waitress.serve/create_server for this app."""
+    body_limit = int(app.config.get("MAX_CONTENT_LENGTH") or 12 * 1024 * 1024)
+    return {
+        **WAITRESS_SETTINGS,
+        "threads": threads,
+        "connection_limit": _connection_limit(),
+        "max_request_body_size": body_limit + 1024 * 1024,
+    }
+
+
+def _connection_limit() -> int:
+    """As many connections as the process may open files for, with room to spare."""
+    limit = WAITRESS_CONNECTION_LIMIT
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        wanted = limit + 200
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            new_soft = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+            resource.setrlimit(resource.RLIMIT_NOFILE, (new_soft, hard))
+            soft = new_soft
+        if soft != resource.RLIM_INFINITY:
+            limit = max(100, min(limit, soft - 200))
+    except (ImportError, ValueError, OSError):  # Windows has no resource module
+        pass
+    return limit
 
 
 def ensure_first_admin() -> str | None:
@@ -72,7 +117,7 @@ def main(argv: list[str] | None = None) -> None:
     else:
         from waitress import serve
 
-        serve(app, host=args.host, port=args.port, threads=args.threads)
+        serve(app, host=args.host, port=args.port, **waitress_settings(app, args.threads))
 
 
 if __name__ == "__main__":

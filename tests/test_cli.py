@@ -60,14 +60,14 @@ def test_create_user_refuses_bad_input_with_a_clear_message(app, runner, users, 
 def test_create_user_asks_again_when_the_two_passwords_differ(app, runner):
     result = runner.invoke(
         args=["create-user", "danguy3", "--role", "committee"],
-        input="mat-khau-dai\nmat-khau-khac\nmat-khau-moi\nmat-khau-moi\n",
+        input="mat-khau-dai\nmat-khau-khac\nmat-khau-rieng\nmat-khau-rieng\n",
     )
     assert result.exit_code == 0, result.output
     assert "Hai lần nhập không khớp; vui lòng nhập lại." in result.output
     assert "Error" not in result.output
     with app.app_context():
         user = db.session.scalar(sa.select(User).where(User.username == "danguy3"))
-        assert check_password_hash(user.password_hash, "mat-khau-moi")
+        assert check_password_hash(user.password_hash, "mat-khau-rieng")
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ def one_report(app, state="submitted", code="ap-cho", month=5, attachment=False)
             checked, _ = attachments.check_upload(
                 attachments.Upload("bb.pdf", PDF), 10 * 1024 * 1024
             )
-            report.attachment_path = attachments.store(db.session(), checked)
+            report.attachment_path = attachments.store(db.session(), report, checked)
             report.attachment_name, report.attachment_type = "Biên bản.pdf", "application/pdf"
             report.attachment_size = len(PDF)
         db.session.commit()

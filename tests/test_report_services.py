@@ -546,13 +546,17 @@ def test_counts_sent_without_lines_drop_lines_that_no_longer_match(app, users):
 
 
 def stored_files(app):
+    """The names of the attachments kept in the database (none go to a folder any more)."""
     from pathlib import Path
 
+    from tracker.models import AttachmentContent
+
     folder = Path(app.config["UPLOAD_FOLDER"])
-    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    assert not folder.exists() or not any(folder.iterdir())
+    return sorted(db.session.scalars(sa.select(AttachmentContent.name)))
 
 
-def test_minutes_are_stored_under_a_generated_name(app, users):
+def test_minutes_are_stored_in_the_database_under_a_generated_name(app, users):
     with app.app_context():
         report = service.create_report(
             user("bithu.apcho"),
@@ -566,9 +570,10 @@ def test_minutes_are_stored_under_a_generated_name(app, users):
         assert report.attachment_type == "application/pdf" and report.attachment_size == len(PDF)
         assert stored_files(app) == [report.attachment_path]
         assert attachments.STORED_NAME.match(report.attachment_path)
+        assert attachments.content_of(report) == PDF
 
 
-def test_a_rolled_back_change_leaves_no_file_and_a_replaced_file_goes(app, users):
+def test_a_rolled_back_change_keeps_no_bytes_and_a_replaced_file_goes(app, users):
     with app.app_context():
         secretary = user("bithu.apcho")
         report = service.create_report(

@@ -24,7 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
     )
     load_config(app, test_config)
+    trust_proxies(app)
     register_extensions(app)
+    register_input_guard(app)
     register_database_hooks(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -53,6 +55,15 @@ def load_config(app: Flask, test_config: dict | None) -> None:
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(uri)
     if not app.config.get("UPLOAD_FOLDER"):
         app.config["UPLOAD_FOLDER"] = str(Path(app.instance_path) / "uploads")
+
+
+def trust_proxies(app: Flask) -> None:
+    """Take the client address from X-Forwarded-For only when proxies are configured."""
+    count = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _instance_secret_key(instance: Path) -> str:
@@ -90,6 +101,13 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+
+
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters before any view or database work (tracker/guards.py)."""
+    from .guards import init_app
+
+    init_app(app)
 
 
 def register_database_hooks(app: Flask) -> None:

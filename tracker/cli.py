@@ -53,7 +53,18 @@ def init_database() -> dict[str, int]:
     begin_write()
     added = seed_reference_data()
     db.session.commit()
+    sweep_attachments()
     return added
+
+
+def sweep_attachments() -> dict[str, int]:
+    """Remove what interrupted uploads and the old upload folder left (see attachments)."""
+    from .services.attachments import sweep_orphans
+
+    begin_write()
+    done = sweep_orphans()
+    db.session.commit()
+    return done
 
 
 @click.command("init-db")

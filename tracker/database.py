@@ -8,6 +8,9 @@ request that may write (POST, PUT, PATCH, DELETE) and every CLI write takes the 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from flask import request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -23,6 +26,8 @@ def configure_engine(engine: Engine) -> None:
     if engine.dialect.name != "sqlite" or getattr(engine, "_tracker_configured", False):
         return
     engine._tracker_configured = True
+    if _is_file_database(engine) and not engine.url.database.startswith("file:"):
+        make_private(engine.url.database)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -40,6 +45,22 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection):
         immediate = connection.get_execution_options().get(IMMEDIATE, False)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_private(database: str) -> None:
+    """Create the SQLite file readable by its owner only (0600), and tighten an existing one
+    and its WAL and shared-memory files: they hold password hashes and members' data.
+    SQLite gives the WAL and journal files the permissions of the database file."""
+    path = Path(database)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except (FileNotFoundError, PermissionError):
+            pass
 
 
 def _is_file_database(engine: Engine) -> bool:

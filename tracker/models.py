@@ -707,3 +707,45 @@ class LoginFailure(db.Model):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     username: Mapped[str] = mapped_column(sa.String(60), index=True)
     remote_addr: Mapped[str] = mapped_column(sa.String(64), index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Trust: attachments kept in the database, server-side login sessions
+
+
+class AttachmentContent(db.Model):
+    """The bytes of a report's minutes attachment.
+
+    Kept in the database, not in a folder: a backup (SQLite copy or pg_dump) then holds the
+    data and its attachments together, a restore brings both back as one, a crash mid-upload
+    leaves nothing behind (the row is part of the change's transaction), and every app server
+    in front of one PostgreSQL serves every attachment. ``name`` is the report's
+    ``attachment_path`` at the time it was stored (a generated name).
+    """
+
+    __tablename__ = "attachment_content"
+
+    report_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("report.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(sa.String(200))
+    data: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class LoginSession(db.Model):
+    """One signed-in browser session, known to the server so that it can be ended.
+
+    The session cookie carries a random key; only its SHA-256 digest is stored. Logging out
+    deletes the row; a password change, an admin reset or locking the account deletes the
+    account's rows. A cookie whose row is gone opens nothing, even if copied before.
+    """
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

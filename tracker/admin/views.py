@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
+from ..auth.sessions import sign_in
 from ..cell_sheet import cell_workbook
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
+from ..guards import whole_number
 from ..members.forms import ImportForm
 from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
 from ..permissions import admin_required, is_admin
@@ -276,10 +278,10 @@ def account_password(user_id: int):
         return _render_account(db.session.get(User, user_id), password_form=form, status=status)
     db.session.commit()
     if user.id == current_user.id:
-        login_user(user)  # keep this session; the others are logged out
+        sign_in(user)  # this browser carries on in a new session; the others ended
     flash(
         f"Đã đặt lại mật khẩu của {user.username}; "
-        "các phiên đăng nhập cũ của tài khoản đã bị đăng xuất.",
+        "các phiên đăng nhập cũ của tài khoản đã bị đăng xuất và các mã API đã bị thu hồi.",
         "success",
     )
     return redirect(url_for("admin.account_edit", user_id=user.id))
@@ -517,7 +519,7 @@ def _rubric_lines(form: RubricForm) -> list[RubricLineInput]:
         lines.append(
             RubricLineInput(
                 key=entry.name,
-                criterion_id=int(raw_id) if raw_id.isdigit() else None,
+                criterion_id=whole_number(raw_id, low=1),
                 code=row.code.data or "",
                 title=row.title.data or "",
                 max_points=row.max_points.data or "",

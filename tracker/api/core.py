@@ -13,7 +13,7 @@ from ..database import begin_write
 from ..extensions import csrf, db
 from ..models import User
 from ..services import ServiceError
-from ..services.accounts import find_token, token_needs_touch, touch_token
+from ..services.accounts import find_token, token_needs_touch, touch_token_best_effort
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)  # bearer tokens, never cookies: there is nothing for a forged form to ride on
@@ -40,6 +40,7 @@ MSG_ID = "Mã báo cáo phải là số nguyên từ {} đến {}.".format(
     MIN_ID, f"{MAX_ID:,}".replace(",", ".")
 )
 MSG_BAD_PATH = "Giá trị trong đường dẫn không hợp lệ."
+MSG_BODY_DUPLICATE = "JSON có khóa lặp lại: {}. Mỗi trường chỉ được ghi một lần."
 
 
 def msg_json_syntax(error: json.JSONDecodeError) -> str:
@@ -79,14 +80,13 @@ def authenticate_token():
     if token is None:
         db.session.rollback()
         return api_error(401, UNAUTHORIZED)
-    user_id = token.user_id
+    user_id, token_id = token.user_id, token.id  # read before the rollback expires them
     if token_needs_touch(token):
         # Record the use in a short write transaction of its own, so that it is kept even
-        # when the request itself is refused.
+        # when the request itself is refused. Best effort: a locked or read-only database
+        # never fails the request for it (the next call records it).
         db.session.rollback()
-        begin_write()
-        touch_token(token.id)
-        db.session.commit()
+        touch_token_best_effort(token_id)
         if request.method in WRITE_METHODS:
             begin_write()
     g.api_user = db.session.get(User, user_id)
@@ -98,6 +98,23 @@ def _refuse_constant(name: str):
 
 class _JSONConstant(ValueError):
     """NaN or Infinity: Python's json reads them, JSON (RFC 8259) has no such numbers."""
+
+
+class _JSONDuplicate(ValueError):
+    """An object with a key twice: Python keeps the last, the API refuses (contract.md)."""
+
+    def __init__(self, key: str):
+        super().__init__(key)
+        self.key = key
+
+
+def _refuse_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    data = {}
+    for key, value in pairs:
+        if key in data:
+            raise _JSONDuplicate(key)
+        data[key] = value
+    return data
 
 
 def query_parameters(*names: str):
@@ -158,9 +175,16 @@ def json_body() -> dict:
     except UnicodeDecodeError:
         raise refuse(MSG_BODY_ENCODING) from None
     try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_float=_exact_number)
+        data = json.loads(
+            text,
+            parse_constant=_refuse_constant,
+            parse_float=_exact_number,
+            object_pairs_hook=_refuse_duplicates,
+        )
     except _JSONConstant:
         raise refuse(MSG_BODY_CONSTANT) from None
+    except _JSONDuplicate as duplicate:
+        raise refuse(MSG_BODY_DUPLICATE.format(json.dumps(duplicate.key, ensure_ascii=False))) from None
     except json.JSONDecodeError as error:
         raise refuse(msg_json_syntax(error)) from None
     except RecursionError:

@@ -162,9 +162,12 @@ def _report_body(*, cell_required: bool) -> dict:
             rules.TEXT_LIMITS["topic"], "Chủ đề; bắt buộc với sinh hoạt chuyên đề (`thematic`)."
         ),
         "notes": _text(rules.TEXT_LIMITS["notes"], "Ghi chú."),
-        "scores": _scores(
-            "Điểm tự chấm: đủ mọi tiêu chí của thang điểm năm đó (GET /rubric/YEAR), mỗi tiêu chí "
-            "từ 0 đến điểm tối đa, bội số của 0,5; không có mã lạ."
+        "scores": dict(
+            _scores(
+                "Điểm tự chấm: đủ mọi tiêu chí của thang điểm năm đó (GET /rubric/YEAR), mỗi tiêu "
+                "chí từ 0 đến điểm tối đa, bội số của 0,5; không có mã lạ."
+            ),
+            minProperties=1,
         ),
     }
     required = [key for key in bodies.REPORT_REQUIRED if cell_required or key != "cell"]
@@ -474,6 +477,26 @@ def example_report() -> dict:
     }
 
 
+# Issue 15: links, so that a client (and schemathesis's stateful phase) knows that the id a
+# report answer carries is the {id} of the report operations.
+LINK_TEXTS = {
+    "getReport": ("GetReport", "Xem báo cáo này."),
+    "reviewReport": ("ReviewReport", "Duyệt hoặc trả lại báo cáo này."),
+    "resubmitReport": ("ResubmitReport", "Gửi lại báo cáo này khi bị trả lại."),
+}
+
+
+def _report_links(*operation_ids: str) -> dict:
+    return {
+        LINK_TEXTS[operation_id][0]: {
+            "operationId": operation_id,
+            "parameters": {"id": "$response.body#/id"},
+            "description": LINK_TEXTS[operation_id][1],
+        }
+        for operation_id in operation_ids
+    }
+
+
 def _paths() -> dict:
     report_id = _path_parameter("id", REPORT_ID)
     review_example = {"decision": "approve", "scores": {"results": 20}, "comment": "Đạt yêu cầu."}
@@ -521,8 +544,12 @@ def _paths() -> dict:
                 ),
                 "parameters": [
                     _query_parameter("year", YEAR, required=True),
-                    _query_parameter("month", MONTH),
-                    _query_parameter("quarter", QUARTER),
+                    _query_parameter(
+                        "month", dict(MONTH, description="Tháng, từ 1 đến 12; không gửi cùng `quarter`.")
+                    ),
+                    _query_parameter(
+                        "quarter", dict(QUARTER, description="Quý, từ 1 đến 4; không gửi cùng `month`.")
+                    ),
                     _query_parameter("category", CATEGORY),
                 ],
                 "responses": _answers(200, "Rankings", "Bảng xếp hạng.", 400, 404),
@@ -553,6 +580,7 @@ def _paths() -> dict:
                             "schema": {"type": "string"},
                         }
                     },
+                    links=_report_links("getReport", "reviewReport", "resubmitReport"),
                 ),
             }
         },
@@ -562,7 +590,10 @@ def _paths() -> dict:
                 "summary": "Xem một báo cáo",
                 "description": "Bí thư chỉ xem được báo cáo của chi bộ mình (403).",
                 "parameters": [report_id],
-                "responses": _answers(200, "Report", "Báo cáo.", 400, 403, 404),
+                "responses": _answers(
+                    200, "Report", "Báo cáo.", 400, 403, 404,
+                    links=_report_links("reviewReport", "resubmitReport"),
+                ),
             },
             "put": {
                 "operationId": "resubmitReport",
@@ -573,7 +604,10 @@ def _paths() -> dict:
                 ),
                 "parameters": [report_id],
                 "requestBody": _body("Resubmission", example_report()),
-                "responses": _answers(200, "Report", "Đã gửi lại.", 400, 403, 404, 409, 413),
+                "responses": _answers(
+                    200, "Report", "Đã gửi lại.", 400, 403, 404, 409, 413,
+                    links=_report_links("getReport", "reviewReport"),
+                ),
             },
         },
         "/reports/{id}/review": {
@@ -587,7 +621,8 @@ def _paths() -> dict:
                 "parameters": [report_id],
                 "requestBody": _body("Review", review_example),
                 "responses": _answers(
-                    200, "Report", "Báo cáo sau khi duyệt.", 400, 403, 404, 409, 413
+                    200, "Report", "Báo cáo sau khi duyệt.", 400, 403, 404, 409, 413,
+                    links=_report_links("getReport", "resubmitReport"),
                 ),
             }
         },

@@ -71,6 +71,9 @@ def _report_for(raw_id: str) -> Report:
     report = service.get_report(report_id_from(raw_id))
     if report is None:
         raise NotFound(MSG_NOT_FOUND, {"id": MSG_NOT_FOUND})
+    # Another cell's report answers 403 whatever its state: its being a draft is not told.
+    if not can_view_report(api_user(), report):
+        raise NotAllowed(OTHER_CELL_MESSAGE)
     if report.status is ReportStatus.DRAFT:
         raise NotFound(MSG_DRAFT, {"id": MSG_DRAFT})
     return report

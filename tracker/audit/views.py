@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager
 from .. import clock
 from ..domain.report_rules import parse_date
 from ..extensions import db
+from ..guards import whole_number
 from ..models import AuditEntry, Cell, User
 from ..permissions import admin_required
 from .labels import action_groups, action_label
@@ -40,8 +41,7 @@ def _date_arg(name: str, errors: dict[str, str]) -> dt.date | None:
 
 
 def _int_arg(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return whole_number(request.args.get(name, ""), low=1)
 
 
 @bp.route("/")

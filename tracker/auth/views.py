@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -13,11 +13,22 @@ from ..services import ServiceError, audit
 from ..services.accounts import LoginThrottled, authenticate, change_own_password
 from ..webforms import apply_service_error
 from .forms import ChangePasswordForm, LoginForm
+from .sessions import (
+    end_this_session,
+    is_known_device,
+    load_session_user,
+    remember_device,
+    sign_in,
+)
 
 bp = Blueprint("auth", __name__)
 
 BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
-THROTTLED = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút."
+
+
+def throttled_message(seconds: int) -> str:
+    wait = f"{seconds} giây" if seconds < 120 else f"{(seconds + 59) // 60} phút"
+    return f"Đăng nhập sai nhiều lần từ máy này. Vui lòng đợi {wait} rồi thử lại."
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -27,12 +38,10 @@ login_manager.login_message_category = "info"
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
     user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit():
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 9:
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or str(user.session_version) != version:
-        return None  # the password was reset or the account locked since this login
-    return user
+    # None when the session was ended (logout, password change or reset, account locked).
+    return load_session_user(int(user_id), version)
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -56,15 +65,22 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data, request.remote_addr)
-        except LoginThrottled:
-            user, error = None, THROTTLED
+            user = authenticate(
+                form.username.data,
+                form.password.data,
+                request.remote_addr,
+                known_device=is_known_device(form.username.data),
+            )
+        except LoginThrottled as throttled:
+            user, error = None, throttled_message(throttled.wait_seconds)
         else:
             error = None if user else BAD_CREDENTIALS
         db.session.commit()  # keep the record of the attempt either way
         if user is not None:
-            login_user(user)
-            return redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+            sign_in(user)
+            answer = redirect(safe_next_url(request.args.get("next")) or url_for("main.home"))
+            remember_device(answer, user.username)
+            return answer
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -80,6 +96,7 @@ def logout():
         cell_id=current_user.cell_id,
         summary=f"Đăng xuất: {current_user.username}",
     )
+    end_this_session()
     db.session.commit()
     logout_user()
     flash("Bạn đã đăng xuất.", "info")
@@ -102,8 +119,12 @@ def change_password():
             status = error.status
         else:
             db.session.commit()
-            login_user(user)  # this session carries on under the new session version
-            flash("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.", "success")
+            sign_in(user)  # this browser carries on in a new session; every other one ended
+            flash(
+                "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất và các mã API "
+                "của bạn đã bị thu hồi; hãy tạo mã mới nếu cần.",
+                "success",
+            )
             return redirect(url_for("main.home"))
     elif form.is_submitted():
         status = 400

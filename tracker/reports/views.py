@@ -6,6 +6,8 @@ their messages come from tracker/domain/report_rules.py through tracker/services
 
 from __future__ import annotations
 
+import io
+import os
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -487,13 +489,13 @@ def view(report_id: int):
 def attachment(report_id: int):
     """The minutes, only to those who may see the report, always as a download."""
     report = _visible_report(report_id)
-    path = attachments.path_of(report.attachment_path)
-    if path is None:
+    content = attachments.content_of(report)
+    if content is None:
         abort(404, description="Báo cáo này chưa có biên bản đính kèm.")
-    extension = path.suffix
+    extension = os.path.splitext(report.attachment_path)[1]
     download = f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}-{report.id}{extension}"
     response = send_file(
-        path,
+        io.BytesIO(content),
         mimetype=report.attachment_type or "application/octet-stream",
         as_attachment=True,
         download_name=download,

@@ -11,12 +11,13 @@ import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.passwords import MIN_LENGTH, password_problem
 from ..extensions import db
-from ..models import ApiToken, Cell, LoginFailure, Role, User, utcnow
+from ..models import ApiToken, AuditEntry, Cell, LoginFailure, LoginSession, Role, User, utcnow
 from . import Conflict, NotAllowed, ValidationFailed, audit
 
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{2,59}$")
-MIN_PASSWORD_LENGTH = 8
+MIN_PASSWORD_LENGTH = MIN_LENGTH
 TOKEN_PREFIX = "clt_"
 # A token's last use is written at most this often, to keep reads cheap.
 TOKEN_TOUCH_INTERVAL = dt.timedelta(minutes=1)
@@ -50,11 +51,19 @@ def check_username(username: str) -> str:
     return username
 
 
-def check_password(password: str, field: str = "password") -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationFailed(
-            "Mật khẩu quá ngắn.", {field: f"Mật khẩu cần ít nhất {MIN_PASSWORD_LENGTH} ký tự."}
+def check_password(
+    password: str, field: str = "password", *, user: User | None = None, personal=()
+) -> None:
+    """Refuse a short, common or personal password (domain/passwords.py), in Vietnamese."""
+    words = list(personal)
+    if user is not None:
+        words += [user.username, user.full_name, user.cell.code if user.cell else ""]
+    problem = password_problem(password, tuple(w for w in words if w))
+    if problem:
+        title = "Mật khẩu quá ngắn." if len(password or "") < MIN_PASSWORD_LENGTH else (
+            "Mật khẩu quá yếu."
         )
+        raise ValidationFailed(title, {field: problem})
 
 
 def _check_role_and_cell(role: Role, cell: Cell | None) -> None:
@@ -90,7 +99,7 @@ def create_user(
     """Create an account; a secretary needs a cell, a username is taken only once."""
     username = check_username(username)
     full_name = " ".join((full_name or "").split()) or username
-    check_password(password)
+    check_password(password, personal=(username, full_name, cell.code if cell else ""))
     _check_role_and_cell(role, cell)
     taken = db.session.scalar(sa.select(User.id).where(User.username == username))
     if taken is not None:
@@ -139,7 +148,7 @@ def update_user(
     user.role = role
     user.cell = cell if role is Role.SECRETARY else None
     if user.active and not active:
-        user.session_version += 1  # log the account out everywhere
+        end_sessions(user)  # log the account out everywhere
     user.active = active
     db.session.flush()
     after = _account_data(user)
@@ -159,9 +168,10 @@ def update_user(
 
 def reset_password(user: User, password: str, *, actor: User) -> None:
     """Set a new password and log the account out of its other sessions."""
-    check_password(password)
+    check_password(password, user=user)
     user.password_hash = hash_password(password)
-    user.session_version += 1
+    end_sessions(user)
+    revoke_all_tokens(user, actor=actor)
     audit.record(
         "user.password",
         actor=actor,
@@ -183,7 +193,7 @@ def set_user_active(user: User, active: bool, *, actor: User) -> User:
         return user
     user.active = active
     if not active:
-        user.session_version += 1  # log the account out everywhere
+        end_sessions(user)  # log the account out everywhere
     db.session.flush()
     audit.record(
         "user.reactivate" if active else "user.deactivate",
@@ -199,22 +209,22 @@ def set_user_active(user: User, active: bool, *, actor: User) -> User:
 
 
 def change_own_password(user: User, old_password: str, new_password: str) -> None:
-    """Let a signed-in user change her password; her other sessions are logged out.
-
-    The caller signs the current session in again (its session version changed).
+    """Let a signed-in user change her password; her sessions end and her API tokens are
+    revoked (whoever stole one of them is out). The caller signs this browser in again.
     """
     if not check_password_hash(user.password_hash, old_password or ""):
         raise ValidationFailed(
             "Mật khẩu hiện tại không đúng.", {"old_password": "Mật khẩu hiện tại không đúng."}
         )
-    check_password(new_password, field="new_password")
+    check_password(new_password, field="new_password", user=user)
     if new_password == old_password:
         raise ValidationFailed(
             "Mật khẩu mới trùng mật khẩu cũ.",
             {"new_password": "Mật khẩu mới phải khác mật khẩu hiện tại."},
         )
     user.password_hash = hash_password(new_password)
-    user.session_version += 1
+    end_sessions(user)
+    revoke_all_tokens(user, actor=user)
     audit.record(
         "user.password_change",
         actor=user,
@@ -225,47 +235,145 @@ def change_own_password(user: User, old_password: str, new_password: str) -> Non
     )
 
 
+def session_digest(raw_key: str) -> str:
+    return hashlib.sha256(raw_key.encode("utf-8")).hexdigest()
+
+
+def end_sessions(user: User) -> None:
+    """End every signed-in session of the account (server-side rows and session version)."""
+    user.session_version += 1
+    db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id))
+
+
+def revoke_all_tokens(user: User, *, actor: User | None) -> int:
+    """Revoke every live API token of the account; return how many."""
+    now = utcnow()
+    ids = list(
+        db.session.scalars(
+            sa.select(ApiToken.id).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        )
+    )
+    if ids:
+        db.session.execute(sa.update(ApiToken).where(ApiToken.id.in_(ids)).values(revoked_at=now))
+        audit.record(
+            "token.revoke",
+            actor=actor,
+            object_type="user",
+            object_id=user.id,
+            cell_id=user.cell_id,
+            summary=f"Thu hồi {len(ids)} mã API của {user.username} khi đổi mật khẩu",
+            after={"revoked": len(ids)},
+        )
+    return len(ids)
+
+
 # --------------------------------------------------------------------------------------------
 # Logins
 
 
 class LoginThrottled(Exception):
-    """Too many recent failures for this account or address."""
+    """Too many recent failures from this address (for this account, or for all): wait."""
+
+    def __init__(self, wait_seconds: int):
+        super().__init__(wait_seconds)
+        self.wait_seconds = wait_seconds
 
 
-def _recent_failures(column, value: str, since: dt.datetime) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(LoginFailure.id)).where(column == value, LoginFailure.at >= since)
+def failure_delay(failures: int, free: int, cap_seconds: int) -> int:
+    """Seconds to wait after ``failures`` recent failures: none for the first ``free`` ones,
+    then 1, 2, 4, 8… seconds, never more than ``cap_seconds``."""
+    if failures < free:
+        return 0
+    return min(2 ** min(failures - free, 30), cap_seconds)
+
+
+def _failures(condition, since: dt.datetime) -> tuple[int, dt.datetime | None]:
+    count, last = db.session.execute(
+        sa.select(sa.func.count(LoginFailure.id), sa.func.max(LoginFailure.at)).where(
+            condition, LoginFailure.at >= since
+        )
+    ).one()
+    return count or 0, last
+
+
+def _wait_seconds(
+    username: str, remote_addr: str, now: dt.datetime, known_device: bool = False
+) -> int:
+    """How long this address must still wait before trying this account again (0: go).
+
+    Throttling is per account *from one address* and per address over all accounts: failures
+    typed elsewhere never slow the real user down, and the real user is never locked out
+    for good, only made to wait a growing delay while guesses keep failing from her address."""
+    config = current_app.config
+    since = now - dt.timedelta(seconds=config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    cap = config["LOGIN_MAX_DELAY_SECONDS"]
+    free = config["LOGIN_MAX_FAILURES"]
+    waits = []
+    checks = [
+        (sa.and_(LoginFailure.username == username, LoginFailure.remote_addr == remote_addr), free),
+        (LoginFailure.remote_addr == remote_addr, free * 4),
+    ]
+    if not known_device:
+        # Guesses spread over many addresses slow down every *unknown* browser for this
+        # account; a browser that signed in to it before (device cookie) is never held back.
+        checks.append((LoginFailure.username == username, free * 4))
+    for condition, allowed in checks:
+        count, last = _failures(condition, since)
+        delay = failure_delay(count, allowed, cap)
+        if delay and last is not None:
+            waits.append((last + dt.timedelta(seconds=delay) - now).total_seconds())
+    return max([0, *[int(w) + 1 for w in waits if w > 0]])
+
+
+def _record_throttled(username: str, remote_addr: str, now: dt.datetime) -> None:
+    """One audit entry per flood: repeated blocked attempts of one account from one address
+    within the window add to the count of the entry instead of adding rows."""
+    window = dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+    summary = f"Tạm chặn đăng nhập: {username}"
+    entry = db.session.scalar(
+        sa.select(AuditEntry)
+        .where(
+            AuditEntry.action == "login.throttled",
+            AuditEntry.summary == summary,
+            AuditEntry.remote_addr == remote_addr,
+            AuditEntry.at >= now - window,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
     )
+    if entry is None:
+        entry = audit.record("login.throttled", actor=None, object_type="user", summary=summary)
+        entry.remote_addr = remote_addr
+        entry.after = {"count": 1, "last_at": now.isoformat()}
+    else:
+        count = int((entry.after or {}).get("count", 1)) + 1
+        entry.after = {"count": count, "last_at": now.isoformat()}
 
 
-def authenticate(username: str, password: str, remote_addr: str) -> User | None:
+def authenticate(
+    username: str, password: str, remote_addr: str, *, known_device: bool = False
+) -> User | None:
     """Return the account for these credentials, or None; record the attempt.
 
-    Raises LoginThrottled when the account or the address failed too often recently.
-    The caller commits.
+    Raises LoginThrottled (with the seconds to wait) while this address must wait after
+    repeated failures; the password is then not even checked. ``known_device``: the browser
+    signed in to this account before (it is exempt from the account-wide delay). The caller
+    commits.
     """
     username = (username or "").strip().lower()[:60]
     remote_addr = (remote_addr or "")[:64]
-    window = dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    since = utcnow() - window
-    if (
-        _recent_failures(LoginFailure.username, username, since) >= limit
-        or _recent_failures(LoginFailure.remote_addr, remote_addr, since) >= limit * 4
-    ):
-        audit.record(
-            "login.throttled",
-            actor=None,
-            object_type="user",
-            summary=f"Tạm khóa đăng nhập: {username}",
-        )
-        raise LoginThrottled()
+    now = utcnow()
+    wait = _wait_seconds(username, remote_addr, now, known_device)
+    if wait:
+        _record_throttled(username, remote_addr, now)
+        raise LoginThrottled(wait)
 
     user = db.session.scalar(sa.select(User).where(User.username == username))
     valid = check_password_hash(user.password_hash if user else _dummy_hash(), password or "")
     if user is None or not valid or not user.active:
-        db.session.add(LoginFailure(username=username, remote_addr=remote_addr))
+        window = dt.timedelta(seconds=current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"])
+        db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < now - window))
+        db.session.add(LoginFailure(username=username, remote_addr=remote_addr, at=now))
         audit.record(
             "login.failure",
             actor=None,
@@ -275,8 +383,12 @@ def authenticate(username: str, password: str, remote_addr: str) -> User | None:
         )
         return None
 
-    user.last_login_at = utcnow()
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.username == username))
+    user.last_login_at = now
+    db.session.execute(
+        sa.delete(LoginFailure).where(
+            LoginFailure.username == username, LoginFailure.remote_addr == remote_addr
+        )
+    )
     audit.record(
         "login.success",
         actor=user,
@@ -360,3 +472,37 @@ def touch_token(token_id: int) -> None:
     db.session.execute(
         sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow())
     )
+
+
+# Milliseconds a token's last-use record may wait for SQLite's write lock before giving up.
+TOKEN_TOUCH_WAIT_MS = 200
+
+
+def touch_token_best_effort(token_id: int) -> bool:
+    """Record a token's use in its own short transaction; give up quietly (False) when the
+    database is locked or read-only: a read never fails for the sake of this record."""
+    from ..database import SQLITE_BUSY_TIMEOUT_MS
+
+    sqlite = db.engine.dialect.name == "sqlite"
+    try:
+        with db.engine.connect() as connection:
+            try:
+                if sqlite:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {TOKEN_TOUCH_WAIT_MS}")
+                else:
+                    connection.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                connection.execute(
+                    sa.update(ApiToken)
+                    .where(ApiToken.id == token_id)
+                    .values(last_used_at=utcnow())
+                )
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.rollback()
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+                    connection.rollback()
+    except sa.exc.OperationalError as error:
+        current_app.logger.warning("Token %s: last use not recorded (%s)", token_id, error.orig)
+        return False
+    return True

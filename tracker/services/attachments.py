@@ -1,9 +1,9 @@
-"""Minutes attachments: checked from their content, stored outside the web root.
+"""Minutes attachments: checked from their content, kept in the database.
 
 A file is accepted only when its first bytes say PDF, PNG or JPEG *and* its name ends with the
-extension of that type. It is stored under ``UPLOAD_FOLDER`` with a generated name. Files are
-written inside the database transaction of the change: a rollback deletes the new file, a
-commit deletes the file it replaced.
+extension of that type. Its bytes are stored in ``attachment_content``, one row per report,
+in the transaction of the change (see models.AttachmentContent for why), under a generated
+name that the report records.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
+
+from ..extensions import db
+from ..models import utcnow
 
 ATTACHMENT_FIELD = "minutes_file"
 
@@ -103,6 +106,7 @@ def check_upload(upload: Upload, max_bytes: int) -> tuple[CheckedUpload | None, 
 
 
 def upload_folder() -> Path:
+    """Where attachments were kept before they moved into the database (see sweep_orphans)."""
     return Path(current_app.config["UPLOAD_FOLDER"])
 
 
@@ -110,52 +114,78 @@ def max_bytes() -> int:
     return int(current_app.config.get("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def store(session: Session, checked: CheckedUpload) -> str:
-    """Write the file under a generated name; return that name. A rollback deletes it."""
-    folder = upload_folder()
-    folder.mkdir(parents=True, exist_ok=True)
+def store(session: Session, report, checked: CheckedUpload) -> str:
+    """Keep the file's bytes with ``report`` (replacing any earlier file); return its new
+    generated name. The row is part of the change's transaction: a rollback keeps nothing."""
+    from ..models import AttachmentContent
+
+    if report.id is None:
+        session.flush()
     name = f"{secrets.token_hex(16)}.{checked.extension}"
-    path = folder / name
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(checked.data)
-    session.info.setdefault("tracker_files_written", []).append(path)
+    row = session.get(AttachmentContent, report.id)
+    if row is None:
+        session.add(AttachmentContent(report_id=report.id, name=name, data=checked.data))
+    else:
+        row.name, row.data, row.stored_at = name, checked.data, utcnow()
     return name
 
 
-def discard_on_commit(session: Session, stored_name: str) -> None:
-    """Delete a replaced file once the change that replaced it is committed."""
-    if stored_name and STORED_NAME.match(stored_name):
-        session.info.setdefault("tracker_files_replaced", []).append(upload_folder() / stored_name)
+def content_of(report) -> bytes | None:
+    """The bytes of the report's current attachment, or None when it has none."""
+    from ..models import AttachmentContent
 
-
-def path_of(stored_name: str) -> Path | None:
-    """The file of a stored name, or None when the name is not one we generate."""
-    if not stored_name or not STORED_NAME.match(stored_name):
+    name = report.attachment_path
+    if not name or not STORED_NAME.match(name):
         return None
-    path = upload_folder() / stored_name
-    return path if path.is_file() else None
+    return db.session.scalar(
+        sa.select(AttachmentContent.data).where(
+            AttachmentContent.report_id == report.id, AttachmentContent.name == name
+        )
+    )
 
 
-def _unlink_all(paths: list[Path]) -> None:
-    for path in paths:
-        try:
-            path.unlink()
-        except FileNotFoundError:
-            pass
+def sweep_orphans() -> dict[str, int]:
+    """Clean what a crash or an old version left behind; return what was done.
 
+    - a file of the old upload folder that a report still names and whose bytes are not in the
+      database yet is moved in (a migration run without the folder at hand);
+    - every other file of that folder (orphans, half-written files) is deleted;
+    - stored bytes no report names any more are deleted.
+    The caller commits.
+    """
+    from ..models import AttachmentContent, Report
 
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.in_nested_transaction():
-        return  # a savepoint was released; the real commit comes later
-    session.info.pop("tracker_files_written", None)
-    _unlink_all(session.info.pop("tracker_files_replaced", []))
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _after_rollback(session: Session, previous_transaction) -> None:
-    if previous_transaction.nested or previous_transaction.parent is not None:
-        return
-    session.info.pop("tracker_files_replaced", None)
-    _unlink_all(session.info.pop("tracker_files_written", []))
+    done = {"imported": 0, "files_removed": 0, "rows_removed": 0}
+    folder = upload_folder()
+    if folder.is_dir():
+        wanted = dict(
+            db.session.execute(
+                sa.select(Report.attachment_path, Report.id)
+                .outerjoin(AttachmentContent, AttachmentContent.report_id == Report.id)
+                .where(Report.attachment_path != "", AttachmentContent.report_id.is_(None))
+            ).all()
+        )
+        for path in sorted(folder.iterdir()):
+            if not path.is_file():
+                continue
+            report_id = wanted.get(path.name)
+            if report_id is not None:
+                db.session.add(
+                    AttachmentContent(
+                        report_id=report_id, name=path.name, data=path.read_bytes()
+                    )
+                )
+                db.session.flush()
+                done["imported"] += 1
+            path.unlink(missing_ok=True)
+            done["files_removed"] += report_id is None
+    stale = db.session.execute(
+        sa.delete(AttachmentContent).where(
+            ~sa.exists().where(
+                Report.id == AttachmentContent.report_id,
+                Report.attachment_path == AttachmentContent.name,
+            )
+        )
+    )
+    done["rows_removed"] = stale.rowcount or 0
+    return done

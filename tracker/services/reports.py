@@ -369,11 +369,10 @@ def _store_attachment(
     if checked is None:
         return
     old_name = report.attachment_path
-    report.attachment_path = attachments.store(db.session(), checked)
+    report.attachment_path = attachments.store(db.session(), report, checked)
     report.attachment_name = checked.original_name
     report.attachment_type = checked.mime_type
     report.attachment_size = len(checked.data)
-    attachments.discard_on_commit(db.session(), old_name)
     audit.record(
         "report.attach",
         actor=actor,
