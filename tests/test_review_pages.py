@@ -183,8 +183,11 @@ def test_each_indicator_is_built_from_approved_reports_of_ended_months(app):
         second = make_report("co-quan", 2023, 1, total=80, attendance=(10, 0, 5, 5, 0),
                              speakers=2, young_speakers=0)  # fmt: skip
         second.duration_minutes = 60
-        make_report("ap-cho", 2023, 1, kind="thematic", total=90).hcm_study_covered = True
-        make_report("co-quan", 2023, 2, kind="thematic", total=90)  # not on Hồ Chí Minh
+        ticked = make_report("ap-cho", 2023, 1, kind="thematic", total=90)
+        ticked.topic, ticked.hcm_study_covered = "Sinh hoạt chuyên đề quý I", True
+        named = make_report("co-quan", 2023, 1, kind="thematic", total=90)
+        named.topic = "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+        make_report("co-quan", 2023, 2, kind="thematic", total=90).topic = "Nghị quyết Đại hội"
         make_report("ap-cho", 2023, 2, total=80, status="submitted")  # not approved
         make_report("ap-cho", 2023, 3, total=80)  # March has not ended
         # Per-member attendance of ấp Chợ: two members without a position, one present.
@@ -200,7 +203,7 @@ def test_each_indicator_is_built_from_approved_reports_of_ended_months(app):
         assert year.meetings == 2
         assert year.attendance == pytest.approx((18 + 5) / 30)
         assert year.speakers_per_meeting == 5 and year.young_per_meeting == 1
-        assert (year.thematic, year.hcm_thematic) == (2, 1)
+        assert (year.thematic, year.hcm_thematic) == (3, 2)  # ticked, or named in the topic
         assert year.attached == 0.5 and year.complete == 0.5
         assert year.average_duration == 90 and year.long_share == 0.5
         assert year.plain_attendance == 0.5

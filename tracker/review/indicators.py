@@ -36,6 +36,7 @@ from ..models import (
 
 LONG_MEETING_MINUTES = 90  # HD 12: at least 90 minutes
 CRITERIA = ("criticism", "ideology")
+HCM_TOPIC = "Hồ Chí Minh"
 
 
 @dataclass
@@ -145,6 +146,8 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
     approved = Report.status == ReportStatus.APPROVED
     regular = sa.and_(Report.kind == ReportKind.REGULAR, approved)
     thematic = sa.and_(Report.kind == ReportKind.THEMATIC, approved)
+    # Ticked on the form, or named in the topic ("Học tập và làm theo ... Hồ Chí Minh").
+    on_hcm = Report.topic.contains(HCM_TOPIC, autoescape=True)
     base = (
         sa.select(Campaign.year, Report.month, Report.cell_id)
         .join(Campaign, Campaign.id == Report.campaign_id)
@@ -171,7 +174,7 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
         count(sa.and_(regular, Report.attachment_path != "")),
         count(sa.and_(regular, Report.minutes_complete.is_(True))),
         count(thematic),
-        count(sa.and_(thematic, Report.hcm_study_covered.is_(True))),
+        count(sa.and_(thematic, sa.or_(Report.hcm_study_covered.is_(True), on_hcm))),
     )
     for year, month, cell_id, *values in db.session.execute(statement):
         tally = tallies[(year, month, cell_id)]
