@@ -200,3 +200,18 @@ def test_export_summary_refuses_a_year_without_a_campaign(runner, tmp_path):
     assert "Không có năm thi đua 2031." in result.output
     assert "Traceback" not in result.output
     assert not (tmp_path / "x.docx").exists()
+
+
+def test_part_one_tabulates_the_quality_indicators_year_over_year(runner, tmp_path, app):
+    app.config["TODAY"] = "2024-01-15"
+    with app.app_context():
+        make_report("ap-cho", 2022, 5, total=90, attendance=(20, 0, 15, 5, 0))
+        make_report("ap-cho", 2023, 5, total=90, attendance=(20, 0, 18, 2, 0))
+        db.session.commit()
+    doc = export(runner, tmp_path, 2023)
+    rows = table_rows(doc.tables[3])
+    assert rows[0] == ["Chỉ số", "Năm 2022", "Năm 2023"]
+    by_label = {row[0]: row[1:] for row in rows[1:]}
+    assert by_label["Tỷ lệ dự sinh hoạt"] == ["75,0%", "90,0%"]
+    assert "Điểm tiêu chí tự phê bình và phê bình" in by_label
+    assert "Buổi chuyên đề học tập và làm theo Bác" in by_label

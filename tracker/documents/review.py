@@ -147,6 +147,8 @@ def review_document(
     last_month: int,
     today: dt.date,
     calendar: dict | None = None,
+    indicator_years: tuple[int, ...] = (),
+    indicator_rows: tuple[tuple[str, ...], ...] = (),
 ) -> bytes:
     """The .docx of a year's review."""
     year = summary.current.year
@@ -218,6 +220,18 @@ def review_document(
         ],
         rows,
     )
+
+    if indicator_years and indicator_rows:
+        party.add_section_heading(doc, "3. Các chỉ số chất lượng sinh hoạt qua các năm")
+        party.add_text(doc, "Bảng 3. Các chỉ số chất lượng sinh hoạt qua các năm", italic=True,
+                       align="center", keep_with_next=True)  # fmt: skip
+        width = (16.0 - 7.0) / len(indicator_years)
+        party.add_table(
+            doc,
+            [party.Column("Chỉ số", 7.0)]
+            + [party.Column(f"Năm {y}", width, "center") for y in indicator_years],
+            indicator_rows,
+        )
 
     party.add_section_heading(doc, "II. ĐÁNH GIÁ CHUNG")
     _paragraphs(doc, text.assessment)

@@ -43,11 +43,26 @@ def review_text(campaign: Campaign, review: YearReview | None) -> ReviewText:
     )
 
 
+def indicator_table(year: int, today: dt.date, last: int = 4):
+    """The indicators of the last ``last`` campaign years up to ``year``, as printed rows."""
+    from .charts import INDICATORS
+    from .indicators import indicators
+
+    data = indicators(year, today)
+    years = tuple(y for y in data.years if y <= year)[-last:]
+    rows = tuple(
+        (indicator.title, *(indicator.text(indicator.value(data.years[y])) for y in years))
+        for indicator in INDICATORS
+    )
+    return years, rows
+
+
 def document_for(campaign: Campaign, today: dt.date) -> tuple[bytes, str]:
     """The review report of a year as .docx, and its file name."""
     identity = document_identity(campaign)
     summary = year_summary(campaign.year, today)
     info = load_campaigns([campaign.year])[campaign.year]
+    years, rows = indicator_table(campaign.year, today)
     data = review_document(
         summary,
         identity,
@@ -56,6 +71,8 @@ def document_for(campaign: Campaign, today: dt.date) -> tuple[bytes, str]:
         last_month=campaign.last_month,
         today=today,
         calendar=calendar_figures(info, today),
+        indicator_years=years,
+        indicator_rows=rows,
     )
     name = FILENAME.format(year=campaign.year, committee=identity.issuing_body or "Đảng ủy")
     return data, name
