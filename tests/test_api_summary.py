@@ -216,3 +216,28 @@ def test_a_bad_query_is_400(client, tokens, query):
     answer = client.get("/api/v1/summary" + query, headers=tokens["committee"])
     assert answer.status_code == 400
     assert answer.get_json()["fields"]
+
+
+def test_the_summary_query_count_does_not_grow_with_the_cells(app, count_queries):
+    from tracker.summary import year_summary
+
+    from .ranking_data import add_cells
+
+    today = dt.date(2024, 1, 15)
+    with app.app_context():
+        make_season()
+        db.session.commit()
+    with app.app_context(), count_queries() as small:
+        year_summary(2023, today)
+    with app.app_context():
+        for extra in add_cells(30):
+            for month in range(1, 13):
+                make_report(extra.code, 2023, month, total=70 + month)
+        db.session.commit()
+    with app.app_context():
+        with count_queries() as large:
+            summary = year_summary(2023, today)
+        assert summary.current.cells == 39
+        assert summary.current.regular_reports_approved == 30 * 12
+        # Campaigns and bands, then each year's standings and its sums.
+        assert large.count == small.count == 6

@@ -218,3 +218,11 @@ def test_each_indicator_is_built_from_approved_reports_of_ended_months(app):
         assert by_cell["co-quan"].attendance == 0.5
         assert list(data.months[2023]) == [1, 2]
         assert db.session.get(Member, plain[0].id) is not None
+
+
+def test_the_awards_pages_offer_the_review_report_download(client, auth, users, app):
+    app.config["TODAY"] = "2023-02-01"
+    auth.login(users["committee"])
+    page = client.get("/awards/2022").text
+    assert 'href="/review/2022/report.docx"' in page
+    assert 'href="/review/2022"' in page
