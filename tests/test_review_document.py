@@ -215,3 +215,16 @@ def test_part_one_tabulates_the_quality_indicators_year_over_year(runner, tmp_pa
     assert by_label["Tỷ lệ dự sinh hoạt"] == ["75,0%", "90,0%"]
     assert "Điểm tiêu chí tự phê bình và phê bình" in by_label
     assert "Buổi chuyên đề học tập và làm theo Bác" in by_label
+
+
+def test_the_calendar_figures_are_printed_once_the_calendar_is_wired(
+    runner, tmp_path, year_2022, monkeypatch, client, auth, users
+):
+    from tracker.review import queries, views
+
+    wired = {"Số báo cáo gửi muộn so với lịch sinh hoạt": 3}
+    monkeypatch.setattr(queries, "calendar_figures", lambda campaign, today: wired)
+    monkeypatch.setattr(views, "calendar_figures", lambda campaign, today: wired)
+    assert "Số báo cáo gửi muộn so với lịch sinh hoạt: 3." in body_text(export(runner, tmp_path))
+    auth.login(users["committee"])
+    assert "Số báo cáo gửi muộn so với lịch sinh hoạt: 3" in client.get("/review/2022").text

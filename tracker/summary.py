@@ -158,7 +158,9 @@ def calendar_figures(campaign: CampaignInfo, today: dt.date) -> dict | None:
     """Figures that need the meeting calendar: reports filed late against their planned
     meeting, planned meetings without a report (overdue). None until the calendar is wired.
 
-    THE ONE HOOK for the lead: return e.g. {"reports_late": N, "meetings_overdue": M}; the
-    review page and the document print them when present and leave them out when None.
+    THE ONE HOOK for the lead to wire to the calendar: return an ordered mapping of
+    Vietnamese label to printed value, e.g. {"Số báo cáo gửi muộn so với lịch sinh hoạt": 3,
+    "Số buổi sinh hoạt theo lịch chưa có báo cáo": 1}; the review page lists them under part
+    I and the document prints one sentence each ("label: value."). None leaves them out.
     """
     return None
