@@ -93,15 +93,16 @@ def test_part_one_carries_the_figures_of_the_summary_endpoint(
     rate = f"{figures['attendance_rate'] * 100:.2f}".replace(".", ",") + "%"
     assert f"đạt {rate}" in text
     figures_table = table_rows(doc.tables[1])
-    assert figures_table[0] == ["Chỉ tiêu", "Năm 2022", "Năm 2021"]
+    assert figures_table[0] == ["Chỉ tiêu", "Năm 2021", "Năm 2022", "Tăng (+), giảm (−)"]
     by_label = {row[0]: row[1:] for row in figures_table[1:]}
     assert by_label["Số báo cáo sinh hoạt thường kỳ đã duyệt"] == [
+        "—",
         str(figures["regular_reports_approved"]),
         "—",
     ]
-    assert by_label["Số chi bộ xếp loại Tốt"][0] == str(figures["grades"]["tot"])
-    assert by_label["Số chi bộ xếp loại Kém"][0] == str(figures["grades"]["kem"])
-    assert by_label["Tỷ lệ đảng viên dự sinh hoạt"][0] == rate
+    assert by_label["Số chi bộ xếp loại Tốt"][1] == str(figures["grades"]["tot"])
+    assert by_label["Số chi bộ xếp loại Kém"][1] == str(figures["grades"]["kem"])
+    assert by_label["Tỷ lệ đảng viên dự sinh hoạt"][1] == rate
 
 
 def test_the_standings_table_follows_the_rankings_and_repeats_its_header(
@@ -126,7 +127,9 @@ def test_the_previous_year_stands_beside_each_figure(runner, tmp_path, app):
         db.session.commit()
     doc = export(runner, tmp_path, 2023)
     by_label = {row[0]: row[1:] for row in table_rows(doc.tables[1])[1:]}
-    assert by_label["Số báo cáo sinh hoạt thường kỳ đã duyệt"] == ["2", "1"]
+    assert by_label["Số báo cáo sinh hoạt thường kỳ đã duyệt"] == ["1", "2", "+1"]
+    assert by_label["Số tháng thiếu báo cáo được duyệt"] == ["80", "106", "+26"]
+    assert by_label["Tỷ lệ đảng viên dự sinh hoạt"] == ["95,00%", "95,00%", "0"]
     assert "(năm 2022: 1 và 0)" in "\n".join(body_text(doc))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..campaigns import DocumentIdentity
 from ..domain.scoring import Grade
@@ -47,37 +48,61 @@ def percent(rate) -> str:
     return format_decimal(rate * 100, 2) + "%"
 
 
-def _per_meeting(count: int, meetings: int) -> str:
-    return format_decimal(count / meetings, 1) if meetings else "—"
+def _signed(number, places: int = 0) -> str:
+    """+27, −3, 0; with ``places`` decimals and a decimal comma."""
+    if number == 0:
+        return "0"
+    text = format_decimal(float(abs(number)), places) if places else count(abs(int(number)))
+    return ("+" if number > 0 else "−") + text
 
 
-def figure_rows(current: YearFigures, previous: YearFigures | None) -> list[tuple[str, str, str]]:
-    """(label, this year, the year before) for the table of part I."""
+def figure_rows(
+    current: YearFigures, previous: YearFigures | None
+) -> list[tuple[str, str, str, str]]:
+    """(label, the year before, this year, the change) for the table of part I."""
 
-    def pair(value_of):
-        return value_of(current), value_of(previous) if previous else "—"
+    def whole(label: str, value_of) -> tuple[str, str, str, str]:
+        now = value_of(current)
+        if previous is None:
+            return label, "—", count(now), "—"
+        before = value_of(previous)
+        return label, count(before), count(now), _signed(now - before)
+
+    def share(label: str, value_of, text_of, scale: int, unit: str) -> tuple[str, str, str, str]:
+        now = value_of(current)
+        before = value_of(previous) if previous is not None else None
+        change = "—"
+        if now is not None and before is not None:
+            change = _signed((now - before) * scale, 2 if scale == 100 else 1)
+            change += unit if change != "0" else ""
+        return label, text_of(before) if previous is not None else "—", text_of(now), change
+
+    def per_meeting(f: YearFigures):
+        return (
+            Fraction(f.speakers, f.regular_reports_approved) if f.regular_reports_approved else None
+        )
 
     rows = [
-        ("Số chi bộ tham gia xếp hạng", *pair(lambda f: count(f.cells))),
-        ("Số tháng được tính", *pair(lambda f: count(f.months_counted))),
-        ("Số báo cáo sinh hoạt thường kỳ đã duyệt", *pair(lambda f: count(f.regular_reports_approved))),
-        ("Số báo cáo sinh hoạt chuyên đề đã duyệt", *pair(lambda f: count(f.thematic_reports_approved))),
-        ("Số tháng thiếu báo cáo được duyệt", *pair(lambda f: count(f.months_missing))),
-        ("trong đó chờ duyệt hoặc bị trả lại", *pair(lambda f: count(f.months_pending))),
-        ("Số lượt chi bộ × quý không có sinh hoạt chuyên đề", *pair(lambda f: count(f.quarters_without_thematic))),
-        ("Tỷ lệ đảng viên dự sinh hoạt", *pair(lambda f: percent(f.attendance_rate))),
-        ("Số lượt đảng viên phát biểu", *pair(lambda f: count(f.speakers))),
-        ("trong đó đảng viên trẻ", *pair(lambda f: count(f.young_speakers))),
-        ("Bình quân lượt phát biểu mỗi buổi", *pair(lambda f: _per_meeting(f.speakers, f.regular_reports_approved))),
+        whole("Số chi bộ tham gia xếp hạng", lambda f: f.cells),
+        whole("Số tháng được tính", lambda f: f.months_counted),
+        whole("Số báo cáo sinh hoạt thường kỳ đã duyệt", lambda f: f.regular_reports_approved),
+        whole("Số báo cáo sinh hoạt chuyên đề đã duyệt", lambda f: f.thematic_reports_approved),
+        whole("Số tháng thiếu báo cáo được duyệt", lambda f: f.months_missing),
+        whole("trong đó chờ duyệt hoặc bị trả lại", lambda f: f.months_pending),
+        whole("Số lượt chi bộ × quý không có sinh hoạt chuyên đề",
+              lambda f: f.quarters_without_thematic),
+        share("Tỷ lệ đảng viên dự sinh hoạt", lambda f: f.attendance_rate, percent, 100,
+              " điểm %"),
+        whole("Số lượt đảng viên phát biểu", lambda f: f.speakers),
+        whole("trong đó đảng viên trẻ", lambda f: f.young_speakers),
+        share("Bình quân lượt phát biểu mỗi buổi", per_meeting,
+              lambda v: "—" if v is None else format_decimal(float(v), 1), 1, ""),
     ]  # fmt: skip
     for grade in GRADE_ORDER:
         rows.append(
-            (
-                f"Số chi bộ xếp loại {grade.label}",
-                *pair(lambda f, g=grade: count(f.grades[g.value])),
-            )
+            whole(f"Số chi bộ xếp loại {grade.label}", lambda f, g=grade: f.grades[g.value])
         )
-    return rows  # fmt: skip
+    return rows
 
 
 def result_sentences(summary: YearSummary, first_month: int, last_month: int) -> list[str]:
@@ -184,9 +209,10 @@ def review_document(
     party.add_table(
         doc,
         [
-            party.Column("Chỉ tiêu", 9.0),
-            party.Column(f"Năm {year}", 3.5, "center"),
-            party.Column(f"Năm {previous_year}", 3.5, "center"),
+            party.Column("Chỉ tiêu", 8.0),
+            party.Column(f"Năm {previous_year}", 2.6, "center"),
+            party.Column(f"Năm {year}", 2.6, "center"),
+            party.Column("Tăng (+), giảm (−)", 2.8, "center"),
         ],
         figure_rows(summary.current, summary.previous),
     )
