@@ -156,3 +156,21 @@ def test_a_visitor_is_sent_to_the_login(client, marked):
     for url in ("/exemplary/", f"/exemplary/{chosen}", f"/exemplary/{chosen}/minutes"):
         answer = client.get(url)
         assert answer.status_code == 302 and "/login" in answer.headers["Location"]
+
+
+def test_a_marked_meeting_reopened_for_review_is_hidden_until_approved_again(
+    app, client, auth, users, marked
+):
+    from tracker.models import Report, ReportStatus
+
+    chosen, _other = marked
+    with app.app_context():
+        db.session.get(Report, chosen).status = ReportStatus.SUBMITTED
+        db.session.commit()
+    auth.login(users["secretary"])
+    assert f'href="/exemplary/{chosen}"' not in client.get("/exemplary/").text
+    assert client.get(f"/exemplary/{chosen}").status_code == 404
+    assert client.get(f"/exemplary/{chosen}/minutes").status_code == 404
+    auth.logout()
+    auth.login(users["committee"])
+    assert auth.post(f"/exemplary/{chosen}/unmark").status_code == 303

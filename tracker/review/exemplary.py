@@ -11,7 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_required
 
 from ..extensions import db
-from ..models import Campaign, Cell, ExemplaryMeeting, Report, ReportKind
+from ..models import Campaign, Cell, ExemplaryMeeting, Report, ReportKind, ReportStatus
 from ..permissions import can_review, committee_required
 from ..services import ServiceError, attachments
 from ..services import reports as report_service
@@ -51,6 +51,7 @@ def index():
         .join(Report, Report.id == ExemplaryMeeting.report_id)
         .join(Cell, Cell.id == Report.cell_id)
         .join(Campaign, Campaign.id == Report.campaign_id)
+        .where(Report.status == ReportStatus.APPROVED)
         .order_by(Campaign.year.desc(), Report.month.desc(), Cell.display_order, Report.id)
     )
     if year is not None:
@@ -83,7 +84,8 @@ def index():
 def _marked_or_404(report_id: int) -> tuple[Report, ExemplaryMeeting]:
     report = db.session.get(Report, report_id)
     entry = exemplary_of(report) if report is not None else None
-    if report is None or entry is None:
+    # A marked report that was reopened for review is not shown until approved again.
+    if report is None or entry is None or report.status is not ReportStatus.APPROVED:
         abort(404, description="Buổi sinh hoạt này không có trong danh sách mô hình hay.")
     return report, entry
 
@@ -153,7 +155,9 @@ def mark(report_id: int):
 @bp.post("/<int:report_id>/unmark")
 @committee_required
 def unmark(report_id: int):
-    report, _entry = _marked_or_404(report_id)
+    report = db.session.get(Report, report_id)
+    if report is None or exemplary_of(report) is None:
+        abort(404, description="Buổi sinh hoạt này không có trong danh sách mô hình hay.")
     form = UnmarkForm()
     if not form.validate():
         abort(400, description="Phiên làm việc đã hết hạn, vui lòng tải lại trang.")
