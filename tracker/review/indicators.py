@@ -5,8 +5,9 @@ attendance (and that of hamlet members without a position, where per-member atte
 recorded), members and young members who spoke, the criticism and ideology criterion scores,
 thematic meetings on Hồ Chí Minh's example, minutes attached and complete, duration.
 
-The database aggregates to one row per year, month and cell (three statements for every
-year at once); the page groups those few rows by month, category and cell.
+The database aggregates: by year and month over every year, by cell over the chosen year
+(three statements each, whatever the number of cells); the page sums the cells' rows by
+category.
 """
 
 from __future__ import annotations
@@ -140,20 +141,22 @@ def _ended(today: dt.date):
     return Campaign.year * 12 + Report.month < today.year * 12 + today.month
 
 
-def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
-    """(year, month, cell id) -> Tally, in three statements."""
-    tallies: dict[tuple[int, int, int], Tally] = defaultdict(Tally)
+def _rows(today: dt.date, keys: list, where: list) -> dict[tuple, Tally]:
+    """Tallies grouped by ``keys`` (columns) over the reports ``where`` selects: three
+    statements (the report counts and sums, the criterion scores, per-member attendance)."""
+    tallies: dict[tuple, Tally] = defaultdict(Tally)
+    width = len(keys)
     approved = Report.status == ReportStatus.APPROVED
     regular = sa.and_(Report.kind == ReportKind.REGULAR, approved)
     thematic = sa.and_(Report.kind == ReportKind.THEMATIC, approved)
     # Ticked on the form, or named in the topic ("Học tập và làm theo ... Hồ Chí Minh").
     on_hcm = Report.topic.contains(HCM_TOPIC, autoescape=True)
     base = (
-        sa.select(Campaign.year, Report.month, Report.cell_id)
+        sa.select(*keys)
         .join(Campaign, Campaign.id == Report.campaign_id)
         .join(Cell, Cell.id == Report.cell_id)
-        .where(approved, _ended(today), Cell.takes_part_in(Campaign.year))
-        .group_by(Campaign.year, Report.month, Report.cell_id)
+        .where(approved, _ended(today), Cell.takes_part_in(Campaign.year), *where)
+        .group_by(*keys)
     )
 
     def count(condition):
@@ -176,8 +179,8 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
         count(thematic),
         count(sa.and_(thematic, sa.or_(Report.hcm_study_covered.is_(True), on_hcm))),
     )
-    for year, month, cell_id, *values in db.session.execute(statement):
-        tally = tallies[(year, month, cell_id)]
+    for row in db.session.execute(statement):
+        tally, values = tallies[tuple(row[:width])], row[width:]
         (
             tally.meetings, tally.present, tally.required, tally.speakers, tally.young_speakers,
             tally.duration_reported, tally.duration_total, tally.long_meetings,
@@ -186,9 +189,7 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
 
     scores = (
         sa.select(
-            Campaign.year,
-            Report.month,
-            Report.cell_id,
+            *keys,
             Criterion.code,
             sa.func.sum(ReportScore.final_half_points),
             sa.func.sum(Criterion.max_half_points),
@@ -203,11 +204,13 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
             Cell.takes_part_in(Campaign.year),
             Criterion.code.in_(CRITERIA),
             ReportScore.final_half_points.is_not(None),
+            *where,
         )
-        .group_by(Campaign.year, Report.month, Report.cell_id, Criterion.code)
+        .group_by(*keys, Criterion.code)
     )
-    for year, month, cell_id, code, points, maximum in db.session.execute(scores):
-        tally = tallies[(year, month, cell_id)]
+    for row in db.session.execute(scores):
+        tally = tallies[tuple(row[:width])]
+        code, points, maximum = row[width:]
         setattr(tally, f"{code}_points", int(points or 0))
         setattr(tally, f"{code}_max", int(maximum or 0))
 
@@ -216,9 +219,7 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
     required = ReportAttendance.status != AttendanceStatus.EXEMPTED
     plain = (
         sa.select(
-            Campaign.year,
-            Report.month,
-            Report.cell_id,
+            *keys,
             sa.func.count(sa.case((attended, 1))),
             sa.func.count(sa.case((required, 1))),
         )
@@ -232,40 +233,43 @@ def _rows(today: dt.date) -> dict[tuple[int, int, int], Tally]:
             Cell.takes_part_in(Campaign.year),
             Cell.category == CellCategory.HAMLET,
             Member.cell_role == CellRole.MEMBER,
+            *where,
         )
-        .group_by(Campaign.year, Report.month, Report.cell_id)
+        .group_by(*keys)
     )
-    for year, month, cell_id, present, total_required in db.session.execute(plain):
-        tally = tallies[(year, month, cell_id)]
+    for row in db.session.execute(plain):
+        tally = tallies[tuple(row[:width])]
+        present, total_required = row[width:]
         tally.plain_present = int(present or 0)
         tally.plain_required = int(total_required or 0)
     return tallies
 
 
 def indicators(year: int, today: dt.date) -> Indicators:
-    """The indicators of every year up to ``year``, and ``year``'s by month, category, cell."""
-    rows = _rows(today)
+    """The indicators of every year up to ``year`` by month, and ``year``'s by category and
+    cell. The database groups: by year and month (every year), then by cell (``year``)."""
+    by_month = _rows(today, [Campaign.year, Report.month], [Campaign.year <= year])
+    by_cell_rows = _rows(today, [Report.cell_id], [Campaign.year == year])
     cells = {
         cell.id: CellInfo(cell.id, cell.code, cell.name, cell.category, cell.display_order)
         for cell in db.session.scalars(sa.select(Cell).where(Cell.takes_part_in(year)))
     }
     years: dict[int, Tally] = defaultdict(Tally)
-    months: dict[int, dict[int, Tally]] = defaultdict(lambda: defaultdict(Tally))
+    months: dict[int, dict[int, Tally]] = defaultdict(dict)
+    for (row_year, month), tally in sorted(by_month.items()):
+        years[row_year].add(tally)
+        months[row_year][month] = tally
     categories: dict[CellCategory, Tally] = {category: Tally() for category in CellCategory}
     by_cell: dict[int, Tally] = {cell_id: Tally() for cell_id in cells}
-    for (row_year, month, cell_id), tally in rows.items():
-        if row_year > year:
-            continue
-        years[row_year].add(tally)
-        months[row_year][month].add(tally)
-        if row_year == year and cell_id in cells:
+    for (cell_id,), tally in by_cell_rows.items():
+        if cell_id in cells:
             categories[cells[cell_id].category].add(tally)
             by_cell[cell_id].add(tally)
     ordered = sorted(cells.values(), key=lambda c: (c.order, c.id))
     return Indicators(
         year=year,
         years=dict(sorted(years.items())),
-        months={y: dict(sorted(m.items())) for y, m in months.items()},
+        months=dict(months),
         categories=categories,
         cells=[(cell, by_cell[cell.id]) for cell in ordered],
     )
