@@ -231,3 +231,15 @@ def test_the_calendar_figures_are_printed_once_the_calendar_is_wired(
     assert "Số báo cáo gửi muộn so với lịch sinh hoạt: 3." in body_text(export(runner, tmp_path))
     auth.login(users["committee"])
     assert "Số báo cáo gửi muộn so với lịch sinh hoạt: 3" in client.get("/review/2022").text
+
+
+def test_a_very_large_committee_gets_the_first_ranks_and_a_pointer(
+    runner, tmp_path, app, monkeypatch
+):
+    from tracker.documents import review
+
+    monkeypatch.setattr(review, "STANDINGS_ROWS_MAX", 4)
+    app.config["TODAY"] = "2023-02-01"
+    doc = export(runner, tmp_path)
+    assert len(doc.tables[2].rows) == 1 + 4
+    assert "Bảng dưới đây nêu 4 chi bộ đứng đầu trong 9 chi bộ" in "\n".join(body_text(doc))

@@ -20,6 +20,9 @@ from . import party
 TITLE = "Sơ kết thi đua nâng cao chất lượng sinh hoạt chi bộ năm {year}"
 FILENAME = "Báo cáo sơ kết năm {year} - {committee}.docx"
 EMPTY_PART = "(Đảng ủy chưa soạn phần này.)"
+# A committee has tens of cells; python-docx writes a table row in about 7 ms, so a province's
+# 10,000 cells would take over a minute and some 200 pages: the document lists the first ones.
+STANDINGS_ROWS_MAX = 150
 GRADE_ORDER = (Grade.TOT, Grade.KHA, Grade.TRUNG_BINH, Grade.KEM)
 
 
@@ -219,8 +222,15 @@ def review_document(
     party.add_section_heading(doc, "2. Kết quả xếp hạng các chi bộ")
     party.add_text(doc, f"Bảng 2. Xếp hạng các chi bộ năm {year}", italic=True, align="center",
                    keep_with_next=True)  # fmt: skip
+    ranked = summary.standings.rows
+    if len(ranked) > STANDINGS_ROWS_MAX:
+        party.add_paragraph(
+            doc,
+            f"Bảng dưới đây nêu {STANDINGS_ROWS_MAX} chi bộ đứng đầu trong {count(len(ranked))} "
+            "chi bộ; thứ hạng đầy đủ ở bảng điểm từng tháng (Excel) của năm.",
+        )
     rows = []
-    for index, row in enumerate(summary.standings.rows, start=1):
+    for index, row in enumerate(ranked[:STANDINGS_ROWS_MAX], start=1):
         average = row.average_rounded
         rows.append(
             (
