@@ -85,7 +85,7 @@ def pins(path: str, world) -> list[dict]:
         return [{"path_parameters": {"id": report_id}} for report_id in world["report_ids"]]
     if path == "/rubric/{year}":
         return [{"path_parameters": {"year": year}} for year in (2022, 2025)]
-    if path == "/rankings":
+    if path in ("/rankings", "/summary"):
         return [{"query": {"year": year}} for year in (2022, 2023)]
     return []
 
@@ -95,6 +95,7 @@ OPERATIONS = [
     ("/campaigns", "GET", ("secretary",)),
     ("/rubric/{year}", "GET", ("secretary",)),
     ("/rankings", "GET", ("committee",)),
+    ("/summary", "GET", ("committee", "secretary")),
     ("/openapi.json", "GET", (None,)),
     ("/reports", "POST", ("secretary", "committee", "admin")),
     ("/reports/{id}", "GET", ("secretary", "committee", "admin")),

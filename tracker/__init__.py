@@ -133,6 +133,8 @@ def register_blueprints(app: Flask) -> None:
     from .members.views import bp as members_bp
     from .rankings.views import bp as rankings_bp
     from .reports.views import bp as reports_bp
+    from .review.exemplary import bp as exemplary_bp
+    from .review.views import bp as review_bp
     from .tokens.views import bp as tokens_bp
 
     for blueprint in (
@@ -143,6 +145,8 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         rankings_bp,
         awards_bp,
+        review_bp,
+        exemplary_bp,
         tokens_bp,
         api_bp,
         api_docs_bp,

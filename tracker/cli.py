@@ -93,7 +93,9 @@ def create_user_command(username, role, cell_code, password, full_name) -> None:
     try:
         role = Role(role.strip().lower())
     except ValueError:
-        raise CommandFailed(f"Vai trò '{role}' không hợp lệ; chọn một trong: {ROLE_NAMES}.") from None
+        raise CommandFailed(
+            f"Vai trò '{role}' không hợp lệ; chọn một trong: {ROLE_NAMES}."
+        ) from None
     require_schema()
     begin_write()
     cell = None
@@ -206,8 +208,12 @@ def _whole_number(text: str | None, what: str) -> int | None:
     default=None,
     help="Năm sao chép thang điểm, mức xếp loại và thiết lập (mặc định: năm liền trước).",
 )
-@click.option("--plan", "plan_number", default=None, help="Số hiệu kế hoạch (mặc định: kế "
-              "hoạch của năm được sao chép).")
+@click.option(
+    "--plan",
+    "plan_number",
+    default=None,
+    help="Số hiệu kế hoạch (mặc định: kế hoạch của năm được sao chép).",
+)
 def open_year_command(year, first_month, last_month, copy_from, plan_number) -> None:
     """Open a campaign year, copying the rubric and settings of an earlier one."""
     from .campaigns import plan_by_number
@@ -241,6 +247,35 @@ def open_year_command(year, first_month, last_month, copy_from, plan_number) -> 
     click.echo(opened.line)
 
 
+@click.command("export-summary")
+@with_appcontext
+@click.option("--year", required=True, type=int, help="Năm thi đua.")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="Tệp .docx sẽ ghi.",
+)
+def export_summary_command(year, output) -> None:
+    """Write the year's review report (báo cáo sơ kết) as a .docx Party document."""
+    from . import clock
+    from .campaigns import campaign_for_year
+    from .review.queries import document_for
+
+    require_schema()
+    campaign = campaign_for_year(year)
+    if campaign is None:
+        raise CommandFailed(f"Không có năm thi đua {year}.")
+    data, _name = document_for(campaign, clock.today())
+    try:
+        with open(output, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
+        raise CommandFailed(f"Không ghi được tệp {output}: {error.strerror}.") from error
+    state = "đã khóa sổ" if campaign.is_closed else "chưa khóa sổ, bản dự thảo"
+    click.echo(f"Đã ghi báo cáo sơ kết năm {year} ({state}) -> {output}")
+
+
 def init_app(app: Flask) -> None:
     from . import backup
 
@@ -251,6 +286,7 @@ def init_app(app: Flask) -> None:
         seed_demo_command,
         export_awards_command,
         open_year_command,
+        export_summary_command,
     ):
         app.cli.add_command(command)
     backup.init_app(app)

@@ -749,3 +749,51 @@ class LoginSession(db.Model):
     )
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# --------------------------------------------------------------------------------------------
+# The year's review (sơ kết) and the exemplary meetings (nhân rộng), issue 14
+
+
+class YearReview(db.Model):
+    """The committee's own parts of a year's review report (II-IV), kept as a draft.
+
+    Editable while the campaign year is open; frozen when it is closed, editable again when
+    the admin reopens it. Part I (the figures) is never stored: it is computed.
+    """
+
+    __tablename__ = "year_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), unique=True)
+    document_number: Mapped[str] = mapped_column(sa.String(60), default="")  # "45-BC/ĐU"
+    document_date: Mapped[dt.date | None]
+    assessment: Mapped[str] = mapped_column(sa.Text, default="")  # II. strengths, shortcomings
+    direction: Mapped[str] = mapped_column(sa.Text, default="")  # III. direction and tasks
+    proposals: Mapped[str] = mapped_column(sa.Text, default="")  # IV. proposals
+    recipients: Mapped[str] = mapped_column(sa.Text, default="")  # "Nơi nhận", one a line
+    signer_name: Mapped[str] = mapped_column(sa.String(120), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    campaign: Mapped[Campaign] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+
+class ExemplaryMeeting(db.Model):
+    """A meeting the committee marked as a model to copy ("mô hình hay"), with what to copy.
+
+    The one place where a secretary sees another cell's report: only the marked ones,
+    read-only, with their minutes.
+    """
+
+    __tablename__ = "exemplary_meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(sa.ForeignKey("report.id"), unique=True)
+    note: Mapped[str] = mapped_column(sa.String(1000))
+    marked_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    marked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+
+    report: Mapped[Report] = relationship()
+    marked_by: Mapped[User | None] = relationship()

@@ -26,6 +26,8 @@ MENU = [
     NavItem("Duyệt báo cáo", "reports.queue", READERS),
     NavItem("Xếp hạng", "rankings.index", ALL),
     NavItem("Khen thưởng", "awards.index", READERS),
+    NavItem("Sơ kết", "review.index", READERS),
+    NavItem("Mô hình hay", "exemplary.index", ALL),
     NavItem("Đảng viên", "members.index", ALL),
     NavItem("Quản trị", "admin.index", (Role.ADMIN,)),
     NavItem("Mã API", "tokens.index", ALL),

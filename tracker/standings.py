@@ -742,3 +742,53 @@ def criterion_comparison(
     return compare_criteria(
         [(code, title, max_half) for _id, code, title, max_half in criteria], cell_sums, all_sums
     )
+
+
+# --------------------------------------------------------------------------------------------
+# The year's review (sơ kết): what the standings do not carry
+
+
+@dataclass(frozen=True)
+class ReportSums:
+    """Sums over the reports of the cells taking part in a campaign year (one statement)."""
+
+    regular_approved: int = 0  # approved regular reports of the counted months
+    present: int = 0  # Σ present over those reports
+    required: int = 0  # Σ (summoned - exempted) over those reports
+    speakers: int = 0
+    young_speakers: int = 0
+    thematic_approved: int = 0  # approved thematic reports of the campaign months
+
+
+def report_sums(campaign: CampaignInfo, counted: Sequence[int]) -> ReportSums:
+    """The review's sums beside the standings, with the standings' own filters: the cells
+    taking part in the year, the counted months for regular reports, every campaign month for
+    thematic ones, approved reports only. One statement."""
+    approved = Report.status == _text(ReportStatus.APPROVED.value)
+    regular = sa.and_(
+        Report.kind == _text(ReportKind.REGULAR.value),
+        approved,
+        _in_months(campaign.id, counted) if counted else sa.false(),
+    )
+    thematic = sa.and_(
+        Report.kind == _text(ReportKind.THEMATIC.value),
+        approved,
+        _in_months(campaign.id, campaign.months),
+    )
+
+    def total(column):
+        return _sum(sa.case((regular, column)))
+
+    row = db.session.execute(
+        sa.select(
+            _sum(sa.case((regular, _int(1)))),
+            total(Report.present),
+            total(Report.summoned - Report.exempted),
+            total(Report.speakers),
+            total(Report.young_speakers),
+            _sum(sa.case((thematic, _int(1)))),
+        )
+        .join(Cell, Cell.id == Report.cell_id)
+        .where(Report.campaign_id == _int(campaign.id), Cell.takes_part_in(_int(campaign.year)))
+    ).one()
+    return ReportSums(*(int(value or 0) for value in row))

@@ -644,6 +644,84 @@ def _paths() -> dict:
     }
 
 
+# --------------------------------------------------------------------------------------------
+# The year's review (issue 14): GET /summary
+
+
+def _summary_figures() -> dict:
+    def count(description: str) -> dict:  # sums over a year: no upper bound
+        return {"type": "integer", "minimum": 0, "description": description}
+
+    return _object(
+        {
+            "year": YEAR,
+            "cells": count("Số chi bộ được xếp hạng trong năm."),
+            "months_counted": count("Số tháng được tính (đã kết thúc) của đợt thi đua."),
+            "regular_reports_approved": count(
+                "Số báo cáo sinh hoạt thường kỳ đã duyệt trong các tháng được tính."
+            ),
+            "thematic_reports_approved": count(
+                "Số báo cáo sinh hoạt chuyên đề đã duyệt trong các tháng của đợt thi đua."
+            ),
+            "months_missing": count("Tổng số tháng thiếu báo cáo đã duyệt (như bảng xếp hạng)."),
+            "months_pending": count("Tổng số tháng có báo cáo chờ duyệt hoặc bị trả lại."),
+            "quarters_without_thematic": count(
+                "Số cặp chi bộ × quý đã kết thúc không có sinh hoạt chuyên đề được duyệt."
+            ),
+            "attendance_rate": _nullable(
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "description": (
+                        "Σ có mặt / Σ (triệu tập − miễn) của các báo cáo thường kỳ đã duyệt, "
+                        "4 chữ số thập phân; null khi chưa có báo cáo nào."
+                    ),
+                }
+            ),
+            "speakers": count("Tổng số lượt đảng viên phát biểu (cùng các báo cáo)."),
+            "young_speakers": count("Tổng số lượt đảng viên trẻ phát biểu (cùng các báo cáo)."),
+            "grades": _object(
+                {
+                    grade: count("Số chi bộ xếp loại này cả năm.")
+                    for grade in ("tot", "kha", "trung_binh", "kem")
+                },
+                "Số chi bộ theo xếp loại cả năm.",
+            ),
+        }
+    )
+
+
+def _summary_schemas() -> dict:
+    figures = _summary_figures()
+    with_previous = copy.deepcopy(figures)
+    with_previous["properties"]["previous"] = _nullable(
+        {
+            **_ref("SummaryFigures"),
+            "description": "Cùng các số liệu của năm trước (null nếu không có).",
+        }
+    )
+    with_previous["required"].append("previous")
+    return {"SummaryFigures": figures, "Summary": with_previous}
+
+
+def _summary_paths() -> dict:
+    return {
+        "/summary": {
+            "get": {
+                "operationId": "getSummary",
+                "summary": "Số liệu sơ kết năm",
+                "description": (
+                    "Số liệu phần I của báo cáo sơ kết năm thi đua, tính trên các tháng đã kết "
+                    "thúc, kèm số liệu năm trước (`previous`). Chỉ Đảng ủy và quản trị viên (bí "
+                    "thư chi bộ: 403); năm không có kế hoạch thi đua: 404."
+                ),
+                "parameters": [_query_parameter("year", YEAR, required=True)],
+                "responses": _answers(200, "Summary", "Số liệu sơ kết.", 400, 403, 404),
+            }
+        }
+    }
+
+
 @cache
 def _description() -> dict:
     return {
@@ -664,7 +742,7 @@ def _description() -> dict:
         },
         "servers": [{"url": PREFIX}],
         "security": [{"bearerAuth": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **_summary_paths()},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -673,7 +751,7 @@ def _description() -> dict:
                     "description": "Mã API tạo ở trang Mã API; thu hồi là hết hiệu lực ngay.",
                 }
             },
-            "schemas": _schemas(),
+            "schemas": {**_schemas(), **_summary_schemas()},
         },
     }
 

@@ -89,6 +89,15 @@ ACTION_GROUPS: list[tuple[str, dict[str, str]]] = [
             "award.member.update": "Sửa đề xuất khen đảng viên",
         },
     ),
+    (
+        "Sơ kết và nhân rộng",
+        {
+            "review.update": "Soạn báo cáo sơ kết",
+            "exemplary.mark": "Chọn mô hình hay",
+            "exemplary.update": "Sửa ghi chú mô hình hay",
+            "exemplary.unmark": "Bỏ mô hình hay",
+        },
+    ),
 ]
 
 ACTION_LABELS: dict[str, str] = {

@@ -50,8 +50,10 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
+from ..review.forms import ExemplaryForm
 from ..services import ServiceError, attachments
 from ..services import reports as service
+from ..services.review import exemplary_of
 from . import queries
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
 
@@ -251,9 +253,7 @@ def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:
         for month in campaign.months
         if (campaign.year, month) <= (today.year, today.month)
     ]
-    latest = max(
-        (index for index, (c, m) in enumerate(due) if (c.id, m) in filed), default=-1
-    )
+    latest = max((index for index, (c, m) in enumerate(due) if (c.id, m) in filed), default=-1)
     for campaign, month in due[latest + 1 :] + due[: latest + 1]:
         if (campaign.id, month) not in filed:
             return campaign, month
@@ -473,6 +473,8 @@ def _report_page(report: Report, template: str, **context):
         and report.campaign.closed_at is None,
         can_review=can_review(current_user) and report.campaign.closed_at is None,
         closed=report.campaign.closed_at is not None,
+        exemplary=exemplary_of(report),
+        exemplary_form=ExemplaryForm(formdata=None),
         **context,
     )
 
