@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE
 from ..services import Conflict, NotAllowed, ValidationFailed
-from ..services.audit import record
+from ..services import audit
 from . import rules
 
 MSG_INVALID = "Lịch sinh hoạt chưa hợp lệ: xem các trường được đánh dấu."
@@ -202,7 +202,7 @@ def plan_meeting(actor: User, checked: CheckedMeeting) -> Meeting:
     )
     with _one_regular_meeting_per_month(checked.month, checked.campaign.year):
         db.session.add(meeting)
-    record(
+    audit.record(
         "meeting.plan",
         actor=actor,
         object_type="meeting",
@@ -232,7 +232,7 @@ def reschedule_meeting(actor: User, meeting: Meeting, checked: CheckedMeeting) -
         meeting.place = checked.place
         meeting.topic = checked.topic
         meeting.updated_at = utcnow()
-    record(
+    audit.record(
         "meeting.reschedule",
         actor=actor,
         object_type="meeting",
@@ -248,7 +248,7 @@ def reschedule_meeting(actor: User, meeting: Meeting, checked: CheckedMeeting) -
 def cancel_meeting(actor: User, meeting: Meeting) -> None:
     _ensure_may_plan(actor, meeting.cell_id)
     _refuse_after_report(meeting.cell_id, meeting.campaign, meeting.month, meeting.kind)
-    record(
+    audit.record(
         "meeting.cancel",
         actor=actor,
         object_type="meeting",
@@ -278,7 +278,7 @@ def assign_attendee(actor: User, meeting: Meeting, username: object) -> Meeting:
     meeting.attendee = attendee
     meeting.updated_at = utcnow()
     db.session.flush()
-    record(
+    audit.record(
         "meeting.assign",
         actor=actor,
         object_type="meeting",
@@ -395,7 +395,7 @@ def set_followers(actor: User, cell: Cell, user_ids: list[int]) -> None:
     names = list(
         db.session.scalars(sa.select(User.username).where(User.id.in_(wanted or {-1})).order_by(User.username))
     )
-    record(
+    audit.record(
         "meeting.followers",
         actor=actor,
         object_type="cell",
@@ -445,7 +445,7 @@ def new_feed_secret(actor: User) -> str:
     row.feed_secret = secrets.token_urlsafe(32)
     row.feed_created_at = utcnow()
     db.session.flush()
-    record(
+    audit.record(
         "calendar.feed_new",
         actor=actor,
         object_type="user",
@@ -462,7 +462,7 @@ def revoke_feed_secret(actor: User) -> None:
     row.feed_secret = None
     row.feed_created_at = None
     db.session.flush()
-    record(
+    audit.record(
         "calendar.feed_revoke",
         actor=actor,
         object_type="user",
@@ -491,7 +491,7 @@ def set_reminder_email(actor: User, email: str) -> None:
     before = row.email
     row.email = email
     db.session.flush()
-    record(
+    audit.record(
         "calendar.email",
         actor=actor,
         object_type="user",
@@ -531,7 +531,7 @@ def set_deadline(actor: User, campaign: Campaign, rule: str, days: object) -> No
     else:
         row.rule, row.days = DeadlineRule(rule), days
     db.session.flush()
-    record(
+    audit.record(
         "calendar.deadline",
         actor=actor,
         object_type="campaign",
