@@ -115,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from .members.views import bp as members_bp
     from .rankings.views import bp as rankings_bp
     from .reports.views import bp as reports_bp
+    from .schedule.views import bp as schedule_bp
     from .tokens.views import bp as tokens_bp
 
     for blueprint in (
@@ -129,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         api_docs_bp,
         audit_bp,
+        schedule_bp,
     ):
         app.register_blueprint(blueprint)
 
