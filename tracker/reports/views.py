@@ -48,6 +48,7 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
+from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
 from ..services import reports as service
 from . import queries
@@ -294,11 +295,13 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
             )
         except ValueError:
             pass
+        planned = meeting_for_form(cell, request.args.get("meeting"))
         form = ReportForm(
             data={
                 "kind": kind,
                 "year": str(chosen.year) if chosen else "",
                 "month": str(month or ""),
+                **report_defaults(cell, planned, chosen, month, kind),
             }
         )
     form.year.choices = _year_choices(report)

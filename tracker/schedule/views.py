@@ -503,3 +503,17 @@ def _local_date(value: dt.datetime) -> str:
 @bp.app_template_filter("localdate_value")
 def _local_date_value(value: dt.datetime) -> dt.date:
     return value.astimezone(rules.ZONE).date()
+
+
+@bp.app_template_global("calendar_home_panel")
+def _calendar_home_panel():
+    from .home import home_panel
+
+    return home_panel(current_user)
+
+
+@bp.app_template_global("report_timeliness")
+def _report_timeliness(campaign):
+    from .home import report_timeliness
+
+    return report_timeliness(campaign)
