@@ -188,3 +188,16 @@ def test_an_unreachable_smtp_server_leaves_the_reminders_for_the_next_run(app, r
     with app.app_context():
         rows = db.session.scalars(sa.select(OutboxMessage)).all()
         assert len(rows) == 3 and all(row.sent_at is None and row.error for row in rows)
+
+
+def test_the_outbox_page_shows_what_was_sent_to_the_committee_only(app, client, runner, users, auth, smtp_server):
+    port, _received = smtp_server
+    reminder_world(app)
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    runner.invoke(args=["send-reminders"])
+    auth.login(users["secretary"])
+    assert client.get("/lich/thu-nhac").status_code == 403
+    auth.logout()
+    auth.login(users["committee"])
+    page = client.get("/lich/thu-nhac").get_data(as_text=True)
+    assert "danguy@example.vn" in page and "Đã gửi" in page

@@ -517,3 +517,15 @@ def _report_timeliness(campaign):
     from .home import report_timeliness
 
     return report_timeliness(campaign)
+
+
+@bp.get("/thu-nhac")
+@committee_required
+def outbox():
+    """What the reminders sent (and what waits after an error), newest first."""
+    from ..models import OutboxMessage
+
+    rows = list(
+        db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200))
+    )
+    return render_template("schedule/outbox.html", rows=rows)
