@@ -30,10 +30,9 @@ from tracker.api.openapi import description, example_report
 from tracker.domain import report_rules as rules
 from tracker.extensions import db
 from tracker.models import AuditEntry, Report, User
+from tracker.schedule import service as schedule_service
 from tracker.seed import DEFAULT_RUBRIC
 from tracker.services.accounts import create_token
-
-from tracker.schedule import service as schedule_service
 
 from .factories import cell, make_report
 

@@ -263,3 +263,37 @@ def test_a_secretary_feed_holds_only_her_cell(app, client, tokens):
     data = call(client, "GET", "/api/v1/calendar.ics?year=2023", tokens["other_secretary"]).data
     events = Calendar.from_ical(data).walk("VEVENT")
     assert len(events) == 1 and "Công an" in str(events[0]["SUMMARY"])
+
+
+def test_moving_a_meeting_into_a_month_that_has_its_regular_meeting_is_409(app, client, tokens):
+    plan(client, tokens, starts_at="2023-03-03T19:30")
+    april = plan(client, tokens, starts_at="2023-04-03T19:30")
+    before = stored(app)
+    answer = call(client, "PUT", f"/api/v1/meetings/{april['id']}", tokens["secretary"],
+                  meeting_body(starts_at="2023-03-20T19:30"))
+    refused(answer, 409, "starts_at")
+    assert stored(app) == before
+    again = call(client, "GET", f"/api/v1/meetings/{april['id']}", tokens["secretary"]).get_json()
+    assert again["starts_at"] == "2023-04-03T19:30"
+
+
+def test_a_secretary_cannot_read_or_change_another_cells_meeting(app, client, tokens):
+    meeting = plan(client, tokens)
+    url = f"/api/v1/meetings/{meeting['id']}"
+    refused(call(client, "GET", url, tokens["other_secretary"]), 403)
+    refused(call(client, "PUT", url, tokens["other_secretary"], meeting_body(cell="cong-an")), 403)
+    refused(call(client, "PUT", url, tokens["secretary"], meeting_body(cell="cong-an")), 403)
+    refused(call(client, "POST", f"{url}/attendee", tokens["other_secretary"], {"username": "danguy"}), 403)
+
+
+def test_a_closed_year_keeps_its_meetings(app, client, tokens):
+    from tracker.models import Campaign, utcnow
+
+    meeting = plan(client, tokens)
+    with app.app_context():
+        year = db.session.scalar(sa.select(Campaign).where(Campaign.year == 2023))
+        year.closed_at = utcnow()
+        db.session.commit()
+    refused(call(client, "POST", "/api/v1/meetings", tokens["secretary"], meeting_body(starts_at="2023-05-03T19:30")), 409)
+    refused(call(client, "PUT", f"/api/v1/meetings/{meeting['id']}", tokens["secretary"], meeting_body(starts_at="2023-03-04T19:30")), 409)
+    refused(call(client, "DELETE", f"/api/v1/meetings/{meeting['id']}", tokens["secretary"]), 409)

@@ -3,10 +3,10 @@ real SMTP server (aiosmtpd) on a loopback port."""
 
 from __future__ import annotations
 
-import io
-import socket
 import email
 import email.policy
+import io
+import socket
 
 import pytest
 import sqlalchemy as sa
@@ -201,3 +201,15 @@ def test_the_outbox_page_shows_what_was_sent_to_the_committee_only(app, client, 
     auth.login(users["committee"])
     page = client.get("/lich/thu-nhac").get_data(as_text=True)
     assert "danguy@example.vn" in page and "Đã gửi" in page
+
+
+def test_a_notice_of_2025_prints_the_names_in_force_from_2025(app, client, users, auth):
+    with app.app_context():
+        plan("ap-cho", "2025-09-03T19:30")
+        db.session.add(Committee(from_year=2025, name="Đảng ủy xã An Thạnh", superior_body="Đảng bộ thành phố Cần Thơ",
+                                 place_name="An Thạnh", issuer_code="ĐU", secretary_name="Lê Văn Minh"))
+        db.session.commit()
+    auth.login(users["admin"])
+    text, _rows = document_text(client.get("/lich/thong-bao.docx?year=2025&month=9").data)
+    assert "ĐẢNG ỦY XÃ AN THẠNH" in text and "ĐẢNG BỘ THÀNH PHỐ CẦN THƠ" in text
+    assert "Lê Văn Minh" in text and "THỊ TRẤN CÙ LAO DUNG" not in text

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
+import pytest
 import sqlalchemy as sa
-from docx import Document
 from icalendar import Calendar
 
 from tracker.extensions import db
@@ -129,3 +127,63 @@ def test_the_reminder_email_is_checked(app, client, users, auth):
     page = auth.post("/lich/cua-toi", {"email-email": "khong hop le"}).get_data(as_text=True)
     assert "Địa chỉ thư điện tử không hợp lệ." in page
     assert auth.post("/lich/cua-toi", {"email-email": "bithu@example.vn"}).status_code == 302
+
+
+PAGES = [
+    # (role, method, url, expected status)
+    ("secretary", "GET", "/lich/?year=2023&month=3", 200),
+    ("committee", "GET", "/lich/?year=2023&month=3", 200),
+    ("admin", "GET", "/lich/?year=2023&month=3", 200),
+    ("secretary", "GET", "/lich/moi", 200),
+    ("committee", "GET", "/lich/moi", 403),
+    ("admin", "GET", "/lich/moi", 200),
+    ("secretary", "GET", "/lich/ca-nam", 200),
+    ("committee", "GET", "/lich/ca-nam", 403),
+    ("secretary", "GET", "/lich/phu-trach", 403),
+    ("committee", "GET", "/lich/phu-trach", 200),
+    ("secretary", "GET", "/lich/han-nop?year=2023", 403),
+    ("committee", "GET", "/lich/han-nop?year=2023", 200),
+    ("secretary", "GET", "/lich/thu-nhac", 403),
+    ("admin", "GET", "/lich/thu-nhac", 200),
+    ("secretary", "GET", "/lich/thong-bao.docx?year=2023&month=3", 403),
+    ("committee", "GET", "/lich/thong-bao.docx?year=2023&month=3", 200),
+    ("secretary", "GET", "/lich/cua-toi", 200),
+    ("committee", "GET", "/lich/cua-toi", 200),
+    (None, "GET", "/lich/", 302),
+    (None, "GET", "/lich/cua-toi", 302),
+]
+
+
+@pytest.mark.parametrize(("role", "method", "url", "status"), PAGES)
+def test_who_opens_which_calendar_page(client, users, auth, role, method, url, status):
+    if role:
+        auth.login(users[role])
+    assert client.open(url, method=method).status_code == status
+
+
+def test_cancelling_on_the_page_and_a_reported_meeting_stays(app, client, users, auth):
+    first = planned(app)
+    auth.login(users["secretary"])
+    assert auth.post(f"/lich/{first}/huy").status_code == 302
+    with app.app_context():
+        assert db.session.get(Meeting, first) is None
+    second = planned(app, starts_at="2023-04-03T19:30")
+    with app.app_context():
+        make_report("ap-cho", 2023, 4, status="submitted")
+        db.session.commit()
+    page = client.get(f"/lich/{second}/sua").get_data(as_text=True)
+    assert "không còn đổi hay hủy được" in page
+    auth.post(f"/lich/{second}/huy")
+    with app.app_context():
+        assert db.session.get(Meeting, second) is not None
+
+
+def test_the_rule_page_plans_the_year_and_refuses_a_bad_time(app, client, users, auth):
+    auth.login(users["secretary"])
+    page = auth.post("/lich/ca-nam", {"year": "2023", "day": "3", "time": "25:00", "place": "Hội trường"})
+    assert "Giờ phải theo dạng HH:MM" in page.get_data(as_text=True)
+    page = auth.post("/lich/ca-nam", {"year": "2023", "day": "31", "time": "19:30", "place": "Hội trường"})
+    assert "Đã lập 12 buổi" in page.get_data(as_text=True)
+    with app.app_context():
+        days = sorted(m.starts_at.day for m in db.session.scalars(sa.select(Meeting)))
+    assert days.count(28) == 1 and days.count(30) == 4 and days.count(31) == 7

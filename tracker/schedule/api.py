@@ -14,7 +14,6 @@ from ..api.core import (
     MIN_ID,
     MSG_BODY_INVALID,
     MSG_UNKNOWN_FIELD,
-    api_error,
     api_user,
     bp,
     json_body,
@@ -199,7 +198,7 @@ def _whole_parameter(name: str, low: int, high: int, message: str, errors: dict)
     return int(raw)
 
 
-def _year_month_query(*names: str) -> tuple[Campaign, int | None, dict]:
+def _year_month_query(*names: str) -> tuple[Campaign, int | None]:
     errors = {name: MSG_REPEATED for name in names if len(request.args.getlist(name)) > 1}
     year = _whole_parameter("year", 2000, 2100, MSG_YEAR, errors)
     if year is None and "year" not in errors:
@@ -210,13 +209,13 @@ def _year_month_query(*names: str) -> tuple[Campaign, int | None, dict]:
     campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
     if campaign is None:
         raise no_campaign(year)
-    return campaign, month, errors
+    return campaign, month
 
 
 @bp.get("/meetings")
 @query_parameters("year", "month", "cell")
 def list_meetings():
-    campaign, month, errors = _year_month_query("year", "month", "cell")
+    campaign, month = _year_month_query("year", "month", "cell")
     cell_id = None
     code = request.args.get("cell")
     if code is not None:
@@ -246,7 +245,7 @@ def ics_response(data: bytes, filename: str) -> Response:
 @bp.get("/calendar.ics")
 @query_parameters("year", "month")
 def calendar_feed():
-    campaign, month, _ = _year_month_query("year", "month")
+    campaign, month = _year_month_query("year", "month")
     meetings = queries.visible_meetings(api_user(), year=campaign.year, month=month)
     name = f"Lịch sinh hoạt chi bộ {f'tháng {month}/' if month else 'năm '}{campaign.year}"
     data = ics.calendar_bytes(meetings, name=name, stamp=clock.now())

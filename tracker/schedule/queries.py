@@ -9,7 +9,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Campaign, Cell, CellFollower, Meeting, Report, ReportKind, ReportStatus, Role, User
+from ..models import (
+    Campaign,
+    Cell,
+    CellFollower,
+    Meeting,
+    Report,
+    ReportKind,
+    ReportStatus,
+    Role,
+    User,
+)
 from . import rules
 from .service import deadline_of
 

@@ -124,9 +124,9 @@ def due_reminders(today: dt.date, days_ahead: int = DEFAULT_DAYS_AHEAD) -> tuple
                     f"overdue:{row.cell_id}:{campaign.year}:{row.month}:{row.kind}:{secretary.id}",
                     f"Quá hạn nộp báo cáo sinh hoạt {kind_label} tháng {row.month}/{campaign.year}",
                     [f"Kính gửi đồng chí {secretary.full_name},", "",
-                     f"Báo cáo buổi sinh hoạt {kind_label} ngày {row.held_on:%d/%m/%Y} của "
-                     f"{cell_names.get(row.cell_id, '')} đến hạn ngày {row.due:%d/%m/%Y} mà chưa "
-                     "được gửi. Đề nghị chi bộ gửi báo cáo sớm."],
+                     (f"Báo cáo buổi sinh hoạt {kind_label} ngày {row.held_on:%d/%m/%Y} của "
+                      f"{cell_names.get(row.cell_id, '')} đến hạn ngày {row.due:%d/%m/%Y} mà "
+                      "chưa được gửi. Đề nghị chi bộ gửi báo cáo sớm.")],
                 )
     return reminders, sorted(missing)
 

@@ -33,8 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE
-from ..services import Conflict, NotAllowed, ValidationFailed
-from ..services import audit
+from ..services import Conflict, NotAllowed, ValidationFailed, audit
 from . import rules
 
 MSG_INVALID = "Lịch sinh hoạt chưa hợp lệ: xem các trường được đánh dấu."
@@ -136,7 +135,15 @@ def report_exists(cell_id: int, campaign_id: int, month: int, kind: ReportKind) 
     )
 
 
+def msg_closed(year: int) -> str:
+    return f"Năm {year} đã khóa sổ: lịch sinh hoạt của năm này không còn thay đổi được."
+
+
 def _refuse_after_report(cell_id: int, campaign: Campaign, month: int, kind: ReportKind) -> None:
+    """A closed year, or a slot whose report exists, keeps its meetings as they are (409)."""
+    if campaign.is_closed:
+        message = msg_closed(campaign.year)
+        raise Conflict(message, {"starts_at": message})
     if report_exists(cell_id, campaign.id, month, kind):
         message = rules.msg_report_exists(month, campaign.year, kind.label)
         raise Conflict(message, {"starts_at": message})

@@ -16,7 +16,7 @@ from ..campaigns import all_campaigns, default_year
 from ..documents.download import send_document
 from ..extensions import db
 from ..models import Campaign, Cell, Meeting, Role, User
-from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE, committee_required
+from ..permissions import OTHER_CELL_MESSAGE, committee_required
 from ..services import ServiceError
 from ..webforms import apply_service_error
 from . import forms, queries, rules, service
