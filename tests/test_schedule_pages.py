@@ -93,9 +93,11 @@ def test_pages_refuse_the_wrong_role_and_bad_parameters(app, client, users, auth
     assert client.get("/lich/thong-bao.docx?year=2023&month=3").status_code == 403
     for query in ("year=abc", "year=2023&month=13", "year=2031", "year=2022&month=2"):
         assert client.get(f"/lich/?{query}").status_code in (400, 404)
+    assert client.get("/lich/99999999999999/sua").status_code == 404
     auth.logout()
     auth.login(users["committee"])
     assert client.get("/lich/moi").status_code == 403
+    assert auth.post("/lich/99999999999999/nguoi-du", {"attendee": ""}).status_code == 404
 
 
 def test_a_subscription_address_serves_the_feed_until_revoked(app, client, users, auth):

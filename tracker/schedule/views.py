@@ -171,7 +171,8 @@ def _ensure_planner():
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    # Ids are PostgreSQL INTEGERs: a larger number in the URL is no meeting, not an error.
+    meeting = db.session.get(Meeting, meeting_id) if meeting_id <= 2**31 - 1 else None
     if meeting is None:
         abort(404, description="Không có lịch sinh hoạt này.")
     if current_user.role is Role.SECRETARY and meeting.cell_id != current_user.cell_id:
