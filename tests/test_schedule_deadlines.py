@@ -103,3 +103,28 @@ def test_late_reports_are_flagged_on_the_list_and_overdue_ones_on_the_home(app, 
     home = client.get("/").get_data(as_text=True)
     assert "Quá hạn" in home and "1 buổi đã quá hạn nộp báo cáo năm 2023" in home
     assert "1 báo cáo năm 2023 nộp trễ hạn" in home
+
+
+def test_a_late_report_is_flagged_in_the_review_queue_and_on_its_page(app, client, users, auth):
+    with app.app_context():
+        late = filed("ap-cho", 4, dt.date(2023, 4, 3), dt.date(2023, 4, 20)).id
+        on_time = filed("cong-an", 4, dt.date(2023, 4, 3), dt.date(2023, 4, 5)).id
+    auth.login(users["committee"])
+    queue = client.get("/reports/queue").get_data(as_text=True)
+    assert queue.count("Trễ hạn") == 1
+    assert "Nộp trễ hạn (hạn 08/04/2023)" in client.get(f"/reports/{late}").get_data(as_text=True)
+    assert "Nộp trễ hạn" not in client.get(f"/reports/{on_time}").get_data(as_text=True)
+
+
+def test_a_secretarys_home_counts_only_her_cell(app, client, users, auth):
+    app.config["TODAY"] = "2023-07-05"
+    with app.app_context():
+        plan("cong-an", "2023-06-03T19:30")
+        filed("cong-an", 4, dt.date(2023, 4, 3), dt.date(2023, 4, 20))
+    auth.login(users["secretary"])
+    home = client.get("/").get_data(as_text=True)
+    assert "Năm 2023 chưa có báo cáo trễ hoặc quá hạn." in home
+    auth.logout()
+    auth.login(users["other_secretary"])
+    home = client.get("/").get_data(as_text=True)
+    assert "1 buổi đã quá hạn nộp báo cáo năm 2023" in home and "1 báo cáo năm 2023 nộp trễ hạn" in home

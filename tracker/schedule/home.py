@@ -41,9 +41,8 @@ def home_panel(user: User) -> HomePanel:
         upcoming = mine or upcoming
     late, overdue = 0, []
     if campaign is not None:
-        rows = queries.timeliness_of_year(campaign, today)
-        if user.role is Role.SECRETARY:
-            rows = [r for r in rows if r.cell_id == user.cell_id]
+        own = user.cell_id if user.role is Role.SECRETARY else None
+        rows = queries.timeliness_of_year(campaign, today, cell_id=own)
         late = sum(1 for r in rows if r.flag == "late")
         overdue = [r for r in rows if r.flag == "overdue"]
     from .service import deadline_of
@@ -63,3 +62,24 @@ def report_timeliness(campaign: Campaign | None) -> dict[int, queries.Timeliness
     if campaign is None:
         return {}
     return queries.report_flags(campaign, clock.today())
+
+
+def report_lateness(report) -> dt.date | None:
+    """The due day of a filed report that was late (None when on time, a draft, or undated).
+
+    For one report at a time (the review queue, the report page); the deadline of each year
+    is read once per request."""
+    from flask import g
+
+    from ..models import ReportStatus
+    from .service import deadline_of
+
+    if report.held_on is None or report.status is ReportStatus.DRAFT or report.submitted_at is None:
+        return None
+    cache = g.setdefault("report_deadlines", {})
+    if report.campaign_id not in cache:
+        cache[report.campaign_id] = deadline_of(report.campaign_id)
+    rule, days = cache[report.campaign_id]
+    due = rules.report_due(report.held_on, rule, days)
+    submitted_on = report.submitted_at.astimezone(rules.ZONE).date()
+    return due if rules.timeliness(due, submitted_on, clock.today()) == "late" else None

@@ -143,7 +143,9 @@ def _submitted_local_date(moment: dt.datetime | None) -> dt.date | None:
     return moment.astimezone(rules.ZONE).date() if moment is not None else None
 
 
-def timeliness_of_year(campaign: Campaign, today: dt.date) -> list[Timeliness]:
+def timeliness_of_year(
+    campaign: Campaign, today: dt.date, cell_id: int | None = None
+) -> list[Timeliness]:
     """Every report of the year (its meeting date) and every planned meeting without a report,
     with the day the report was due and whether it is late (filed after) or overdue (not
     filed, past due). A draft is not filed."""
@@ -154,31 +156,37 @@ def timeliness_of_year(campaign: Campaign, today: dt.date) -> list[Timeliness]:
         sa.select(
             Report.id, Report.cell_id, Report.month, Report.kind, Report.held_on,
             Report.status, Report.submitted_at,
-        ).where(Report.campaign_id == campaign.id)
+        ).where(
+            Report.campaign_id == campaign.id,
+            sa.true() if cell_id is None else Report.cell_id == cell_id,
+        )
     ).all()
-    for report_id, cell_id, month, kind, held_on, status, submitted_at in reports:
-        reported.add((cell_id, month, kind.value))
+    for report_id, row_cell, month, kind, held_on, status, submitted_at in reports:
+        reported.add((row_cell, month, kind.value))
         if held_on is None:
             continue
         due = rules.report_due(held_on, rule, days)
         filed = None if status is ReportStatus.DRAFT else _submitted_local_date(submitted_at)
         answer.append(
-            Timeliness(cell_id, month, kind.value, held_on, due,
+            Timeliness(row_cell, month, kind.value, held_on, due,
                        rules.timeliness(due, filed, today), report_id, None)
         )
     meetings = db.session.execute(
         sa.select(Meeting.id, Meeting.cell_id, Meeting.month, Meeting.kind, Meeting.starts_at)
-        .where(Meeting.campaign_id == campaign.id)
+        .where(
+            Meeting.campaign_id == campaign.id,
+            sa.true() if cell_id is None else Meeting.cell_id == cell_id,
+        )
         .order_by(Meeting.starts_at)
     ).all()
-    for meeting_id, cell_id, month, kind, starts_at in meetings:
-        if (cell_id, month, kind.value) in reported:
+    for meeting_id, row_cell, month, kind, starts_at in meetings:
+        if (row_cell, month, kind.value) in reported:
             continue
-        reported.add((cell_id, month, kind.value))
+        reported.add((row_cell, month, kind.value))
         held_on = starts_at.astimezone(rules.ZONE).date()
         due = rules.report_due(held_on, rule, days)
         answer.append(
-            Timeliness(cell_id, month, kind.value, held_on, due,
+            Timeliness(row_cell, month, kind.value, held_on, due,
                        rules.timeliness(due, None, today), None, meeting_id)
         )
     return answer

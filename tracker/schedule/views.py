@@ -530,3 +530,10 @@ def outbox():
         db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(200))
     )
     return render_template("schedule/outbox.html", rows=rows)
+
+
+@bp.app_template_global("report_lateness")
+def _report_lateness(report):
+    from .home import report_lateness
+
+    return report_lateness(report)
