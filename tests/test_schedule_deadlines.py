@@ -128,3 +128,15 @@ def test_a_secretarys_home_counts_only_her_cell(app, client, users, auth):
     auth.login(users["other_secretary"])
     home = client.get("/").get_data(as_text=True)
     assert "1 buổi đã quá hạn nộp báo cáo năm 2023" in home and "1 báo cáo năm 2023 nộp trễ hạn" in home
+
+
+def test_a_later_year_keeps_the_rule_of_the_year_before_until_it_sets_its_own(app, users):
+    with app.app_context():
+        service.set_deadline(user("danguy"), campaign(2023), "next_month_day", 10)
+        db.session.commit()
+        assert service.deadline_of(campaign(2022).id) == ("after_meeting", 5)
+        assert service.deadline_of(campaign(2023).id) == ("next_month_day", 10)
+        assert service.deadline_of(campaign(2025).id) == ("next_month_day", 10)
+        service.set_deadline(user("danguy"), campaign(2025), "after_meeting", 7)
+        assert service.deadline_of(campaign(2025).id) == ("after_meeting", 7)
+        assert service.deadline_of(campaign(2024).id) == ("next_month_day", 10)

@@ -514,7 +514,18 @@ def set_reminder_email(actor: User, email: str) -> None:
 
 
 def deadline_of(campaign_id: int) -> tuple[str, int]:
-    row = db.session.get(ReportDeadline, campaign_id)
+    """The year's rule; a year without one follows the latest earlier year that set one (a new
+    year keeps the committee's rule), else the default of 5 days after the meeting."""
+    row = db.session.execute(
+        sa.select(ReportDeadline.rule, ReportDeadline.days)
+        .join(Campaign, Campaign.id == ReportDeadline.campaign_id)
+        .where(
+            Campaign.year
+            <= sa.select(Campaign.year).where(Campaign.id == campaign_id).scalar_subquery()
+        )
+        .order_by(Campaign.year.desc())
+        .limit(1)
+    ).first()
     if row is None:
         return rules.DEFAULT_RULE
     return row.rule.value, row.days
@@ -523,6 +534,8 @@ def deadline_of(campaign_id: int) -> tuple[str, int]:
 def set_deadline(actor: User, campaign: Campaign, rule: str, days: object) -> None:
     if actor.role not in (Role.ADMIN, Role.COMMITTEE):
         raise NotAllowed(FORBIDDEN_MESSAGE)
+    if campaign.is_closed:
+        raise Conflict(f"Năm {campaign.year} đã khóa sổ: hạn nộp báo cáo không còn thay đổi được.")
     errors = {}
     if rule not in (r.value for r in DeadlineRule):
         errors["rule"] = "Chọn cách tính hạn nộp."
