@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from icalendar import Calendar, Event
+from functools import cache
+
+from icalendar import Calendar, Event, Timezone
 
 from ..models import Meeting
 from . import rules
@@ -39,6 +41,9 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str, stamp: dt.datetime
     calendar.add("method", "PUBLISH")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Asia/Ho_Chi_Minh")
+    meetings = list(meetings)
+    if meetings:  # the zone first, as most calendar programs expect
+        calendar.add_component(zone_component())
     for meeting in meetings:
         start = meeting.starts_at.astimezone(rules.ZONE)
         event = Event()
@@ -54,8 +59,13 @@ def calendar_bytes(meetings: Iterable[Meeting], *, name: str, stamp: dt.datetime
         event.add("last-modified", meeting.updated_at.astimezone(dt.UTC))
         event.add("sequence", _sequence(meeting))
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+@cache
+def zone_component() -> Timezone:
+    """The VTIMEZONE of Asia/Ho_Chi_Minh, built once (it takes ~18 ms from the tz data)."""
+    return Timezone.from_tzid("Asia/Ho_Chi_Minh")
 
 
 def _sequence(meeting: Meeting) -> int:
