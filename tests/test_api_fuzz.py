@@ -30,10 +30,15 @@ from tracker.api.openapi import description, example_report
 from tracker.domain import report_rules as rules
 from tracker.extensions import db
 from tracker.models import AuditEntry, Report, User
+from tracker.schedule import service as schedule_service
 from tracker.seed import DEFAULT_RUBRIC
 from tracker.services.accounts import create_token
 
-from .factories import make_report
+from .factories import cell, make_report
+
+
+def path_methods(path: str) -> set[str]:
+    return {method.upper() for method in description()["paths"][path]}
 
 pytestmark = pytest.mark.backends("sqlite")
 
@@ -64,8 +69,18 @@ def world(app, users):
                 ids.append(make_report(code, 2022, month, status=state, total=85).id)
             for month in range(8, 13):
                 make_report(code, 2022, month, status="approved", total=92)
+        meeting_ids = [
+            schedule_service.plan_meeting(
+                db.session.get(User, users["admin"].id),
+                schedule_service.check_meeting(
+                    cell=cell(code), cell_named=True, kind="thematic",
+                    starts_at="2023-03-03T19:30", place="Hội trường", topic="",
+                ),
+            ).id
+            for code in ("ap-cho", "cong-an")
+        ]
         db.session.commit()
-    return {"tokens": tokens, "report_ids": ids}
+    return {"tokens": tokens, "report_ids": ids, "meeting_ids": meeting_ids}
 
 
 def operation_strategy(operation, overrides: list[dict]):
@@ -81,6 +96,10 @@ def operation_strategy(operation, overrides: list[dict]):
 
 def pins(path: str, world) -> list[dict]:
     """Values that reach real data: existing reports, campaign years."""
+    if path.startswith("/meetings/{id}"):
+        return [{"path_parameters": {"id": meeting_id}} for meeting_id in world["meeting_ids"]]
+    if path in ("/meetings", "/calendar.ics") and "GET" in path_methods(path):
+        return [{"query": {"year": year}} for year in (2022, 2023)]
     if "{id}" in path:
         return [{"path_parameters": {"id": report_id}} for report_id in world["report_ids"]]
     if path == "/rubric/{year}":
@@ -101,6 +120,13 @@ OPERATIONS = [
     ("/reports/{id}", "GET", ("secretary", "committee", "admin")),
     ("/reports/{id}", "PUT", ("secretary", "committee", "admin")),
     ("/reports/{id}/review", "POST", ("secretary", "committee", "admin")),
+    ("/meetings", "POST", ("secretary", "committee", "admin")),
+    ("/meetings", "GET", ("secretary", "committee")),
+    ("/meetings/{id}", "GET", ("secretary",)),
+    ("/meetings/{id}", "PUT", ("secretary", "committee")),
+    ("/meetings/{id}", "DELETE", ("secretary", "committee")),
+    ("/meetings/{id}/attendee", "POST", ("secretary", "committee")),
+    ("/calendar.ics", "GET", ("secretary", "committee")),
 ]
 CALLS = [
     pytest.param(path, method, role, id=f"{method} {path} as {role or 'anyone'}")

@@ -135,6 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from .reports.views import bp as reports_bp
     from .review.exemplary import bp as exemplary_bp
     from .review.views import bp as review_bp
+    from .schedule.views import bp as schedule_bp
     from .tokens.views import bp as tokens_bp
 
     for blueprint in (
@@ -151,6 +152,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         api_docs_bp,
         audit_bp,
+        schedule_bp,
     ):
         app.register_blueprint(blueprint)
 

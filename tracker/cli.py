@@ -290,3 +290,6 @@ def init_app(app: Flask) -> None:
     ):
         app.cli.add_command(command)
     backup.init_app(app)
+    from .schedule.cli import init_app as schedule_commands
+
+    schedule_commands(app)

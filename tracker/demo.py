@@ -200,6 +200,10 @@ def seed_demo(
                         cell, campaign, secretaries[cell.id], committee, admin, today, summary
                     )
         summaries.append(summary)
+    if year is None and today.year in campaigns and campaigns[today.year].closed_at is None:
+        from .schedule.demo import seed_demo_calendar  # this year's meetings, planned
+
+        seed_demo_calendar(campaigns[today.year], cells, secretaries, committee, admin, today)
     db.session.commit()
     if echo is not None:
         _print_summary(summaries, echo)

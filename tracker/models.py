@@ -797,3 +797,124 @@ class ExemplaryMeeting(db.Model):
 
     report: Mapped[Report] = relationship()
     marked_by: Mapped[User | None] = relationship()
+
+
+# --------------------------------------------------------------------------------------------
+# The meeting calendar (tracker/schedule): planned meetings, who follows which cell, each
+# account's calendar settings, the per-year report deadline and the reminder outbox.
+
+
+class DeadlineRule(LabelledEnum):
+    AFTER_MEETING = ("after_meeting", "Trong số ngày sau buổi sinh hoạt")
+    NEXT_MONTH_DAY = ("next_month_day", "Đến ngày cố định của tháng sau")
+
+
+class Meeting(db.Model):
+    """A planned cell meeting (regular or thematic) of a campaign month.
+
+    ``uid`` is generated once and never changes, so phone calendars keep the same event
+    across reads and reschedules. ``starts_at`` is stored in UTC; the month is that of the
+    local (Asia/Ho_Chi_Minh) date.
+    """
+
+    __tablename__ = "meeting"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"), index=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"))
+    month: Mapped[int]
+    kind: Mapped[ReportKind] = mapped_column(_enum(ReportKind, "meeting_kind"))
+    starts_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    place: Mapped[str] = mapped_column(sa.String(200), default="")
+    topic: Mapped[str] = mapped_column(sa.String(300), default="")
+    attendee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    cell: Mapped[Cell] = relationship()
+    campaign: Mapped[Campaign] = relationship()
+    attendee: Mapped[User | None] = relationship(foreign_keys=[attendee_id])
+
+    __table_args__ = (
+        # One regular meeting per cell and month, decided by the database.
+        sa.Index(
+            "uq_meeting_regular_cell_month",
+            "cell_id",
+            "campaign_id",
+            "month",
+            unique=True,
+            sqlite_where=sa.text("kind = 'regular'"),
+            postgresql_where=sa.text("kind = 'regular'"),
+        ),
+        sa.Index("ix_meeting_campaign_month", "campaign_id", "month"),
+        sa.CheckConstraint("month BETWEEN 1 AND 12", name="month_range"),
+    )
+
+    @property
+    def year(self) -> int:
+        return self.campaign.year
+
+    def __repr__(self) -> str:
+        return f"<Meeting {self.id} {self.kind.value} {self.month}>"
+
+
+class CellFollower(db.Model):
+    """A committee member who follows (phụ trách) a cell: attends its meetings by default."""
+
+    __tablename__ = "cell_follower"
+
+    cell_id: Mapped[int] = mapped_column(sa.ForeignKey("cell.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    cell: Mapped[Cell] = relationship()
+    user: Mapped[User] = relationship()
+
+
+class CalendarAccount(db.Model):
+    """An account's calendar settings: the secret subscription address and the reminder e-mail.
+
+    The feed secret is kept as it is (not hashed) because the account page shows the address
+    again, as phone calendars' own "secret address" pages do; it opens nothing but that
+    account's read-only feed, and can be revoked or replaced at any time.
+    """
+
+    __tablename__ = "calendar_account"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True)
+    feed_secret: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    feed_created_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    email: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class ReportDeadline(db.Model):
+    """When a campaign year's reports are due: N days after the meeting, or day N of the
+    next month. A year without a row uses the default (5 days after the meeting)."""
+
+    __tablename__ = "report_deadline"
+
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id"), primary_key=True)
+    rule: Mapped[DeadlineRule] = mapped_column(_enum(DeadlineRule, "deadline_rule"))
+    days: Mapped[int]
+
+    __table_args__ = (sa.CheckConstraint("days BETWEEN 1 AND 60", name="days_range"),)
+
+
+class OutboxMessage(db.Model):
+    """A reminder e-mail, keyed so that the same reminder is never sent twice."""
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    recipient: Mapped[str] = mapped_column(sa.String(200))
+    subject: Mapped[str] = mapped_column(sa.String(300))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    error: Mapped[str] = mapped_column(sa.String(500), default="")

@@ -24,6 +24,7 @@ MENU = [
     NavItem("Trang chủ", "main.home", ALL),
     NavItem("Báo cáo", "reports.index", ALL),
     NavItem("Duyệt báo cáo", "reports.queue", READERS),
+    NavItem("Lịch sinh hoạt", "schedule.month", ALL),
     NavItem("Xếp hạng", "rankings.index", ALL),
     NavItem("Khen thưởng", "awards.index", READERS),
     NavItem("Sơ kết", "review.index", READERS),

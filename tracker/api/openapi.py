@@ -722,6 +722,170 @@ def _summary_paths() -> dict:
     }
 
 
+# --------------------------------------------------------------------------------------------
+# The meeting calendar (issue 13): schemas and paths, merged into the description below.
+
+MEETING_ID = _whole(MIN_ID, MAX_ID, "Mã lịch sinh hoạt (số nguyên dương).")
+STARTS_AT = {
+    "type": "string",
+    "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}$",
+    "description": (
+        "Ngày giờ bắt đầu theo giờ Việt Nam (Asia/Ho_Chi_Minh), dạng `YYYY-MM-DDTHH:MM`; phải "
+        "là ngày giờ có thật, trong một tháng của đợt thi đua."
+    ),
+    "example": "2026-03-03T19:30",
+}
+CALENDAR_YEAR = _whole(2000, 2100, "Năm thi đua, ví dụ 2026.")
+
+
+def _meeting_schemas() -> dict:
+    from ..schedule import rules as schedule_rules
+
+    cell_code = {"type": "string", "pattern": CELL_CODE_PATTERN.pattern, "description": "Mã chi bộ."}
+    body = {
+        "type": "object",
+        "properties": {
+            "cell": cell_code,
+            "kind": KIND,
+            "starts_at": STARTS_AT,
+            "place": _text(schedule_rules.PLACE_LIMIT, "Địa điểm."),
+            "topic": _text(schedule_rules.TOPIC_LIMIT, "Nội dung, chủ đề."),
+        },
+        "required": ["cell", "kind", "starts_at"],
+        "additionalProperties": False,
+    }
+    return {
+        "NewMeeting": body,
+        "Meeting": _object(
+            {
+                "id": MEETING_ID,
+                "cell": cell_code,
+                "kind": KIND,
+                "starts_at": STARTS_AT,
+                "place": {"type": "string"},
+                "topic": {"type": "string"},
+                "attendee": _nullable(
+                    {"type": "string", "description": "Tên đăng nhập của Đảng ủy viên dự."}
+                ),
+            }
+        ),
+        "MeetingList": _object({"meetings": {"type": "array", "items": _ref("Meeting")}}),
+        "Attendee": {
+            "type": "object",
+            "properties": {
+                "username": _nullable(
+                    {"type": "string", "maxLength": 60, "pattern": NO_NUL,
+                     "description": "Tài khoản Đảng ủy hoặc quản trị; null để bỏ phân công."}
+                )
+            },
+            "required": ["username"],
+            "additionalProperties": False,
+        },
+    }
+
+
+def _meeting_paths() -> dict:
+    meeting_id = _path_parameter("id", MEETING_ID)
+    example = {
+        "cell": "ap-cho",
+        "kind": "regular",
+        "starts_at": "2023-03-03T19:30",
+        "place": "Hội trường ấp Chợ",
+        "topic": "Triển khai nghị quyết tháng 3",
+    }
+    year_month = [
+        _query_parameter("year", CALENDAR_YEAR, required=True),
+        _query_parameter("month", MONTH),
+    ]
+    return {
+        "/meetings": {
+            "post": {
+                "operationId": "planMeeting",
+                "summary": "Lập lịch một buổi sinh hoạt",
+                "description": (
+                    "Bí thư lập lịch cho chi bộ mình, quản trị viên cho mọi chi bộ; Đảng ủy không "
+                    "lập lịch (403). `starts_at` sai dạng hoặc không có thật, tháng ngoài mọi đợt "
+                    "thi đua, chi bộ hay loại lạ: 400. Buổi thường kỳ thứ hai cùng chi bộ, cùng "
+                    "tháng, hoặc tháng đã có báo cáo cùng loại: 409."
+                ),
+                "requestBody": _body("NewMeeting", example),
+                "responses": _answers(201, "Meeting", "Đã lập lịch.", 400, 403, 409, 413),
+            },
+            "get": {
+                "operationId": "listMeetings",
+                "summary": "Các buổi sinh hoạt đã lập lịch",
+                "description": (
+                    "Theo thời gian bắt đầu; bí thư chỉ thấy chi bộ mình (chi bộ khác: 403). Năm "
+                    "không có kế hoạch thi đua: 404."
+                ),
+                "parameters": [*year_month, _query_parameter("cell", {"type": "string", "description": "Mã chi bộ."})],
+                "responses": _answers(200, "MeetingList", "Các buổi.", 400, 403, 404),
+            },
+        },
+        "/meetings/{id}": {
+            "get": {
+                "operationId": "getMeeting",
+                "summary": "Xem một buổi",
+                "parameters": [meeting_id],
+                "responses": _answers(200, "Meeting", "Buổi sinh hoạt.", 400, 403, 404),
+            },
+            "put": {
+                "operationId": "rescheduleMeeting",
+                "summary": "Đổi lịch một buổi",
+                "description": "Cùng nội dung và quy tắc như khi lập; chi bộ đã có báo cáo tháng đó, loại đó: 409.",
+                "parameters": [meeting_id],
+                "requestBody": _body("NewMeeting", example),
+                "responses": _answers(200, "Meeting", "Đã đổi lịch.", 400, 403, 404, 409, 413),
+            },
+            "delete": {
+                "operationId": "cancelMeeting",
+                "summary": "Hủy một buổi",
+                "description": "Chi bộ đã có báo cáo tháng đó, loại đó: 409.",
+                "parameters": [meeting_id],
+                "responses": {
+                    "204": {"description": "Đã hủy."},
+                    **{k: v for k, v in _answers(204, "Error", "", 400, 403, 404, 409).items() if k != "204"},
+                },
+            },
+        },
+        "/meetings/{id}/attendee": {
+            "post": {
+                "operationId": "assignAttendee",
+                "summary": "Phân công Đảng ủy viên dự",
+                "description": (
+                    "Đảng ủy hoặc quản trị viên (403). Tài khoản phải có và là Đảng ủy hoặc quản "
+                    "trị (400)."
+                ),
+                "parameters": [meeting_id],
+                "requestBody": _body("Attendee", {"username": "danguy"}),
+                "responses": _answers(200, "Meeting", "Đã phân công.", 400, 403, 404, 413),
+            }
+        },
+        "/calendar.ics": {
+            "get": {
+                "operationId": "getCalendar",
+                "summary": "Lịch sinh hoạt dạng iCalendar",
+                "description": (
+                    "RFC 5545: mỗi buổi người gọi được xem là một VEVENT (UID không đổi khi đọc "
+                    "lại hay đổi lịch; DTSTART theo múi giờ Asia/Ho_Chi_Minh kèm VTIMEZONE; "
+                    "SUMMARY chi bộ và loại; LOCATION địa điểm; DESCRIPTION nội dung và Đảng ủy "
+                    "viên dự). Điện thoại không gửi được mã API: mỗi tài khoản có địa chỉ đăng ký "
+                    "bí mật ở trang Lịch trên điện thoại."
+                ),
+                "parameters": year_month,
+                "responses": {
+                    "200": {
+                        "description": "Lịch iCalendar.",
+                        "content": {"text/calendar": {"schema": {"type": "string"}}},
+                    },
+                    **{k: v for k, v in _answers(200, "Error", "", 400, 404).items() if k != "200"},
+                },
+            }
+        },
+    }
+
+
+
 @cache
 def _description() -> dict:
     return {
@@ -742,7 +906,7 @@ def _description() -> dict:
         },
         "servers": [{"url": PREFIX}],
         "security": [{"bearerAuth": []}],
-        "paths": {**_paths(), **_summary_paths()},
+        "paths": {**_paths(), **_summary_paths(), **_meeting_paths()},
         "components": {
             "securitySchemes": {
                 "bearerAuth": {
@@ -751,7 +915,7 @@ def _description() -> dict:
                     "description": "Mã API tạo ở trang Mã API; thu hồi là hết hiệu lực ngay.",
                 }
             },
-            "schemas": {**_schemas(), **_summary_schemas()},
+            "schemas": {**_schemas(), **_summary_schemas(), **_meeting_schemas()},
         },
     }
 

@@ -98,6 +98,20 @@ ACTION_GROUPS: list[tuple[str, dict[str, str]]] = [
             "exemplary.unmark": "Bỏ mô hình hay",
         },
     ),
+    (
+        "Lịch sinh hoạt",
+        {
+            "meeting.plan": "Lập lịch sinh hoạt",
+            "meeting.reschedule": "Đổi lịch sinh hoạt",
+            "meeting.cancel": "Hủy lịch sinh hoạt",
+            "meeting.assign": "Phân công người dự",
+            "meeting.followers": "Phân công Đảng ủy viên phụ trách",
+            "calendar.feed_new": "Tạo địa chỉ lịch bí mật",
+            "calendar.feed_revoke": "Thu hồi địa chỉ lịch bí mật",
+            "calendar.email": "Đổi địa chỉ nhận nhắc lịch",
+            "calendar.deadline": "Đặt hạn nộp báo cáo",
+        },
+    ),
 ]
 
 ACTION_LABELS: dict[str, str] = {

@@ -51,6 +51,7 @@ from ..permissions import (
     ensure_cell_visible,
 )
 from ..review.forms import ExemplaryForm
+from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
 from ..services import reports as service
 from ..services.review import exemplary_of
@@ -296,11 +297,13 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
             )
         except ValueError:
             pass
+        planned = meeting_for_form(cell, request.args.get("meeting"))
         form = ReportForm(
             data={
                 "kind": kind,
                 "year": str(chosen.year) if chosen else "",
                 "month": str(month or ""),
+                **report_defaults(cell, planned, chosen, month, kind),
             }
         )
     form.year.choices = _year_choices(report)
