@@ -4,6 +4,8 @@ parts as written, and the committee's name as of that year."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import io
 
 import pytest
@@ -220,17 +222,25 @@ def test_part_one_tabulates_the_quality_indicators_year_over_year(runner, tmp_pa
     assert "Buổi chuyên đề học tập và làm theo Bác" in by_label
 
 
-def test_the_calendar_figures_are_printed_once_the_calendar_is_wired(
-    runner, tmp_path, year_2022, monkeypatch, client, auth, users
+def test_late_and_overdue_reports_of_the_calendar_are_counted_in_the_review(
+    runner, tmp_path, app, client, auth, users
 ):
-    from tracker.review import queries, views
+    from .test_schedule_deadlines import filed, plan
 
-    wired = {"Số báo cáo gửi muộn so với lịch sinh hoạt": 3}
-    monkeypatch.setattr(queries, "calendar_figures", lambda campaign, today: wired)
-    monkeypatch.setattr(views, "calendar_figures", lambda campaign, today: wired)
-    assert "Số báo cáo gửi muộn so với lịch sinh hoạt: 3." in body_text(export(runner, tmp_path))
+    app.config["TODAY"] = "2023-07-05"
+    with app.app_context():
+        filed("ap-cho", 3, dt.date(2023, 3, 3), dt.date(2023, 3, 8))  # on time
+        filed("ap-cho", 4, dt.date(2023, 4, 3), dt.date(2023, 4, 9))  # late
+        filed("ap-cho", 5, dt.date(2023, 5, 3), None, status="draft")  # overdue: a draft
+        plan("ap-cho", "2023-06-03T19:30")  # overdue: planned, no report
+        plan("ap-cho", "2023-07-03T19:30")  # not yet due
+    text = "\n".join(body_text(export(runner, tmp_path, 2023)))
+    assert "Số báo cáo gửi muộn so với hạn nộp: 1." in text
+    assert "Số buổi sinh hoạt đã quá hạn mà chưa gửi báo cáo: 2." in text
     auth.login(users["committee"])
-    assert "Số báo cáo gửi muộn so với lịch sinh hoạt: 3" in client.get("/review/2022").text
+    page = client.get("/review/2023").text
+    assert "Số báo cáo gửi muộn so với hạn nộp" in page
+    assert "Số buổi sinh hoạt đã quá hạn mà chưa gửi báo cáo" in page
 
 
 def test_a_very_large_committee_gets_the_first_ranks_and_a_pointer(

@@ -151,16 +151,18 @@ def year_summary(year: int, today: dt.date | None = None) -> YearSummary:
 
 
 # --------------------------------------------------------------------------------------------
-# What depends on the meeting calendar (built elsewhere)
+# What depends on the meeting calendar
 
 
 def calendar_figures(campaign: CampaignInfo, today: dt.date) -> dict | None:
-    """Figures that need the meeting calendar: reports filed late against their planned
-    meeting, planned meetings without a report (overdue). None until the calendar is wired.
+    """Figures of the meeting calendar, as Vietnamese label -> value: reports filed after
+    their due day (the year's deadline rule), and meetings (planned, or held with only a
+    draft) whose report is past due and not filed. The review page lists them under part I
+    and the document prints one sentence each ("label: value.")."""
+    from .schedule.queries import count_late_reports
 
-    THE ONE HOOK for the lead to wire to the calendar: return an ordered mapping of
-    Vietnamese label to printed value, e.g. {"Số báo cáo gửi muộn so với lịch sinh hoạt": 3,
-    "Số buổi sinh hoạt theo lịch chưa có báo cáo": 1}; the review page lists them under part
-    I and the document prints one sentence each ("label: value."). None leaves them out.
-    """
-    return None
+    counts = count_late_reports(campaign.year, today)
+    return {
+        "Số báo cáo gửi muộn so với hạn nộp": counts["late"],
+        "Số buổi sinh hoạt đã quá hạn mà chưa gửi báo cáo": counts["overdue"],
+    }
