@@ -5,7 +5,6 @@ parts as written, and the committee's name as of that year."""
 from __future__ import annotations
 
 import datetime as dt
-
 import io
 
 import pytest
