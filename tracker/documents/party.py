@@ -29,6 +29,7 @@ from docx.shared import Cm, Mm, Pt
 
 FONT = "Times New Roman"
 BODY_SIZE = 14
+HEADER_SIZE = 13
 TABLE_SIZE = 12
 RECIPIENT_SIZE = 12
 SIGNING_FOR = "T/M ĐẢNG ỦY"
@@ -302,14 +303,19 @@ def add_header_block(doc, header: HeaderBlock, *, landscape: bool = False) -> No
     the place and date at the right."""
     # A little wider than the text block (as printed documents do), so that the usual names,
     # the Party's name and the dated place line each keep to one line.
-    widths = (10.5, 15.0) if landscape else (8.0, 9.6)
+    widths = (10.5, 15.0) if landscape else (8.8, 9.0)
     table = _borderless_table(doc, widths)
-    _indent(table, -0.55)
+    _indent(table, -0.8)
     left, right = table.rows[0].cells
-    _first_paragraph(left, header.superior_body.upper())
-    add_text(left, header.issuing_body.upper(), bold=True, align="center", space_after=0)
+    # The issuing bodies in 13 pt, as printed documents do: a district or city committee's
+    # name then keeps to one line.
+    _first_paragraph(left, header.superior_body.upper(), size=HEADER_SIZE)
+    add_text(
+        left, header.issuing_body.upper(), bold=True, size=HEADER_SIZE, align="center",
+        space_after=0,
+    )
     add_text(left, "*", align="center", space_after=0)
-    add_text(left, header.number_line, align="center", space_after=0)
+    add_text(left, header.number_line, size=HEADER_SIZE, align="center", space_after=0)
     party = _first_paragraph(right, PARTY_NAME, bold=True, size=15)
     # The rule is as long as the line of text: the paragraph is indented to the text's width.
     text_cm = 8.2
