@@ -37,7 +37,10 @@ def test_pages_have_no_inline_script(client, auth, users):
         assert " style=" not in text
 
 
-def test_an_unexpected_error_rolls_back_and_leaks_nothing(app, client):
+def test_an_unexpected_error_rolls_back_and_leaks_nothing(own_app):
+    app = own_app
+    client = app.test_client()
+
     @app.get("/_boom")
     def boom():
         db.session.add(AuditEntry(action="half.done", object_type="test"))
