@@ -21,14 +21,15 @@ from ..domain.vietnamese import dated_place_line
 from ..models import Campaign, Cell, Meeting
 from . import rules
 
+# A landscape page (its text block is 25.2 cm wide): seven columns with room for each.
 COLUMNS = (
-    Column("STT", 1.0, "center"),
-    Column("Chi bộ", 3.6),
-    Column("Ngày", 2.3, "center"),
-    Column("Giờ", 1.4, "center"),
-    Column("Địa điểm", 3.2),
-    Column("Nội dung", 4.6),
-    Column("Đảng ủy viên dự", 3.4),
+    Column("STT", 1.2, "center"),
+    Column("Chi bộ", 5.0),
+    Column("Ngày", 3.0, "center"),
+    Column("Giờ", 1.6, "center"),
+    Column("Địa điểm", 4.2),
+    Column("Nội dung", 6.2),
+    Column("Đảng ủy viên dự", 3.8),
 )
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 
@@ -80,7 +81,7 @@ def build_notice(
     """The month's schedule of every cell, issued by the committee as named in that year, citing
     the year's plan; "Nơi nhận" the cells and the committee members."""
     identity = document_identity(campaign)
-    doc = new_document()
+    doc = new_document(landscape=True)
     number_line = f"Số {number}-LT/{identity.issuer_code}" if number else f"Số     -LT/{identity.issuer_code}"
     add_header_block(
         doc,
@@ -90,6 +91,7 @@ def build_notice(
             number_line=number_line,
             place_line=dated_place_line(identity.place_name, issued_on),
         ),
+        landscape=True,
     )
     add_title(doc, "LỊCH", f"sinh hoạt chi bộ tháng {month}/{campaign.year}")
     if identity.plan_citation:
@@ -121,5 +123,6 @@ def build_notice(
             ),
             signer_name=identity.secretary_name,
         ),
+        landscape=True,
     )
     return document_bytes(doc, author=identity.issuing_body, title=notice_title(month, campaign.year))
