@@ -246,8 +246,8 @@ def review_document(
     party.add_table(
         doc,
         [
-            party.Column("STT", 1.1, "center"),
-            party.Column("Tên chi bộ", 5.3),
+            party.Column("STT", 1.35, "center"),
+            party.Column("Tên chi bộ", 5.05),
             party.Column("Điểm trung bình", 2.3, "center"),
             party.Column("Số kỳ Tốt", 1.8, "center"),
             party.Column("Số tháng thiếu", 1.9, "center"),
