@@ -22,7 +22,7 @@ def report_of_cong_an(app, *, status="approved", month=5, minutes=True, topic=""
         report.topic = topic
         if minutes:
             checked, _ = attachments.check_upload(attachments.Upload("bb.pdf", PDF), 10 << 20)
-            report.attachment_path = attachments.store(db.session(), checked)
+            report.attachment_path = attachments.store(db.session(), report, checked)
             report.attachment_name, report.attachment_type = "Biên bản.pdf", "application/pdf"
             report.attachment_size = len(PDF)
         db.session.commit()

@@ -186,9 +186,12 @@ def test_a_flood_of_blocked_attempts_is_one_audit_entry_with_a_count(app, users)
 
 
 @pytest.mark.parametrize(("proxies", "expected"), [(0, "127.0.0.1"), (1, "203.0.113.50")])
-def test_the_forwarded_address_counts_only_when_a_proxy_is_configured(app, proxies, expected):
+def test_the_forwarded_address_counts_only_when_a_proxy_is_configured(
+    own_app, proxies, expected
+):
     from tracker import trust_proxies
 
+    app = own_app
     seen = []
     app.config["TRUSTED_PROXIES"] = proxies
     trust_proxies(app)

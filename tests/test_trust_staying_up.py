@@ -173,9 +173,15 @@ def test_a_rubric_line_id_in_odd_digits_is_refused_without_a_crash(app, auth, us
     assert answer.status_code in (200, 302, 400, 409)
 
 
-def test_a_value_the_database_cannot_hold_is_a_400_not_a_500(app, client, auth, users):
+def test_a_value_the_database_cannot_hold_is_a_400_not_a_500(own_app, users):
     """The central net: whatever a view lets through that the database refuses."""
     from sqlalchemy.exc import DataError
+
+    from .helpers import AuthActions
+
+    app = own_app
+    client = app.test_client()
+    auth = AuthActions(client)
 
     @app.get("/_too_big")
     def too_big():

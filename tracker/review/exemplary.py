@@ -6,6 +6,9 @@ only, with its minutes. Marking and unmarking are the committee's (and the admin
 
 from __future__ import annotations
 
+import io
+import os
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -114,12 +117,13 @@ def view(report_id: int):
 def minutes(report_id: int):
     """The minutes of a marked meeting, as a download, for every account."""
     report, _entry = _marked_or_404(report_id)
-    path = attachments.path_of(report.attachment_path)
-    if path is None:
+    content = attachments.content_of(report)
+    if content is None:
         abort(404, description="Buổi sinh hoạt này chưa có biên bản đính kèm.")
-    download = f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}{path.suffix}"
+    extension = os.path.splitext(report.attachment_path)[1]
+    download = f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}{extension}"
     response = send_file(
-        path,
+        io.BytesIO(content),
         mimetype=report.attachment_type or "application/octet-stream",
         as_attachment=True,
         download_name=download,
