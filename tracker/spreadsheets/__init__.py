@@ -33,6 +33,7 @@ from .cells import (
     excel_value,
     looks_like_formula,
     new_workbook,
+    ooxml_text,
     workbook_bytes,
     write_cell,
     write_lines,
@@ -57,7 +58,15 @@ from .members import (
     member_template,
     member_workbook,
 )
-from .metrics import column_room, line_height, text_lines, text_width, units_for, wrapped_lines
+from .metrics import (
+    TABLE_ROW_HEIGHT,
+    column_room,
+    line_height,
+    text_lines,
+    text_width,
+    units_for,
+    wrapped_lines,
+)
 from .pagination import page_break_before, print_scale, printable_area
 from .reader import (
     MAX_READ_COLUMNS,
@@ -95,6 +104,7 @@ __all__ = [
     "MatrixTable",
     "MemberChoices",
     "SheetRow",
+    "TABLE_ROW_HEIGHT",
     "SpreadsheetError",
     "Table",
     "add_sheet",
@@ -113,6 +123,7 @@ __all__ = [
     "member_template",
     "member_workbook",
     "new_workbook",
+    "ooxml_text",
     "page_break_before",
     "print_scale",
     "printable_area",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from openpyxl import Workbook
-
 from .layout import (
     DocColumn,
     set_document_print,
@@ -15,7 +13,7 @@ from .layout import (
     write_empty_table_note,
 )
 from .metrics import TABLE_ROW_HEIGHT, TWO_DECIMALS
-from .stream import StreamSheet, save_stream
+from .stream import DocBook, StreamSheet
 
 # --------------------------------------------------------------------------------------------
 # The award workbook (contract.md, "The award workbook")
@@ -98,16 +96,13 @@ def award_workbook(book) -> bytes:
     """The year-end award workbook of an ``AwardBook``: "Tập thể", "Cá nhân", "Xếp hạng".
 
     Each sheet is a Party document: header block, title, the table, "Nơi nhận" and the
-    signature block. Written as a stream (openpyxl write-only mode).
+    signature block. Written as a stream (XlsxWriter's constant-memory mode).
     """
-    workbook = Workbook(write_only=True)
+    workbook = DocBook(author=book.header.issuing_body, title=AWARD_TITLE)
     titles = award_titles(book.year)
-    kit = None
 
     def document(title: str, columns: list[DocColumn], rows: Iterable, empty: str, count: int):
-        nonlocal kit
-        sheet = StreamSheet(workbook, kit, title, [column.width for column in columns])
-        kit = sheet.kit
+        sheet = StreamSheet(workbook, title, [column.width for column in columns])
         set_document_print(sheet, landscape=True)
         sheet.default_row_height(TABLE_ROW_HEIGHT)
         write_document_top(sheet, book.header, *titles[title], columns)
@@ -175,4 +170,4 @@ def award_workbook(book) -> bytes:
         "Chưa có chi bộ nào được xếp hạng.",
         len(book.standings),
     )
-    return save_stream(workbook)
+    return workbook.close()

@@ -1,4 +1,10 @@
-"""Typed cells: text is text (never a formula), dates are local, numbers stay numbers."""
+"""Typed cells written with XlsxWriter: text is text (never a formula), dates are local,
+numbers stay numbers.
+
+User text that a spreadsheet would take for the start of a formula (``=``, ``+``, ``-``,
+``@``, tab, carriage return) is written as a text cell with Excel's quote prefix, never as a
+formula; control characters that Excel refuses are removed.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +17,8 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import xlsxwriter
 from flask import current_app, has_app_context
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -26,14 +28,8 @@ EXCEL_MAX_CELL_CHARS = 32_767
 DATE_FORMAT = "DD/MM/YYYY"
 DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
 DEFAULT_ZONE = "Asia/Ho_Chi_Minh"
-
-HEADER_FONT = Font(bold=True)
-HEADER_FILL = PatternFill("solid", fgColor="F1EBE7")
-THIN = Side(style="thin", color="B9AEA8")
-HEADER_BORDER = Border(bottom=THIN)
-
-# --------------------------------------------------------------------------------------------
-# Writing cells
+HEADER_FILL = "#F1EBE7"
+HEADER_RULE = "#B9AEA8"
 
 
 def clean_text(text: str) -> str:
@@ -41,23 +37,20 @@ def clean_text(text: str) -> str:
     return _ILLEGAL_CHARACTERS.sub("", text)[:EXCEL_MAX_CELL_CHARS]
 
 
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def ooxml_text(text: str) -> str:
+    """Undo the escapes of control characters in a workbook's text ("_x000D_" is a carriage
+    return), which Excel and XlsxWriter write and openpyxl reads back as they are."""
+    if "_x" not in text:
+        return text
+    return _OOXML_ESCAPE.sub(lambda match: chr(int(match.group(1), 16)), text)
+
+
 def looks_like_formula(text: str) -> bool:
     """Tell whether a spreadsheet could read ``text`` as (the start of) a formula."""
     return text.startswith(FORMULA_TRIGGERS)
-
-
-def neutralise_formula(cell: Cell) -> Cell:
-    """Make a cell whose text could start a formula hold that text as plain text.
-
-    The text is kept exactly (an export read back equals what was written); the cell is typed
-    as a string and carries Excel's quote prefix, so neither openpyxl, Excel nor LibreOffice
-    evaluates it, even when someone edits the cell later. Numbers are never touched: -5 stays
-    the number -5.
-    """
-    if isinstance(cell.value, str) and looks_like_formula(cell.value):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
 
 
 def _zone() -> ZoneInfo:
@@ -66,7 +59,7 @@ def _zone() -> ZoneInfo:
 
 
 def excel_value(value: Any) -> Any:
-    """Convert a Python value to what a typed cell stores (before neutralisation)."""
+    """Convert a Python value to what a typed cell stores."""
     if value is None or isinstance(value, (bool, int, float, Decimal)):
         return value
     if isinstance(value, str):
@@ -81,19 +74,62 @@ def excel_value(value: Any) -> Any:
     raise TypeError(f"no spreadsheet cell type for {type(value).__name__}")
 
 
-def write_cell(sheet: Worksheet, row: int, column: int, value: Any, *, bold: bool = False) -> Cell:
-    """Write one typed value to a cell; user text is never written as a formula."""
-    cell = sheet.cell(row=row, column=column)
+class DataBook:
+    """A workbook of data sheets (lists to edit and import again), written to memory."""
+
+    def __init__(self):
+        self._buffer = io.BytesIO()
+        self.workbook = xlsxwriter.Workbook(
+            self._buffer,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False},
+        )
+        self._formats: dict[tuple, Any] = {}
+
+    def format(self, **properties):
+        key = tuple(sorted(properties.items()))
+        if key not in self._formats:
+            self._formats[key] = self.workbook.add_format(properties)
+        return self._formats[key]
+
+    def close(self) -> bytes:
+        self.workbook.close()
+        return self._buffer.getvalue()
+
+
+@dataclass
+class DataSheet:
+    """A sheet of a DataBook."""
+
+    book: DataBook
+    ws: Any
+
+    @property
+    def title(self) -> str:
+        return self.ws.get_name()
+
+
+def write_cell(sheet: DataSheet, row: int, column: int, value: Any, *, bold: bool = False, **look):
+    """Write one typed value at (row, column), both from 1; user text is never a formula."""
     value = excel_value(value)
-    cell.value = value
-    neutralise_formula(cell)
-    if isinstance(value, dt.datetime):
-        cell.number_format = DATETIME_FORMAT
-    elif isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
+    ws, book = sheet.ws, sheet.book
     if bold:
-        cell.font = HEADER_FONT
-    return cell
+        look["bold"] = True
+    row, column = row - 1, column - 1
+    if isinstance(value, str):
+        if looks_like_formula(value):
+            look["quote_prefix"] = True
+        ws.write_string(row, column, value, book.format(**look) if look else None)
+    elif value is None:
+        if look:
+            ws.write_blank(row, column, None, book.format(**look))
+    elif isinstance(value, bool):
+        ws.write_boolean(row, column, value, book.format(**look) if look else None)
+    elif isinstance(value, (int, float, Decimal)):
+        ws.write_number(row, column, value, book.format(**look) if look else None)
+    else:
+        is_time = isinstance(value, dt.datetime)
+        look["num_format"] = DATETIME_FORMAT if is_time else DATE_FORMAT
+        ws.write_datetime(row, column, value, book.format(**look))
 
 
 @dataclass(frozen=True)
@@ -107,7 +143,7 @@ class Column:
 
 
 def write_table(
-    sheet: Worksheet,
+    sheet: DataSheet,
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
     *,
@@ -119,12 +155,11 @@ def write_table(
 
     Rows may be any iterable (a generator keeps memory flat for long tables).
     """
+    head = {"bold": True, "bg_color": HEADER_FILL, "pattern": 1, "bottom": 1}
+    head |= {"bottom_color": HEADER_RULE, "valign": "vcenter", "text_wrap": True}
     for index, column in enumerate(columns, start=1):
-        cell = write_cell(sheet, start_row, index, column.header, bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = HEADER_BORDER
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
+        write_cell(sheet, start_row, index, column.header, **head)
+        sheet.ws.set_column(index - 1, index - 1, column.width)
     row_number = start_row
     for row_number, values in enumerate(rows, start=start_row + 1):
         if len(values) != len(columns):
@@ -132,54 +167,57 @@ def write_table(
                 f"row {row_number} has {len(values)} values for {len(columns)} columns"
             )
         for index, (column, value) in enumerate(zip(columns, values), start=1):
-            cell = write_cell(sheet, row_number, index, value)
+            look = {}
             if column.number_format and not isinstance(value, str):
-                cell.number_format = column.number_format
+                look["num_format"] = column.number_format
             if column.wrap:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                look |= {"text_wrap": True, "valign": "top"}
+            write_cell(sheet, row_number, index, value, **look)
     last_row = max(row_number, start_row)
     if freeze:
-        sheet.freeze_panes = sheet.cell(row=start_row + 1, column=1)
+        sheet.ws.freeze_panes(start_row, 0)
     if autofilter and columns:
-        sheet.auto_filter.ref = f"A{start_row}:{get_column_letter(len(columns))}{last_row}"
+        sheet.ws.autofilter(start_row - 1, 0, last_row - 1, len(columns) - 1)
     return last_row + 1
 
 
 def write_lines(
-    sheet: Worksheet,
+    sheet: DataSheet,
     lines: Iterable[str | Sequence[Any]],
     *,
     start_row: int = 1,
     width: float = 100,
 ) -> int:
     """Write notes one per row (a tuple writes several columns); a line ending in ':' is bold."""
-    sheet.column_dimensions["A"].width = width
+    sheet.ws.set_column(0, 0, width)
     row = start_row
     for row, line in enumerate(lines, start=start_row):
         values = (line,) if isinstance(line, str) else tuple(line)
         for column, value in enumerate(values, start=1):
-            cell = write_cell(sheet, row, column, value)
             if column == 1 and isinstance(value, str) and value.endswith(":"):
-                cell.font = HEADER_FONT
+                write_cell(sheet, row, column, value, bold=True)
             elif column == 1 and isinstance(value, str):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                write_cell(sheet, row, column, value, text_wrap=True, valign="top")
+            else:
+                write_cell(sheet, row, column, value)
     return row + 1
 
 
-def new_workbook() -> Workbook:
-    """Return an empty workbook (no default sheet)."""
-    book = Workbook()
-    book.remove(book.active)
-    return book
+def new_workbook() -> DataBook:
+    """Return an empty workbook (no sheet)."""
+    return DataBook()
 
 
-def add_sheet(book: Workbook, title: str) -> Worksheet:
+def add_sheet(book: DataBook, title: str) -> DataSheet:
     """Add a sheet; titles are cut to Excel's 31 characters and stripped of []:*?/\\."""
     safe = re.sub(r"[\[\]:*?/\\]", " ", clean_text(title)).strip()[:31] or "Sheet"
-    return book.create_sheet(safe)
+    return DataSheet(book, book.workbook.add_worksheet(safe))
 
 
-def workbook_bytes(book: Workbook) -> bytes:
+def workbook_bytes(book) -> bytes:
+    """The bytes of a workbook: ours (closed now) or an openpyxl one (tests build uploads)."""
+    if isinstance(book, DataBook):
+        return book.close()
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -7,10 +7,9 @@ import unicodedata
 from urllib.parse import quote
 
 from flask import Response
-from openpyxl import Workbook
 
 from ..domain.vietnamese import ascii_fold, normalise
-from .cells import XLSX_MIMETYPE, workbook_bytes
+from .cells import XLSX_MIMETYPE, DataBook, workbook_bytes
 
 # --------------------------------------------------------------------------------------------
 # Sending files
@@ -36,9 +35,9 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     return header
 
 
-def send_workbook(data: bytes | Workbook, filename: str) -> Response:
+def send_workbook(data: bytes | DataBook, filename: str) -> Response:
     """Answer a download of a workbook under a Vietnamese file name."""
-    if isinstance(data, Workbook):
+    if isinstance(data, DataBook):
         data = workbook_bytes(data)
     response = Response(data, mimetype=XLSX_MIMETYPE)
     response.headers["Content-Disposition"] = content_disposition(filename)

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from openpyxl.worksheet.page import PageMargins
-
 from .metrics import (
     MM_PER_INCH,
     PAPER_A4,
@@ -19,7 +17,7 @@ from .metrics import (
     units_for,
 )
 from .pagination import KEPT_TABLE_ROWS, MARGINS_MM, print_scale, printable_area
-from .stream import Look, Slot, StreamSheet, StyleKit
+from .stream import Look, StreamSheet
 
 # --------------------------------------------------------------------------------------------
 # The Party document layout (Hướng dẫn 36-HD/VPTW): header block, title, table, signature
@@ -148,85 +146,73 @@ def header_blocks(widths: Sequence[float], needs: tuple[float, float, float]) ->
     return HeaderBlocks((1, left_last), right, right)
 
 
-def _fitted(kit: StyleKit, text: str, look: Look, width_units: float) -> tuple[Any, float]:
+def fitted(text: str, look: Look, width_units: float) -> tuple[tuple[str, Look], float]:
     """A cell of ``text`` in a merged range ``width_units`` wide, and the row height it needs:
     one line when the text fits, else wrapped over as many lines as it takes."""
     lines = text_lines(text, width_units, look.size, bold=look.bold, italic=look.italic)
     if lines > 1 and not look.wrap:
         look = replace(look, wrap=True)
-    return kit.cell(text, look), line_height(look.size, lines)
+    return (text, look), line_height(look.size, lines)
 
 
 def write_document_top(
     sheet: StreamSheet, header, title: str, subtitle: str, columns: Sequence[DocColumn]
 ) -> int:
     """Write the header block, the title and the table's header row; return that row."""
-    kit = sheet.kit
     blocks = sheet.blocks = header_blocks(sheet.widths, header_needs(header))
     (left_first, left_last), (rule_first, rule_last) = blocks.left, blocks.rule
     (right_first, right_last) = blocks.right
     left_width = sheet.width_of(left_first, left_last)
     left = [blocks.left]
     right = [blocks.right]
-    superior, superior_height = _fitted(
-        kit, header.superior_body.upper(), SUPERIOR_LOOK, left_width
-    )
-    party, party_height = _fitted(
-        kit, PARTY_NAME, PARTY_LOOK, sheet.width_of(rule_first, rule_last)
-    )
-    party_rule = {column: kit.cell(None, PARTY_LOOK) for column in range(rule_first, rule_last + 1)}
-    party_rule[rule_first] = party
+    superior, superior_height = fitted(header.superior_body.upper(), SUPERIOR_LOOK, left_width)
+    party, party_height = fitted(PARTY_NAME, PARTY_LOOK, sheet.width_of(rule_first, rule_last))
     sheet.add(
-        {left_first: superior, **party_rule},
+        {left_first: superior, rule_first: party},
         merges=left + [blocks.rule],
         height=max(superior_height, party_height),
     )
-    issuer, issuer_height = _fitted(kit, header.issuing_body.upper(), ISSUER_LOOK, left_width)
+    issuer, issuer_height = fitted(header.issuing_body.upper(), ISSUER_LOOK, left_width)
     sheet.add({left_first: issuer}, merges=left, height=issuer_height)
-    place, place_height = _fitted(
-        kit, header.place_line, PLACE_LOOK, sheet.width_of(right_first, right_last)
+    place, place_height = fitted(
+        header.place_line, PLACE_LOOK, sheet.width_of(right_first, right_last)
     )
     sheet.add(
-        {left_first: kit.cell("*", PLAIN_CENTRE_LOOK), right_first: place},
+        {left_first: ("*", PLAIN_CENTRE_LOOK), right_first: place},
         merges=left + right,
         height=max(line_height(14), place_height),
     )
-    number, number_height = _fitted(kit, header.number_line, PLAIN_CENTRE_LOOK, left_width)
+    number, number_height = fitted(header.number_line, PLAIN_CENTRE_LOOK, left_width)
     sheet.add({left_first: number}, merges=left, height=number_height)
     sheet.add(height=line_height(12))
 
     everything = [(1, sheet.columns)]
     full_width = sheet.width_of(1, sheet.columns)
-    title_cell, title_height = _fitted(kit, title, TITLE_LOOK, full_width)
+    title_cell, title_height = fitted(title, TITLE_LOOK, full_width)
     sheet.add({1: title_cell}, merges=everything, height=title_height)
-    subtitle_cell, subtitle_height = _fitted(kit, subtitle, SUBTITLE_LOOK, full_width)
+    subtitle_cell, subtitle_height = fitted(subtitle, SUBTITLE_LOOK, full_width)
     sheet.add({1: subtitle_cell}, merges=everything, height=subtitle_height)
     sheet.add(height=line_height(10))
 
     head_lines = max(text_lines(column.header, column.width, 12, bold=True) for column in columns)
     head_row = sheet.add(
-        {
-            index: kit.cell(column.header, TABLE_HEAD_LOOK)
-            for index, column in enumerate(columns, start=1)
-        },
+        {index: (column.header, TABLE_HEAD_LOOK) for index, column in enumerate(columns, start=1)},
         height=line_height(12, head_lines),
     )
     sheet.repeat_row(head_row)
     return head_row
 
 
-def table_slots(kit: StyleKit, columns: Sequence[DocColumn], size: float = 12) -> list[Slot]:
-    """One reusable cell per column of a table (bordered cells)."""
+def table_looks(columns: Sequence[DocColumn], size: float = 12) -> list[Look]:
+    """The look of each column's cells in a table (bordered cells)."""
     return [
-        kit.slot(
-            Look(
-                size=size,
-                horizontal=column.horizontal,
-                vertical="center",
-                wrap=column.wrap,
-                box=True,
-                number_format=column.number_format,
-            )
+        Look(
+            size=size,
+            horizontal=column.horizontal,
+            vertical="center",
+            wrap=column.wrap,
+            box=True,
+            number_format=column.number_format,
         )
         for column in columns
     ]
@@ -236,33 +222,30 @@ def write_document_rows(
     sheet: StreamSheet, columns: Sequence[DocColumn], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Write the table's rows (any iterable: a generator keeps memory flat)."""
-    fills = [slot.fill for slot in table_slots(sheet.kit, columns)]
+    write = sheet.row_writer(table_looks(columns))
     wrapped = [
         (index, LineCounter(column.width, 12))
         for index, column in enumerate(columns)
         if column.wrap
     ]
-    append = sheet.append_cells
     for values in rows:
         lines = 1
         for index, count_lines in wrapped:
             text = values[index]
             if text.__class__ is str:
                 lines = max(lines, count_lines(text))
-        append([fill(value) for fill, value in zip(fills, values)], lines)
+        write(values, lines)
 
 
 def write_empty_table_note(sheet: StreamSheet, text: str) -> None:
-    kit = sheet.kit
-    cells = {column: kit.cell(None, EMPTY_NOTE_LOOK) for column in range(1, sheet.columns + 1)}
-    cells[1] = kit.cell(text, EMPTY_NOTE_LOOK)
+    cells = {column: (None, EMPTY_NOTE_LOOK) for column in range(1, sheet.columns + 1)}
+    cells[1] = (text, EMPTY_NOTE_LOOK)
     sheet.add(cells, merges=[(1, sheet.columns)], height=line_height(12))
 
 
 def write_document_bottom(sheet: StreamSheet, header) -> None:
     """Write "Nơi nhận" at the left and the signature block at the right, below the table,
     and keep the signature block on one page with the last rows of the table."""
-    kit = sheet.kit
     blocks = sheet.blocks
     left_width = sheet.width_of(*blocks.left)
     right_width = sheet.width_of(*blocks.right)
@@ -279,11 +262,11 @@ def write_document_bottom(sheet: StreamSheet, header) -> None:
         heights = [line_height(14 if index == 0 else 13)]
         if index < len(left_texts):
             look = RECIPIENTS_TITLE_LOOK if index == 0 else RECIPIENT_LOOK
-            cells[1], height = _fitted(kit, left_texts[index], look, left_width)
+            cells[1], height = fitted(left_texts[index], look, left_width)
             merges.append(blocks.left)
             heights.append(height)
         if index < len(signature) and signature[index]:
-            cells[blocks.right[0]], height = _fitted(kit, signature[index], SIGN_LOOK, right_width)
+            cells[blocks.right[0]], height = fitted(signature[index], SIGN_LOOK, right_width)
             merges.append(blocks.right)
             heights.append(height)
         sheet.add(cells, merges=merges, height=max(heights))
@@ -306,27 +289,24 @@ def set_document_print(sheet: StreamSheet, *, landscape: bool) -> None:
     the sheet's own, for a printout that turns "fit to page" off. Call it before the first
     row. The table header row is repeated on every page by ``write_document_top``.
     """
-    ws = sheet.sheet
+    ws = sheet.ws
     scale = print_scale(sheet.widths, landscape=landscape, slack=1.0)
     sheet.page_height = printable_area(landscape=landscape)[1] * 100 / scale
-    ws.page_setup.paperSize = PAPER_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.scale = scale
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
+    ws.set_paper(PAPER_A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_print_scale(scale)
+    ws.fit_to_pages(1, 0)  # the page width; as many pages tall as the rows need
     # Each sheet is a document of its own: its pages are numbered from 1 even when the whole
     # workbook is printed at once (so the footer says "Trang 2", not "Trang 2/7").
-    ws.page_setup.firstPageNumber = 1
-    ws.page_setup.useFirstPageNumber = True
-    ws.page_margins = PageMargins(
+    ws.set_start_page(1)
+    ws.set_margins(
         left=MARGINS_MM["left"] / MM_PER_INCH,
         right=MARGINS_MM["right"] / MM_PER_INCH,
         top=MARGINS_MM["top"] / MM_PER_INCH,
         bottom=MARGINS_MM["bottom"] / MM_PER_INCH,
-        header=8 / MM_PER_INCH,
-        footer=8 / MM_PER_INCH,
     )
-    ws.oddFooter.center.text = "Trang &P"
-    ws.oddFooter.center.font = f"{PARTY_FONT},Regular"
-    ws.oddFooter.center.size = 11
+    margin = {"margin": 8 / MM_PER_INCH}
+    ws.set_footer(f'&C&"{PARTY_FONT},Regular"&11Trang &P', margin)

@@ -6,19 +6,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from openpyxl import Workbook
-
 from .layout import (
     TABLE_HEAD_LOOK,
     TITLE_LOOK,
     DocColumn,
-    _fitted,
+    fitted,
     set_document_print,
-    table_slots,
+    table_looks,
     write_empty_table_note,
 )
-from .metrics import TABLE_ROW_HEIGHT, TWO_DECIMALS, LineCounter, line_height
-from .stream import Look, SlotCell, StreamSheet, save_stream
+from .metrics import TABLE_ROW_HEIGHT, TWO_DECIMALS, LineCounter, line_height, text_lines
+from .stream import DocBook, Look, StreamSheet
 
 # --------------------------------------------------------------------------------------------
 # The monthly matrix of the rankings page
@@ -59,6 +57,7 @@ class MatrixTable:
     months: tuple[int, ...]
     final: bool
     rows: list[MatrixRow]
+    committee: str = ""  # the committee's name: the file's author
 
 
 def matrix_table(standings, matrix) -> MatrixTable:
@@ -114,19 +113,18 @@ def matrix_workbook(table: MatrixTable) -> bytes:
         DocColumn("Số kỳ thiếu", 8, "center"),
         DocColumn("Xếp loại", 11, "center"),
     ]
-    workbook = Workbook(write_only=True)
-    sheet = StreamSheet(workbook, None, MATRIX_SHEET, [column.width for column in columns])
-    kit = sheet.kit
+    workbook = DocBook(author=table.committee, title=MATRIX_SHEET)
+    sheet = StreamSheet(workbook, MATRIX_SHEET, [column.width for column in columns])
     set_document_print(sheet, landscape=True)
     sheet.default_row_height(TABLE_ROW_HEIGHT)
     head_row = 5
-    sheet.sheet.freeze_panes = f"C{head_row + 1}"
+    sheet.ws.freeze_panes(head_row, 2)
     everything = [(1, sheet.columns)]
     width = sheet.width_of(1, sheet.columns)
     title = f"Điểm sinh hoạt chi bộ từng tháng năm {table.year}"
     if table.category:
         title += f" — {table.category}"
-    title_cell, title_height = _fitted(kit, title, TITLE_LOOK, width)
+    title_cell, title_height = fitted(title, TITLE_LOOK, width)
     sheet.add({1: title_cell}, merges=everything, height=title_height)
     status = (
         "Kết quả chính thức: mọi tháng đã kết thúc và mọi báo cáo đã được duyệt."
@@ -135,45 +133,35 @@ def matrix_workbook(table: MatrixTable) -> bytes:
     )
     note_look = Look(size=11, italic=True, wrap=True)
     for note in (status, MATRIX_LEGEND):
-        note_cell, note_height = _fitted(kit, note, note_look, width)
+        note_cell, note_height = fitted(note, note_look, width)
         sheet.add({1: note_cell}, merges=everything, height=note_height)
     sheet.add()
+    # The header row is as tall as its longest header wraps ("Điểm trung bình": 2 or 3 lines).
+    head_lines = max(text_lines(column.header, column.width, 12, bold=True) for column in columns)
     sheet.add(
-        {
-            index: kit.cell(column.header, TABLE_HEAD_LOOK)
-            for index, column in enumerate(columns, start=1)
-        },
-        height=line_height(12, 2),
+        {index: (column.header, TABLE_HEAD_LOOK) for index, column in enumerate(columns, start=1)},
+        height=line_height(12, head_lines),
     )
     sheet.repeat_row(head_row)
 
-    slots = table_slots(kit, columns)
-    month_looks = {
-        state: Look(size=12, horizontal="center", box=True, number_format=TWO_DECIMALS, fill=colour)
-        for state, colour in MATRIX_FILLS.items()
-    }
-    month_slots = {state: kit.slot(look) for state, look in month_looks.items()}
+    looks = table_looks(columns)
+    write = sheet.row_writer(looks)
+    plain_formats = [(workbook.format(look), workbook.format(look, quoted=True)) for look in looks]
+    month_formats = {}
+    for state, colour in MATRIX_FILLS.items():
+        look = Look(size=12, horizontal="center", box=True, number_format=TWO_DECIMALS, fill=colour)
+        month_formats[state] = (workbook.format(look), workbook.format(look))
     first_month = 3
     name_lines = LineCounter(columns[1].width)
     category_lines = LineCounter(columns[2].width)
     for row in table.rows:
-        cells = [
-            slots[0].fill(row.rank),
-            slots[1].fill(row.name),
-            slots[2].fill(row.category),
-        ]
+        formats = list(plain_formats)
+        values = [row.rank, row.name, row.category]
         for offset, (score, state) in enumerate(row.months):
-            slot = month_slots.get(state, slots[first_month + offset])
-            # A fresh cell per month: several months may share a state's slot in one row.
-            cell = SlotCell(sheet.sheet)
-            cell._style, cell._style_index = slot.plain
-            cell.value = score
-            cells.append(cell)
-        tail = (row.average, row.tot_months, row.months_missing, row.grade)
-        cells += [
-            slot.fill(value) for slot, value in zip(slots[first_month + len(row.months) :], tail)
-        ]
-        sheet.append_cells(cells, max(name_lines(row.name), category_lines(row.category)))
+            formats[first_month + offset] = month_formats.get(state, formats[first_month + offset])
+            values.append(score)
+        values += [row.average, row.tot_months, row.months_missing, row.grade]
+        write(values, max(name_lines(row.name), category_lines(row.category)), formats)
     if not table.rows:
         write_empty_table_note(sheet, "Không có chi bộ nào.")
-    return save_stream(workbook)
+    return workbook.close()

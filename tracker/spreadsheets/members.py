@@ -6,12 +6,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
-
-from .cells import Column, add_sheet, new_workbook, workbook_bytes, write_lines, write_table
+from .cells import (
+    Column,
+    DataBook,
+    DataSheet,
+    add_sheet,
+    new_workbook,
+    workbook_bytes,
+    write_lines,
+    write_table,
+)
 
 # --------------------------------------------------------------------------------------------
 # The member register and its import template
@@ -80,38 +84,34 @@ def _member_row(member) -> list[Any]:
     ]
 
 
-def _add_member_validations(sheet: Worksheet, choices: MemberChoices, last_row: int) -> None:
+def _add_member_validations(sheet: DataSheet, choices: MemberChoices, last_row: int) -> None:
     """Drop-down lists on the coded columns (the import checks the values anyway)."""
+    headers = [column.header for column in MEMBER_COLUMNS]
 
-    def letter(header: str) -> str:
-        index = [column.header for column in MEMBER_COLUMNS].index(header) + 1
-        return get_column_letter(index)
-
-    def add(header: str, formula: str) -> None:
-        validation = DataValidation(
-            type="list",
-            formula1=formula,
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle="Giá trị không hợp lệ",
-            error="Chọn một giá trị trong danh sách (xem trang Hướng dẫn).",
+    def add(header: str, source: str | list[str]) -> None:
+        column = headers.index(header)
+        sheet.ws.data_validation(
+            1,
+            column,
+            last_row - 1,
+            column,
+            {
+                "validate": "list",
+                "source": source,
+                "ignore_blank": True,
+                "show_error": True,
+                "error_title": "Giá trị không hợp lệ",
+                "error_message": "Chọn một giá trị trong danh sách (xem trang Hướng dẫn).",
+            },
         )
-        validation.add(f"{letter(header)}2:{letter(header)}{last_row}")
-        sheet.add_data_validation(validation)
 
-    def inline(values: Sequence[str]) -> str:
-        return '"' + ",".join(values) + '"'
-
-    add(MEMBER_HEADERS.gender, inline(choices.genders))
-    add(MEMBER_HEADERS.status, inline(choices.statuses))
-    add(MEMBER_HEADERS.exempted, inline((YES, NO)))
-    add(MEMBER_HEADERS.cell_role, inline(choices.cell_roles))
-    add(MEMBER_HEADERS.active, inline((YES, NO)))
+    add(MEMBER_HEADERS.gender, list(choices.genders))
+    add(MEMBER_HEADERS.status, list(choices.statuses))
+    add(MEMBER_HEADERS.exempted, [YES, NO])
+    add(MEMBER_HEADERS.cell_role, list(choices.cell_roles))
+    add(MEMBER_HEADERS.active, [YES, NO])
     if choices.cells:
-        add(
-            MEMBER_HEADERS.cell_code,
-            f"'{MEMBER_CELLS_SHEET}'!$A$2:$A${len(choices.cells) + 1}",
-        )
+        add(MEMBER_HEADERS.cell_code, f"='{MEMBER_CELLS_SHEET}'!$A$2:$A${len(choices.cells) + 1}")
 
 
 def _member_instructions(choices: MemberChoices) -> list[str | tuple]:
@@ -145,7 +145,7 @@ def _member_instructions(choices: MemberChoices) -> list[str | tuple]:
     ]
 
 
-def _write_member_workbook(members: Iterable, choices: MemberChoices) -> Workbook:
+def _write_member_workbook(members: Iterable, choices: MemberChoices) -> DataBook:
     book = new_workbook()
     sheet = add_sheet(book, MEMBER_SHEET)
     next_row = write_table(sheet, MEMBER_COLUMNS, (_member_row(m) for m in members))
@@ -160,7 +160,6 @@ def _write_member_workbook(members: Iterable, choices: MemberChoices) -> Workboo
         [Column(MEMBER_HEADERS.cell_code, 20), Column("Tên chi bộ", 32), Column("Loại", 20)],
         [list(cell) for cell in choices.cells],
     )
-    book.active = 0
     return book
 
 

@@ -21,8 +21,8 @@ _TEXT_SLACK = 1.06
 # A text line's height, in font sizes: Excel gives a line of Times New Roman 12 pt a row of
 # 15.75 pt (x 1.3125); a little more, so that no line of a wrapped cell is clipped.
 _LINE_HEIGHT = 1.32
-TABLE_ROW_HEIGHT = 17  # points: one line of 12 pt text with some air
-EXCEL_DEFAULT_ROW_HEIGHT = 15  # points: a row without a height of its own (Calibri 11)
+TABLE_ROW_HEIGHT = 17.25  # points (23 pixels): one line of 12 pt text with some air
+EXCEL_DEFAULT_ROW_HEIGHT = 15  # points: a row without a height of its own (11 pt text)
 # Advance widths of Times New Roman in thousandths of an em, for the characters " " to "~"
 # (the metrics of Liberation Serif, which match Times New Roman's): regular, bold, italic.
 _ASCII_ADVANCES = (
@@ -185,4 +185,14 @@ class LineCounter:
 
 
 def line_height(size: float, lines: int = 1) -> float:
+    """The height of a row of ``lines`` lines of text of ``size`` points, in points."""
     return round(size * _LINE_HEIGHT * lines + 2, 1)
+
+
+def row_pixels(points: float) -> int:
+    """A row height in whole pixels, as Excel keeps it, never below ``points``."""
+    return math.ceil(points * 4 / 3 - 1e-6)
+
+
+def points_of_pixels(pixels: int) -> float:
+    return pixels * 0.75
