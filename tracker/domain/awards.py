@@ -220,6 +220,18 @@ def recipient_lines(text: str) -> tuple[str, ...]:
     return tuple(f"- {name}," for name in names) + (f"- {ARCHIVE_RECIPIENT}.",)
 
 
+def rank_place(ranks: Sequence[int | None], rank: int | None) -> int:
+    """Where a cell ranked ``rank`` joins a list of cells with these ranks: before the first
+    one ranked after it (an unranked cell is after every ranked one), so that a list in rank
+    order stays in rank order; an unranked cell goes last."""
+    if rank is None:
+        return len(ranks)
+    for index, other in enumerate(ranks):
+        if other is None or other > rank:
+            return index
+    return len(ranks)
+
+
 class DocumentHeader(NamedTuple):
     """What the header, the signature block and "Nơi nhận" of every sheet print."""
 
