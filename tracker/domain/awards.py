@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -243,6 +243,7 @@ class DocumentHeader(NamedTuple):
     recipients: tuple[str, ...]  # printed lines, the archive last
     signing_for: str = SIGNING_FOR
     signer_title: str = SIGNER_TITLE
+    plan_citation: str = ""  # "Kế hoạch số 21-KH/ĐU ngày 14/4/2022 của ..." (campaigns.py)
 
 
 class RankedLine(NamedTuple):
@@ -300,6 +301,8 @@ class AwardBook:
     cells: tuple[CellLine, ...]
     members: tuple[MemberLine, ...]
     standings: Sequence[RankedLine]
+    # The list of a year still open is a draft ("DỰ THẢO"); a closed year's stored list is not.
+    draft: bool = field(default=False, compare=False)
 
     VERSION = 1
 

@@ -29,21 +29,21 @@ CELL_COLUMNS = [
     DocColumn("Tên chi bộ", 24),
     DocColumn("Loại", 19),
     DocColumn("Số đảng viên", 9, "center"),
-    DocColumn("Điểm trung bình", 10, "center", TWO_DECIMALS),
+    DocColumn("Điểm trung bình", 12, "center", TWO_DECIMALS),  # two lines, not three
     DocColumn("Số kỳ Tốt", 9.5, "center"),
     DocColumn("Xếp hạng", 9.5, "center"),
-    DocColumn("Tóm tắt thành tích", 32),
+    DocColumn("Tóm tắt thành tích", 30),
     DocColumn("Hình thức khen thưởng", 22),
     DocColumn("Ghi chú", 10),
 ]
 MEMBER_COLUMNS_AWARD = [
     DocColumn("STT", 5.5, "center"),
-    DocColumn("Họ và tên", 25),
+    DocColumn("Họ và tên", 23),
     DocColumn("Năm sinh", 8, "center"),
     DocColumn("Chức vụ", 12),
-    DocColumn("Chi bộ", 21),
-    DocColumn("Tóm tắt thành tích", 34),
-    DocColumn("Hình thức khen thưởng", 24),
+    DocColumn("Chi bộ", 20),
+    DocColumn("Tóm tắt thành tích", 30),
+    DocColumn("Hình thức khen thưởng", 31),
     DocColumn("Ghi chú", 10),
 ]
 
@@ -51,10 +51,10 @@ MEMBER_COLUMNS_AWARD = [
 def standings_columns(months: Sequence[int]) -> list[DocColumn]:
     return [
         DocColumn("STT", 5.5, "center"),
-        DocColumn("Tên chi bộ", 26),
+        DocColumn("Tên chi bộ", 24),
         DocColumn("Loại", 19),
         *[DocColumn(f"T{month}", 7, "center", TWO_DECIMALS, wrap=False) for month in months],
-        DocColumn("Điểm trung bình", 10, "center", TWO_DECIMALS),
+        DocColumn("Điểm trung bình", 12, "center", TWO_DECIMALS),  # two lines, not three
         DocColumn("Số kỳ Tốt", 7.5, "center"),
         DocColumn("Xếp hạng", 7.5, "center"),
         DocColumn("Xếp loại", 10, "center"),
@@ -98,14 +98,14 @@ def award_workbook(book) -> bytes:
     Each sheet is a Party document: header block, title, the table, "Nơi nhận" and the
     signature block. Written as a stream (XlsxWriter's constant-memory mode).
     """
-    workbook = DocBook(author=book.header.issuing_body, title=AWARD_TITLE)
+    workbook = DocBook(author=book.header.issuing_body, title=f"{AWARD_TITLE} NĂM {book.year}")
     titles = award_titles(book.year)
 
     def document(title: str, columns: list[DocColumn], rows: Iterable, empty: str, count: int):
         sheet = StreamSheet(workbook, title, [column.width for column in columns])
         set_document_print(sheet, landscape=True)
         sheet.default_row_height(TABLE_ROW_HEIGHT)
-        write_document_top(sheet, book.header, *titles[title], columns)
+        write_document_top(sheet, book.header, *titles[title], columns, draft=book.draft)
         write_document_rows(sheet, columns, rows)
         if not count:
             write_empty_table_note(sheet, empty)

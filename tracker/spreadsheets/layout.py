@@ -7,11 +7,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .metrics import (
+    EXCEL_MAX_ROW_HEIGHT,
     MM_PER_INCH,
     PAPER_A4,
     PARTY_FONT,
     LineCounter,
     line_height,
+    lines_that_fit,
+    split_text,
     text_lines,
     text_width,
     units_for,
@@ -43,6 +46,10 @@ PLACE_LOOK = Look(size=14, italic=True, horizontal="center")
 TITLE_LOOK = Look(size=16, bold=True, horizontal="center")
 SUBTITLE_LOOK = Look(size=14, bold=True, horizontal="center", wrap=True)
 TABLE_HEAD_LOOK = Look(size=12, bold=True, horizontal="center", wrap=True, box=True)
+PLAN_LOOK = Look(size=13, italic=True, horizontal="center", wrap=True)
+DRAFT_LOOK = Look(size=14, bold=True, italic=True, horizontal="center")
+DRAFT_MARK = "DỰ THẢO"
+PAGE_SLACK = 6  # points a row keeps free of a page's height (printers round)
 SIGN_LOOK = Look(size=14, bold=True, horizontal="center")
 RECIPIENTS_TITLE_LOOK = Look(size=14, underline=True)
 RECIPIENT_LOOK = Look(size=12)
@@ -156,9 +163,19 @@ def fitted(text: str, look: Look, width_units: float) -> tuple[tuple[str, Look],
 
 
 def write_document_top(
-    sheet: StreamSheet, header, title: str, subtitle: str, columns: Sequence[DocColumn]
+    sheet: StreamSheet,
+    header,
+    title: str,
+    subtitle: str,
+    columns: Sequence[DocColumn],
+    *,
+    draft: bool = False,
 ) -> int:
-    """Write the header block, the title and the table's header row; return that row."""
+    """Write the header block, the title and the table's header row; return that row.
+
+    A ``draft`` (the list of a year still open) says "DỰ THẢO" under the dated place line and
+    at the top right of every printed page.
+    """
     blocks = sheet.blocks = header_blocks(sheet.widths, header_needs(header))
     (left_first, left_last), (rule_first, rule_last) = blocks.left, blocks.rule
     (right_first, right_last) = blocks.right
@@ -184,7 +201,13 @@ def write_document_top(
     )
     number, number_height = fitted(header.number_line, PLAIN_CENTRE_LOOK, left_width)
     sheet.add({left_first: number}, merges=left, height=number_height)
-    sheet.add(height=line_height(12))
+    if draft:
+        sheet.add({right_first: (DRAFT_MARK, DRAFT_LOOK)}, merges=right, height=line_height(14))
+        sheet.ws.set_header(
+            f'&R&"{PARTY_FONT},Bold Italic"&12{DRAFT_MARK}', {"margin": 8 / MM_PER_INCH}
+        )
+    else:
+        sheet.add(height=line_height(12))
 
     everything = [(1, sheet.columns)]
     full_width = sheet.width_of(1, sheet.columns)
@@ -192,6 +215,11 @@ def write_document_top(
     sheet.add({1: title_cell}, merges=everything, height=title_height)
     subtitle_cell, subtitle_height = fitted(subtitle, SUBTITLE_LOOK, full_width)
     sheet.add({1: subtitle_cell}, merges=everything, height=subtitle_height)
+    if getattr(header, "plan_citation", ""):
+        plan_cell, plan_height = fitted(
+            f"(Thực hiện {header.plan_citation})", PLAN_LOOK, full_width
+        )
+        sheet.add({1: plan_cell}, merges=everything, height=plan_height)
     sheet.add(height=line_height(10))
 
     head_lines = max(text_lines(column.header, column.width, 12, bold=True) for column in columns)
@@ -221,20 +249,53 @@ def table_looks(columns: Sequence[DocColumn], size: float = 12) -> list[Look]:
 def write_document_rows(
     sheet: StreamSheet, columns: Sequence[DocColumn], rows: Iterable[Sequence[Any]]
 ) -> None:
-    """Write the table's rows (any iterable: a generator keeps memory flat)."""
+    """Write the table's rows (any iterable: a generator keeps memory flat).
+
+    A row is never taller than a page (under the repeated header row) nor than Excel's
+    409 pt: a longer text goes on in the same column of the rows below it.
+    """
     write = sheet.row_writer(table_looks(columns))
     wrapped = [
         (index, LineCounter(column.width, 12))
         for index, column in enumerate(columns)
         if column.wrap
     ]
+    room = EXCEL_MAX_ROW_HEIGHT
+    if sheet.page_height is not None and sheet.title_row is not None:
+        room = min(room, sheet.page_height - sheet.heights[sheet.title_row - 1] - PAGE_SLACK)
+    max_lines = lines_that_fit(12, room)
     for values in rows:
         lines = 1
         for index, count_lines in wrapped:
             text = values[index]
             if text.__class__ is str:
                 lines = max(lines, count_lines(text))
-        write(values, lines)
+        if lines <= max_lines:
+            write(values, lines)
+            continue
+        _write_long_row(write, columns, values, max_lines)
+
+
+def _write_long_row(write, columns: Sequence[DocColumn], values: Sequence[Any], max_lines: int):
+    """Write a row whose texts take more lines than a row may hold, over several rows."""
+    pieces = {
+        index: split_text(values[index], column.width, 12, max_lines)
+        for index, column in enumerate(columns)
+        if column.wrap and isinstance(values[index], str)
+    }
+    for part in range(max(len(texts) for texts in pieces.values())):
+        row = [
+            (texts[part] if part < len(texts) else None)
+            if (texts := pieces.get(index)) is not None
+            else (value if part == 0 else None)
+            for index, value in enumerate(values)
+        ]
+        lines = max(
+            text_lines(text, columns[index].width, 12)
+            for index, text in enumerate(row)
+            if index in pieces and text
+        )
+        write(row, lines)
 
 
 def write_empty_table_note(sheet: StreamSheet, text: str) -> None:

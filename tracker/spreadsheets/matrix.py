@@ -105,10 +105,10 @@ def matrix_workbook(table: MatrixTable) -> bytes:
     """The monthly matrix as a workbook: one row per cell in rank order, a column per month."""
     columns = [
         DocColumn("Xếp hạng", 8, "center"),
-        DocColumn("Tên chi bộ", 28),
+        DocColumn("Tên chi bộ", 26),
         DocColumn("Loại", 19),
         *[DocColumn(f"T{month}", 7, "center", TWO_DECIMALS, wrap=False) for month in table.months],
-        DocColumn("Điểm trung bình", 10, "center", TWO_DECIMALS),
+        DocColumn("Điểm trung bình", 12, "center", TWO_DECIMALS),
         DocColumn("Số kỳ Tốt", 8, "center"),
         DocColumn("Số kỳ thiếu", 8, "center"),
         DocColumn("Xếp loại", 11, "center"),

@@ -156,6 +156,58 @@ def wrapped_lines(
     return max(lines, 1)
 
 
+def split_lines(text: str, room: float, size: float) -> list[tuple[str, bool, int]]:
+    """The lines of ``text`` wrapped ``room`` points wide, as ``wrapped_lines`` counts them:
+    (text of the line, whether it starts a paragraph, how many lines it takes: a word longer
+    than a line is kept whole and takes several)."""
+    advances = _advances()
+    scale = size * _TEXT_SLACK
+    room = max(room, _WIDEST * scale)
+    space = advances[" "] * scale
+    lines: list[tuple[str, bool, int]] = []
+    for paragraph in (text or "").split("\n"):
+        words: list[str] = []
+        used = 0.0
+        starts = True
+        for word in paragraph.split():
+            width = sum(map(advances.__getitem__, word)) * scale
+            if words and used + space + width <= room:
+                words.append(word)
+                used += space + width
+                continue
+            if words:
+                lines.append((" ".join(words), starts, 1))
+                starts = False
+            if width > room:
+                lines.append((word, starts, math.ceil(width / room)))
+                starts = False
+                words, used = [], 0.0
+                continue
+            words, used = [word], width
+        if words or starts:
+            lines.append((" ".join(words), starts, 1))
+    return lines or [("", True, 1)]
+
+
+def split_text(text: str, width_units: float, size: float, max_lines: int) -> list[str]:
+    """Cut ``text`` into pieces of at most ``max_lines`` wrapped lines each, at line ends
+    (a row taller than a page, or than Excel's 409 pt, cannot be printed)."""
+    pieces: list[str] = []
+    piece = ""
+    count = 0
+    for line, starts, weight in split_lines(text, column_room(width_units), size):
+        if count and count + weight > max_lines:
+            pieces.append(piece)
+            piece, count = "", 0
+        if count:
+            piece += ("\n" if starts else " ") + line
+        else:
+            piece = line
+        count += weight
+    pieces.append(piece)
+    return pieces
+
+
 class LineCounter:
     """Counts the lines of the texts of one table column quickly: a text too short to fill
     a line is not measured."""
@@ -187,6 +239,15 @@ class LineCounter:
 def line_height(size: float, lines: int = 1) -> float:
     """The height of a row of ``lines`` lines of text of ``size`` points, in points."""
     return round(size * _LINE_HEIGHT * lines + 2, 1)
+
+
+EXCEL_MAX_ROW_HEIGHT = 409  # points: Excel refuses taller rows
+
+
+def lines_that_fit(size: float, points: float) -> int:
+    """How many lines of text fit in a row at most ``points`` tall (and 409 pt)."""
+    points = min(points, EXCEL_MAX_ROW_HEIGHT)
+    return max(1, int((points - 2) / (size * _LINE_HEIGHT) - 1e-9))
 
 
 def row_pixels(points: float) -> int:

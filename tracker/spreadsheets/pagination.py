@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .metrics import _POINTS_PER_UNIT, MM_PER_INCH, TABLE_ROW_HEIGHT
+from .metrics import _POINTS_PER_UNIT, MM_PER_INCH
 
 # --------------------------------------------------------------------------------------------
 # Pages: where a printer breaks a sheet, so that a block of rows can be kept on one page
@@ -18,10 +18,12 @@ POINTS_PER_MM = 72 / MM_PER_INCH
 # column unit with the digit width of Calibri unrounded (7.4 pixels, Excel 7), some 6% wider.
 _PRINT_WIDTH_SLACK = 1.08
 # How a printout's rows may differ from the heights written (which both Excel and
-# LibreOffice keep, the scale being ours): Excel makes a row a whole number of pixels on
-# screen, printers round. Each case grows (or shrinks) every row by a factor, adds points to
-# it, and asks for room left at the end of the page.
-PAGINATION_CASES = ((1.0, 0.0, TABLE_ROW_HEIGHT), (1.02, 0.4, 0.0), (0.98, 0.0, 0.0))
+# LibreOffice keep, the scale being ours): rows are written in whole pixels, as Excel keeps
+# them; printers round. Each case grows (or shrinks) every row by a factor, adds points to
+# it, and asks for room left at the end of the page. (Rows written in whole pixels need no
+# points added for Excel's rounding, and a line of room on top of the 2% sent a 9-row
+# ranking table to two pages when it fitted on one.)
+PAGINATION_CASES = ((1.0, 0.0, 0.0), (1.02, 0.0, 0.0), (0.98, 0.0, 0.0))
 KEPT_TABLE_ROWS = 2  # the last rows of a table that go with the signature block
 
 

@@ -54,6 +54,9 @@ class Look:
     font: str = PARTY_FONT
 
 
+EMPTY_LOOK = Look()
+
+
 class DocBook:
     """A workbook of Party documents written to memory; ``close`` gives its bytes."""
 
@@ -182,6 +185,10 @@ class StreamSheet:
         self._height(height)
         row = self.row - 1
         cells = dict(cells or {})
+        if not cells and height is not None:
+            # A row without cells is not written in constant-memory mode, nor its height: an
+            # empty cell keeps it.
+            cells[1] = (None, EMPTY_LOOK)
         for first, last in merges:
             if last > first:
                 value, look = cells.pop(first, (None, None))
