@@ -51,13 +51,13 @@ MEMBER_COLUMNS_AWARD = [
 def standings_columns(months: Sequence[int]) -> list[DocColumn]:
     return [
         DocColumn("STT", 5.5, "center"),
-        DocColumn("Tên chi bộ", 24),
+        DocColumn("Tên chi bộ", 30),  # "Chi bộ Trường THCS thị trấn" on one line
         DocColumn("Loại", 19),
         *[DocColumn(f"T{month}", 7, "center", TWO_DECIMALS, wrap=False) for month in months],
         DocColumn("Điểm trung bình", 12, "center", TWO_DECIMALS),  # two lines, not three
         DocColumn("Số kỳ Tốt", 7.5, "center"),
         DocColumn("Xếp hạng", 7.5, "center"),
-        DocColumn("Xếp loại", 10, "center"),
+        DocColumn("Xếp loại", 12, "center"),  # "Trung bình" on one line
     ]
 
 
@@ -105,7 +105,15 @@ def award_workbook(book) -> bytes:
         sheet = StreamSheet(workbook, title, [column.width for column in columns])
         set_document_print(sheet, landscape=True)
         sheet.default_row_height(TABLE_ROW_HEIGHT)
-        write_document_top(sheet, book.header, *titles[title], columns, draft=book.draft)
+        write_document_top(
+            sheet,
+            book.header,
+            *titles[title],
+            columns,
+            draft=book.draft,
+            # The ranking table goes with the lists ("Kèm theo danh sách..."): they cite the plan.
+            cite_plan=title != STANDINGS_SHEET,
+        )
         write_document_rows(sheet, columns, rows)
         if not count:
             write_empty_table_note(sheet, empty)

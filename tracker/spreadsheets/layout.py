@@ -170,11 +170,13 @@ def write_document_top(
     columns: Sequence[DocColumn],
     *,
     draft: bool = False,
+    cite_plan: bool = True,
 ) -> int:
     """Write the header block, the title and the table's header row; return that row.
 
     A ``draft`` (the list of a year still open) says "DỰ THẢO" under the dated place line and
-    at the top right of every printed page.
+    at the top right of every printed page. With ``cite_plan``, a line under the title
+    cites the plan the list carries out (``header.plan_citation``), when there is one.
     """
     blocks = sheet.blocks = header_blocks(sheet.widths, header_needs(header))
     (left_first, left_last), (rule_first, rule_last) = blocks.left, blocks.rule
@@ -215,7 +217,7 @@ def write_document_top(
     sheet.add({1: title_cell}, merges=everything, height=title_height)
     subtitle_cell, subtitle_height = fitted(subtitle, SUBTITLE_LOOK, full_width)
     sheet.add({1: subtitle_cell}, merges=everything, height=subtitle_height)
-    if getattr(header, "plan_citation", ""):
+    if cite_plan and getattr(header, "plan_citation", ""):
         plan_cell, plan_height = fitted(
             f"(Thực hiện {header.plan_citation})", PLAN_LOOK, full_width
         )
