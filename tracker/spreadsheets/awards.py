@@ -6,13 +6,13 @@ from collections.abc import Iterable, Sequence
 
 from .layout import (
     DocColumn,
-    set_document_print,
     write_document_bottom,
     write_document_rows,
     write_document_top,
     write_empty_table_note,
 )
 from .metrics import TABLE_ROW_HEIGHT, TWO_DECIMALS
+from .pagination import set_document_print
 from .stream import DocBook, StreamSheet
 
 # --------------------------------------------------------------------------------------------

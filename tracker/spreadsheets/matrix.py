@@ -11,11 +11,11 @@ from .layout import (
     TITLE_LOOK,
     DocColumn,
     fitted,
-    set_document_print,
     table_looks,
     write_empty_table_note,
 )
 from .metrics import TABLE_ROW_HEIGHT, TWO_DECIMALS, LineCounter, line_height, text_lines
+from .pagination import set_document_print
 from .stream import DocBook, Look, StreamSheet
 
 # --------------------------------------------------------------------------------------------

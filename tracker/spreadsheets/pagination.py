@@ -1,12 +1,17 @@
-"""Pages: where a printer breaks a sheet, so that a block of rows can be kept on one page."""
+"""Pages: a document's page setup, and where a printer breaks a sheet, so that a block of
+rows can be kept on one page."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .metrics import _POINTS_PER_UNIT, MM_PER_INCH
+from .metrics import _POINTS_PER_UNIT, MM_PER_INCH, PAPER_A4, PARTY_FONT
+
+if TYPE_CHECKING:
+    from .stream import StreamSheet
 
 # --------------------------------------------------------------------------------------------
 # Pages: where a printer breaks a sheet, so that a block of rows can be kept on one page
@@ -137,3 +142,37 @@ def printable_area(*, landscape: bool) -> tuple[float, float]:
     width -= MARGINS_MM["left"] + MARGINS_MM["right"]
     height -= MARGINS_MM["top"] + MARGINS_MM["bottom"]
     return width * POINTS_PER_MM, height * POINTS_PER_MM
+
+
+def set_document_print(sheet: StreamSheet, *, landscape: bool) -> None:
+    """A4, the margins of Hướng dẫn 36 (top 20, bottom 20, left 30, right 15 mm), fit to the
+    page width, and "Trang x" in the footer, each sheet numbered from page 1.
+
+    ``write_document_bottom`` keeps the signature block together with a manual page break,
+    placed for the scale at which the columns fill the page width in Excel (the largest a
+    printer uses, so the fewest rows a page holds; LibreOffice draws columns wider and fits
+    more rows, which only moves the break to a page less full). The same scale is written as
+    the sheet's own, for a printout that turns "fit to page" off. Call it before the first
+    row. The table header row is repeated on every page by ``write_document_top``.
+    """
+    ws = sheet.ws
+    scale = print_scale(sheet.widths, landscape=landscape, slack=1.0)
+    sheet.page_height = printable_area(landscape=landscape)[1] * 100 / scale
+    ws.set_paper(PAPER_A4)
+    if landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.set_print_scale(scale)
+    ws.fit_to_pages(1, 0)  # the page width; as many pages tall as the rows need
+    # Each sheet is a document of its own: its pages are numbered from 1 even when the whole
+    # workbook is printed at once (so the footer says "Trang 2", not "Trang 2/7").
+    ws.set_start_page(1)
+    ws.set_margins(
+        left=MARGINS_MM["left"] / MM_PER_INCH,
+        right=MARGINS_MM["right"] / MM_PER_INCH,
+        top=MARGINS_MM["top"] / MM_PER_INCH,
+        bottom=MARGINS_MM["bottom"] / MM_PER_INCH,
+    )
+    margin = {"margin": 8 / MM_PER_INCH}
+    ws.set_footer(f'&C&"{PARTY_FONT},Regular"&11Trang &P', margin)
