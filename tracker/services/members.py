@@ -20,11 +20,13 @@ from ..spreadsheets import (
     MEMBER_SHEET,
     NO,
     YES,
+    RowError,
     SpreadsheetError,
     Table,
     TableSpec,
     describe_value,
     read_table,
+    rejected_rows_message,
 )
 from . import Conflict, ValidationFailed, audit
 
@@ -257,14 +259,6 @@ def transfer_member(
 
 # --------------------------------------------------------------------------------------------
 # Import from the Excel template
-
-
-@dataclass(frozen=True)
-class RowError:
-    """Everything wrong with one row of an uploaded sheet."""
-
-    row: int
-    messages: tuple[str, ...]
 
 
 class ImportRejected(ValidationFailed):
@@ -517,11 +511,7 @@ def import_members(data: bytes | MemberFile, *, actor: User) -> ImportResult:
             parsed_rows.append(parsed)
     if row_errors:
         count = len(row_errors)
-        raise ImportRejected(
-            f"Không nhập được: {count} dòng có lỗi. Chưa có dữ liệu nào được lưu; hãy sửa các "
-            "dòng dưới đây rồi nhập lại cả tệp.",
-            row_errors,
-        )
+        raise ImportRejected(rejected_rows_message(count), row_errors)
 
     result = ImportResult()
     today = clock.today()

@@ -72,6 +72,7 @@ from .reader import (
     MAX_READ_COLUMNS,
     MAX_READ_ROWS,
     MAX_UNCOMPRESSED_BYTES,
+    RowError,
     SheetRow,
     SpreadsheetError,
     Table,
@@ -80,6 +81,7 @@ from .reader import (
     describe_value,
     header_key,
     read_table,
+    rejected_rows_message,
 )
 
 __all__ = [
@@ -107,6 +109,7 @@ __all__ = [
     "MatrixRow",
     "MatrixTable",
     "MemberChoices",
+    "RowError",
     "SheetRow",
     "SpreadsheetError",
     "Table",
@@ -134,6 +137,7 @@ __all__ = [
     "print_scale",
     "printable_area",
     "read_table",
+    "rejected_rows_message",
     "send_workbook",
     "standings_columns",
     "text_lines",

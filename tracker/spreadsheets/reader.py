@@ -65,6 +65,23 @@ class SheetRow:
     values: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RowError:
+    """Everything wrong with one row of an uploaded sheet: its sheet row number and one
+    Vietnamese message per problem (an import lists them all, then stores nothing)."""
+
+    row: int
+    messages: tuple[str, ...]
+
+
+def rejected_rows_message(count: int) -> str:
+    """The summary of an import refused for its rows."""
+    return (
+        f"Không nhập được: {count} dòng có lỗi. Chưa có dữ liệu nào được lưu; hãy sửa các "
+        "dòng dưới đây rồi nhập lại cả tệp."
+    )
+
+
 @dataclass
 class Table:
     """What ``read_table`` found: the sheet, its header row and its non-empty data rows."""
