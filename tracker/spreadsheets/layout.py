@@ -292,9 +292,12 @@ def _write_long_row(write, columns: Sequence[DocColumn], values: Sequence[Any], 
             for index, value in enumerate(values)
         ]
         lines = max(
-            text_lines(text, columns[index].width, 12)
-            for index, text in enumerate(row)
-            if index in pieces and text
+            (
+                text_lines(text, columns[index].width, 12)
+                for index, text in enumerate(row)
+                if index in pieces and text
+            ),
+            default=1,
         )
         write(row, lines)
 

@@ -156,19 +156,33 @@ def wrapped_lines(
     return max(lines, 1)
 
 
-def split_lines(text: str, room: float, size: float) -> list[tuple[str, bool, int]]:
-    """The lines of ``text`` wrapped ``room`` points wide, as ``wrapped_lines`` counts them:
-    (text of the line, whether it starts a paragraph, how many lines it takes: a word longer
-    than a line is kept whole and takes several)."""
+def _break_word(word: str, room: float, advances, scale: float) -> list[str]:
+    """Cut a word longer than a line into pieces that each fit it."""
+    parts, part, used = [], "", 0.0
+    for char in word:
+        width = advances[char] * scale
+        if part and used + width > room:
+            parts.append(part)
+            part, used = "", 0.0
+        part += char
+        used += width
+    parts.append(part)
+    return parts
+
+
+def split_lines(text: str, room: float, size: float) -> list[tuple[str, str]]:
+    """The lines of ``text`` wrapped ``room`` points wide, as ``wrapped_lines`` wraps them,
+    each with what joins it to the line before: "\n" (a new paragraph), " " (a wrap at a
+    space) or "" (a word longer than a line, cut)."""
     advances = _advances()
     scale = size * _TEXT_SLACK
     room = max(room, _WIDEST * scale)
     space = advances[" "] * scale
-    lines: list[tuple[str, bool, int]] = []
+    lines: list[tuple[str, str]] = []
     for paragraph in (text or "").split("\n"):
+        joiner = "\n" if lines else ""
         words: list[str] = []
         used = 0.0
-        starts = True
         for word in paragraph.split():
             width = sum(map(advances.__getitem__, word)) * scale
             if words and used + space + width <= room:
@@ -176,34 +190,34 @@ def split_lines(text: str, room: float, size: float) -> list[tuple[str, bool, in
                 used += space + width
                 continue
             if words:
-                lines.append((" ".join(words), starts, 1))
-                starts = False
-            if width > room:
-                lines.append((word, starts, math.ceil(width / room)))
-                starts = False
-                words, used = [], 0.0
-                continue
+                lines.append((" ".join(words), joiner))
+                joiner = " "
+            if width > room:  # a word longer than a line breaks inside, as a spreadsheet does
+                *full, word = _break_word(word, room, advances, scale)
+                for part in full:
+                    lines.append((part, joiner))
+                    joiner = ""
+                width = sum(map(advances.__getitem__, word)) * scale
             words, used = [word], width
-        if words or starts:
-            lines.append((" ".join(words), starts, 1))
-    return lines or [("", True, 1)]
+        lines.append((" ".join(words), joiner))
+    return lines
 
 
 def split_text(text: str, width_units: float, size: float, max_lines: int) -> list[str]:
     """Cut ``text`` into pieces of at most ``max_lines`` wrapped lines each, at line ends
-    (a row taller than a page, or than Excel's 409 pt, cannot be printed)."""
+    (a row taller than a page, or than Excel's 409 pt, cannot be printed). The pieces
+    joined again (a line break between two paragraphs, a space between two words) give the
+    text back, its spacing normalised."""
     pieces: list[str] = []
     piece = ""
     count = 0
-    for line, starts, weight in split_lines(text, column_room(width_units), size):
-        if count and count + weight > max_lines:
+    for line, joiner in split_lines(text, column_room(width_units), size):
+        if count == max_lines:
             pieces.append(piece)
-            piece, count = "", 0
-        if count:
-            piece += ("\n" if starts else " ") + line
+            piece, count = line, 0
         else:
-            piece = line
-        count += weight
+            piece = piece + joiner + line if count else line
+        count += 1
     pieces.append(piece)
     return pieces
 
