@@ -1047,11 +1047,11 @@ def test_the_list_cites_the_plan_it_carries_out():
 
 @pytest.mark.parametrize(
     "summary",
-    ["x" * 2000, "Dòng\n\n\n" * 500, "Tham gia " + "y" * 1900 + " hết"],
+    ["w" * 2000, "Dòng w\n\n\n" * 500, "Tham gia " + "w" * 1900 + " hết"],
     ids=["one long word", "many empty lines", "a long word inside"],
 )
 def test_no_text_makes_a_row_over_409_points(summary):
     sheet = read(award_workbook(sample_book(members=(member_with_summary(summary),))))["Cá nhân"]
     assert all(row_height(sheet, row) <= 409 for row in range(1, sheet.max_row + 1))
     pieces = [sheet.cell(row=r, column=6).value or "" for r in range(1, sheet.max_row + 1)]
-    assert "".join(pieces).replace("\n", "").replace(" ", "").count("y") == summary.count("y")
+    assert "".join(pieces).count("w") == summary.count("w")  # every character printed
