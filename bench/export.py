@@ -8,10 +8,14 @@ a process of its own so that peak memory is its own (--repeat times, medians):
   written to a file, given the award book of the year in memory;
 - bare: openpyxl in write-only mode writing the same rows and columns of the three sheets
   (plain values, no layout), given the rows in memory;
+- xlsxwriter: bare XlsxWriter (constant-memory mode) writing the same rows with one Times New
+  Roman bordered, wrapped format and a height on every row: what the writer itself costs,
+  so that ``xlsxwriter_ratio`` is what the layout work (metrics, pagination) adds over it;
 - and, for information, the whole `flask --app tracker export-awards` path: the award book
   read from the database (standings, proposal, members), then the workbook.
 Memory is the rise of the process's peak resident size during the work. Last line:
-``export cells=N app_s=… bare_s=… ratio=… mem_ratio=…`` (goals: ratio <= 1.3, mem <= 1.5).
+``export cells=N app_s=… bare_s=… ratio=… mem_ratio=… xlsxwriter_ratio=…`` (goals at 10,000
+cells: ratio <= 1.3, mem_ratio <= 1.5, xlsxwriter_ratio <= 1.3).
 """
 
 from __future__ import annotations
@@ -95,6 +99,26 @@ def run_bare(rows_file: str, output: str) -> dict:
     return {"seconds": seconds, "memory_kb": memory.rise_kb}
 
 
+def run_xlsxwriter(rows_file: str, output: str) -> dict:
+    import xlsxwriter
+
+    tables = json.loads(Path(rows_file).read_text(encoding="utf-8"))
+    with PeakMemory() as memory:
+        start = time.perf_counter()
+        workbook = xlsxwriter.Workbook(output, {"constant_memory": True})
+        style = workbook.add_format(
+            {"font_name": "Times New Roman", "font_size": 12, "border": 1, "text_wrap": True}
+        )
+        for title in SHEETS:
+            sheet = workbook.add_worksheet(title)
+            for index, row in enumerate(tables[title]):
+                sheet.set_row(index, 17.25)
+                sheet.write_row(index, 0, row, style)
+        workbook.close()
+        seconds = time.perf_counter() - start
+    return {"seconds": seconds, "memory_kb": memory.rise_kb}
+
+
 def table_rows(book) -> dict[str, list[list]]:
     """The rows and columns of the three tables, as the bare writer gets them."""
     from tracker.spreadsheets import CELL_COLUMNS, MEMBER_COLUMNS_AWARD, standings_columns
@@ -141,6 +165,8 @@ def main() -> None:
         mode, *rest = args.child
         if mode == "bare":
             result = run_bare(*rest)
+        elif mode == "xlsxwriter":
+            result = run_xlsxwriter(*rest)
         else:
             result = run_app(rest[0], int(rest[1]), rest[2], whole_export=mode == "export")
         print(json.dumps(result))
@@ -165,11 +191,14 @@ def main() -> None:
         print(f"data: {args.cells} cells; the workbook has {len(book.standings)} ranked cells, "
               f"{len(book.cells)} proposed cells, {len(book.members)} members", flush=True)
 
-        app_runs, bare_runs, export_runs = [], [], []
+        app_runs, bare_runs, export_runs, writer_runs = [], [], [], []
         for index in range(args.repeat):  # alternate, so that drifting load hits both alike
             app_runs.append(in_child("app", url, "2022", str(folder / f"app{index}.xlsx")))
             bare_runs.append(in_child("bare", str(rows_file), str(folder / f"bare{index}.xlsx")))
             export_runs.append(in_child("export", url, "2022", str(folder / f"all{index}.xlsx")))
+            writer_runs.append(
+                in_child("xlsxwriter", str(rows_file), str(folder / f"xw{index}.xlsx"))
+            )
         size_app = (folder / "app0.xlsx").stat().st_size
         size_bare = (folder / "bare0.xlsx").stat().st_size
 
@@ -177,13 +206,17 @@ def main() -> None:
     bare_s = statistics.median(run["seconds"] for run in bare_runs)
     app_mb = statistics.median(run["memory_kb"] for run in app_runs) / 1024
     bare_mb = statistics.median(run["memory_kb"] for run in bare_runs) / 1024
+    writer_s = statistics.median(run["seconds"] for run in writer_runs)
+    writer_mb = statistics.median(run["memory_kb"] for run in writer_runs) / 1024
     export_s = statistics.median(run["seconds"] for run in export_runs)
     export_mb = statistics.median(run["memory_kb"] for run in export_runs) / 1024
     print(f"whole export (database read included): {export_s:.2f} s, +{export_mb:.1f} MB")
     print(f"app workbook: {app_s:.2f} s, +{app_mb:.1f} MB, {size_app:,} bytes; "
-          f"bare: {bare_s:.2f} s, +{bare_mb:.1f} MB, {size_bare:,} bytes")
+          f"bare: {bare_s:.2f} s, +{bare_mb:.1f} MB, {size_bare:,} bytes; "
+          f"bare XlsxWriter: {writer_s:.2f} s, +{writer_mb:.1f} MB")
     print(f"export cells={args.cells} app_s={app_s:.2f} bare_s={bare_s:.2f} "
-          f"ratio={app_s / bare_s:.2f} mem_ratio={app_mb / bare_mb:.2f}")
+          f"ratio={app_s / bare_s:.2f} mem_ratio={app_mb / bare_mb:.2f} "
+          f"xlsxwriter_s={writer_s:.2f} xlsxwriter_ratio={app_s / writer_s:.2f}")
 
 
 if __name__ == "__main__":

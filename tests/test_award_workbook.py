@@ -25,11 +25,13 @@ from tracker.domain.awards import (
 )
 from tracker.spreadsheets import (
     MATRIX_FILLS,
+    TABLE_ROW_HEIGHT,
     MatrixRow,
     MatrixTable,
     award_workbook,
     line_height,
     matrix_workbook,
+    ooxml_text,
 )
 
 FORM = "Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dung"
@@ -163,9 +165,17 @@ def merged_range_of(sheet, cell):
     return None
 
 
+def column_width(sheet, column: int) -> float:
+    """A column's width in units; a file may give one width to a run of columns."""
+    for dimension in sheet.column_dimensions.values():
+        if dimension.min <= column <= dimension.max:
+            return dimension.width
+    raise AssertionError(f"no width for column {column}")
+
+
 def columns_centre(sheet, first: int, last: int) -> float:
     """The centre of a run of columns, in width units from the left edge."""
-    widths = [sheet.column_dimensions[get_column_letter(i)].width for i in range(1, last + 1)]
+    widths = [column_width(sheet, i) for i in range(1, last + 1)]
     return sum(widths[: first - 1]) + sum(widths[first - 1 :]) / 2
 
 
@@ -305,7 +315,7 @@ def test_a_row_of_wrapped_text_is_given_the_height_of_its_lines(book):
     first, _second = table(sheet)
     long_row = sheet.row_dimensions[first[0].row].height
     assert long_row and long_row > 17
-    assert sheet.sheet_format.defaultRowHeight == 17
+    assert sheet.sheet_format.defaultRowHeight == TABLE_ROW_HEIGHT  # 23 pixels
 
 
 # Excel gives a line of Times New Roman 12 pt 15.75 pt: a row of n lines needs n times that.
@@ -326,12 +336,12 @@ def test_a_summary_with_line_breaks_gets_a_line_of_height_per_paragraph():
 
 
 def test_a_summary_just_wider_than_its_column_gets_two_lines():
-    # 39 characters, about 188 pt of Times New Roman 12 pt: more than the 34-unit column
-    # (178.5 pt less its padding) holds on one line.
+    # 39 characters, about 188 pt of Times New Roman 12 pt: more than the 30-unit column
+    # (157.5 pt less its padding) holds on one line.
     summary = "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 7 lần"
     sheet = read(award_workbook(sample_book(members=(member_with_summary(summary),))))["Cá nhân"]
     (row,) = table(sheet)
-    assert sheet.column_dimensions["F"].width == 34
+    assert column_width(sheet, 6) == 30
     assert sheet.row_dimensions[row[0].row].height >= 2 * EXCEL_LINE_12PT
 
 
@@ -340,8 +350,8 @@ def test_a_category_name_fits_its_column_on_one_line():
     cells = (CellLine("thcs", "Trường THCS", "Chi bộ trường học", 9, None, None, None, "", "", ""),)
     sheet = read(award_workbook(sample_book(cells=cells)))["Tập thể"]
     (row,) = table(sheet)
-    assert sheet.column_dimensions["C"].width * 5.25 - 3.75 >= 88 * 1.05
-    assert sheet.row_dimensions[row[0].row].height in (None, 17)
+    assert column_width(sheet, 3) * 5.25 - 3.75 >= 88 * 1.05
+    assert sheet.row_dimensions[row[0].row].height in (None, TABLE_ROW_HEIGHT)
 
 
 def test_line_heights_are_never_below_excels():
@@ -352,8 +362,8 @@ def test_line_heights_are_never_below_excels():
 
 def test_column_widths_are_set(book):
     sheet = book["Tập thể"]
-    assert sheet.column_dimensions["B"].width == 24  # Tên chi bộ
-    assert sheet.column_dimensions["H"].width == 32  # Tóm tắt thành tích
+    assert column_width(sheet, 2) == 24  # Tên chi bộ
+    assert column_width(sheet, 8) == 30  # Tóm tắt thành tích
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,7 +492,7 @@ def test_every_sheet_prints_on_a4_with_the_party_margins_scaled_to_the_page_widt
     assert setup.orientation == "landscape"
     # Fit to the page width, as many pages tall as needed.
     assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+    assert (setup.fitToWidth or 1, setup.fitToHeight) == (1, 0)  # 1 is the file's default
     scale = int(setup.scale)  # the scale of that fit in Excel, for a printout without it
     margins = sheet.page_margins
     assert margins.top == pytest.approx(20 / 25.4)
@@ -490,10 +500,7 @@ def test_every_sheet_prints_on_a4_with_the_party_margins_scaled_to_the_page_widt
     assert margins.left == pytest.approx(30 / 25.4)
     assert margins.right == pytest.approx(15 / 25.4)
     # The columns fit between the margins of a landscape A4 page (297 - 45 mm), nearly filling it.
-    columns_width = sum(
-        sheet.column_dimensions[get_column_letter(c)].width * 5.25
-        for c in range(1, len(headers(sheet)) + 1)
-    )
+    columns_width = sum(column_width(sheet, c) * 5.25 for c in range(1, len(headers(sheet)) + 1))
     room = (297 - 45) / 25.4 * 72
     assert 0.9 * room <= columns_width * scale / 100 <= room
     row = table_header_row(sheet)
@@ -506,7 +513,7 @@ def test_every_sheet_numbers_its_own_pages_from_one(book, title):
     """Each sheet is a document of its own: printing the whole workbook must not number the
     ranking table's first page "Trang 5/7"."""
     sheet = book[title]
-    assert int(sheet.page_setup.firstPageNumber) == 1
+    assert int(sheet.page_setup.firstPageNumber or 1) == 1  # 1 is the file's default
     assert sheet.page_setup.useFirstPageNumber
     footer = sheet.oddFooter.center.text
     assert footer == "Trang &P"
@@ -568,7 +575,7 @@ def test_malicious_names_and_summaries_are_stored_as_text(text):
     ]
     for cell in written:
         assert cell.data_type == "s"
-        assert cell.value == text
+        assert ooxml_text(cell.value) == text  # a carriage return comes back as "_x000D_"
         assert cell.quotePrefix
 
 
@@ -725,7 +732,7 @@ def room(sheet, cell) -> float:
     """The points of text that a cell's merged range holds on one line (padding left out)."""
     merged = merged_range_of(sheet, cell)
     first, last = (merged.min_col, merged.max_col) if merged else (cell.column, cell.column)
-    units = sum(sheet.column_dimensions[get_column_letter(c)].width for c in range(first, last + 1))
+    units = sum(column_width(sheet, c) for c in range(first, last + 1))
     return units * 5.25 - 3.75
 
 
@@ -894,6 +901,157 @@ def test_page_break_before_keeps_a_block_together():
     assert page_break_before(heights[:8], 5, 200, 1) is None  # all on the first page
     # A page holds 10 rows: rows 9 to 12 would straddle the first page's end.
     assert page_break_before(heights[:12], 9, 210, 1) == 9
-    # A page holds 12 rows: row 13 starts the second page, and a break before row 14 would
-    # leave it alone there, so the break goes before it.
-    assert page_break_before(heights[:23], 14, 250, 1) == 13
+    # A page holds 11 rows (10 when a printer's rows are 2% taller): then row 20 starts the
+    # third page, and a break before row 21 would leave it alone there, so the break goes
+    # before it.
+    assert page_break_before(heights[:22], 21, 220, 1) == 20
+
+
+# --------------------------------------------------------------------------------------------
+# What the printed review found (docs: reviews/2026-12-printed-workbook.md)
+
+
+def sheet_xml(data: bytes, name: str) -> str:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return archive.read(name).decode("utf-8")
+
+
+def row_height(sheet, row: int) -> float:
+    return sheet.row_dimensions[row].height or sheet.sheet_format.defaultRowHeight
+
+
+def test_no_row_is_taller_than_a_page_or_409_points_and_a_long_summary_goes_on_below():
+    summary = " ".join(["Tham gia đầy đủ các kỳ sinh hoạt, phát biểu xây dựng"] * 40)[:2000]
+    members = (member_with_summary(summary), *people(2))
+    sheet = read(award_workbook(sample_book(members=members)))["Cá nhân"]
+    pages = printed_pages(sheet)
+    scale = int(sheet.page_setup.scale) / 100
+    page_height = (210 - 20 - 20) / 25.4 * 72 / scale
+    head = table_header_row(sheet)
+    for row in range(1, sheet.max_row + 1):
+        assert row_height(sheet, row) <= 409
+        assert row_height(sheet, row) + row_height(sheet, head) <= page_height
+    # The summary goes on in its column in the rows below, whole and in order.
+    first = table(sheet)[0][0].row
+    pieces = []
+    row = first
+    while row == first or sheet.cell(row=row, column=1).value is None:
+        pieces.append(sheet.cell(row=row, column=6).value or "")
+        row += 1
+    assert len(pieces) > 1
+    assert " ".join(" ".join(pieces).split()) == " ".join(summary.split())
+    assert sheet.cell(row=row, column=1).value == 2  # then the next member
+    assert page_of(pages, find(sheet, "Nơi nhận:").row) == page_of(pages, row + 1)
+
+
+def test_the_matrix_header_row_is_as_tall_as_its_longest_header_wraps():
+    from tracker.spreadsheets import text_lines
+
+    sheet = read(matrix_workbook(matrix()))["Điểm từng tháng"]
+    row = next(r[0].row for r in sheet.iter_rows(min_col=1, max_col=1) if r[0].value == "Xếp hạng")
+    lines = max(
+        text_lines(c.value, column_width(sheet, c.column), 12, bold=True) for c in sheet[row]
+    )
+    assert lines == 2 and text_lines("Điểm trung bình", 10, 12, bold=True) == 3  # was clipped
+    assert row_height(sheet, row) >= lines * EXCEL_LINE_12PT
+
+
+def test_a_nine_row_ranking_table_prints_on_one_page():
+    scores = [Decimal(90)] * 9
+    standings = [
+        ranked(i, f"c{i}", f"Chi bộ ấp Phước Hòa {i}", scores, "90.00") for i in range(1, 10)
+    ]
+    sheet = read(award_workbook(sample_book(standings=standings)))["Xếp hạng"]
+    assert not sheet.row_breaks.brk
+    assert len(printed_pages(sheet)) == 1
+
+
+def test_times_new_roman_is_the_workbooks_default_font():
+    """Column widths are measured in the default font's digits: Calibri, missing on most
+    machines without Office, printed the sheets at 78%."""
+    for data in (award_workbook(sample_book()), matrix_workbook(matrix())):
+        styles = sheet_xml(data, "xl/styles.xml")
+        first_font = styles.split("<font>", 1)[1].split("</font>", 1)[0]
+        assert '<name val="Times New Roman"/>' in first_font
+        assert "Calibri" not in styles
+
+
+def test_the_default_award_form_takes_two_lines_and_25_members_print_on_three_pages():
+    from tracker.spreadsheets import MEMBER_COLUMNS_AWARD, text_lines
+
+    form_column = [c.header for c in MEMBER_COLUMNS_AWARD].index("Hình thức khen thưởng")
+    assert text_lines(FORM, MEMBER_COLUMNS_AWARD[form_column].width, 12) == 2
+    sheet = read(award_workbook(sample_book(members=people(25))))["Cá nhân"]
+    for row in table(sheet):
+        assert row_height(sheet, row[0].row) <= line_height(12, 2) + 0.75
+    pages = printed_pages(sheet)
+    assert len(pages) <= 3
+    last_table_row = table(sheet)[-1][0].row
+    assert sum(1 for row in pages[-1] if row <= last_table_row) >= 2
+
+
+def test_an_open_years_list_is_marked_as_a_draft_and_a_closed_one_is_not():
+    draft = sample_book()
+    draft = AwardBook(
+        draft.year, draft.months, draft.header, draft.cells, draft.members, draft.standings, True
+    )
+    workbook = read(award_workbook(draft))
+    for title in ("Tập thể", "Cá nhân", "Xếp hạng"):
+        mark = find(workbook[title], "DỰ THẢO")
+        assert mark.row < find(workbook[title], TITLES[title]).row
+        assert mark.font.bold and mark.column > 3  # at the right, under the date
+        assert "DỰ THẢO" in workbook[title].oddHeader.right.text  # on every printed page
+    closed = read(award_workbook(sample_book()))
+    for title in ("Tập thể", "Cá nhân", "Xếp hạng"):
+        texts = {c.value for row in closed[title].iter_rows() for c in row}
+        assert "DỰ THẢO" not in texts
+
+
+def test_the_files_author_is_the_committee_not_the_library():
+    workbook = read(award_workbook(sample_book()))
+    assert workbook.properties.creator == "Đảng ủy thị trấn Cù Lao Dung"
+    table_ = replace_matrix(committee="Đảng ủy thị trấn Cù Lao Dung")
+    assert read(matrix_workbook(table_)).properties.creator == "Đảng ủy thị trấn Cù Lao Dung"
+
+
+def replace_matrix(**changes) -> MatrixTable:
+    from dataclasses import replace
+
+    return replace(matrix(), **changes)
+
+
+def test_the_list_cites_the_plan_it_carries_out():
+    citation = (
+        "Kế hoạch số 21-KH/ĐU ngày 14/4/2022 của Đảng ủy thị trấn Cù Lao Dung "
+        "về thi đua nâng cao chất lượng sinh hoạt chi bộ"
+    )
+    book = sample_book()
+    book = AwardBook(
+        book.year,
+        book.months,
+        header(plan_citation=citation),
+        book.cells,
+        book.members,
+        book.standings,
+    )
+    workbook = read(award_workbook(book))
+    ranking = {c.value for row in workbook["Xếp hạng"].iter_rows() for c in row}
+    assert f"(Thực hiện {citation})" not in ranking  # the table attached to the lists
+    for title in ("Tập thể", "Cá nhân"):
+        sheet = workbook[title]
+        line = find(sheet, f"(Thực hiện {citation})")
+        assert line.row == find(sheet, TITLES[title]).row + 2  # under the summary line
+        assert line.font.italic and line.alignment.horizontal == "center"
+        assert line.row < table_header_row(sheet)
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["w" * 2000, "Dòng w\n\n\n" * 500, "Tham gia " + "w" * 1900 + " hết"],
+    ids=["one long word", "many empty lines", "a long word inside"],
+)
+def test_no_text_makes_a_row_over_409_points(summary):
+    sheet = read(award_workbook(sample_book(members=(member_with_summary(summary),))))["Cá nhân"]
+    assert all(row_height(sheet, row) <= 409 for row in range(1, sheet.max_row + 1))
+    pieces = [sheet.cell(row=r, column=6).value or "" for r in range(1, sheet.max_row + 1)]
+    assert "".join(pieces).count("w") == summary.count("w")  # every character printed

@@ -207,7 +207,7 @@ def test_editing_needs_a_saved_proposal(ctx):
 # Add, remove, reorder, edit
 
 
-def test_adding_a_cell_puts_it_last_with_its_summary_and_an_audit_row(ctx):
+def test_adding_a_cell_puts_it_at_its_rank_with_its_summary_and_an_audit_row(ctx):
     saved()
     service.add_cell(campaign(2022), actor=committee(), cell_code="cong-an")
     db.session.commit()
@@ -218,6 +218,31 @@ def test_adding_a_cell_puts_it_last_with_its_summary_and_an_audit_row(ctx):
     (entry,) = audit("award.cell.add")
     assert entry.after["cell"] == "cong-an" and entry.after["position"] == 2
     assert entry.cell_id == cell("cong-an").id  # found when the log is filtered by cell
+
+
+def test_a_cell_added_back_takes_its_rank_place_not_the_end_of_the_list(ctx):
+    """contract.md: the list is in rank order; a cell the committee adds takes its rank's
+    place (the printed review found an added cell at STT 3 with rank 7)."""
+    saved()
+    service.remove_cell(campaign(2022), actor=committee(), entry_id=proposal().cells[0].id)
+    service.add_cell(campaign(2022), actor=committee(), cell_code="cong-an")
+    service.add_cell(campaign(2022), actor=committee(), cell_code="ap-cho")  # rank 1
+    db.session.commit()
+    assert cell_codes() == ["ap-cho", "quan-su", "cong-an"]
+    assert [entry.position for entry in proposal().cells] == [0, 1, 2]
+    book = queries.book_for_year(campaign(2022), dt.date.fromisoformat(TODAY))
+    assert [line.rank for line in book.cells] == sorted(line.rank for line in book.cells)
+
+
+def test_rank_place_keeps_a_ranked_list_in_rank_order():
+    from tracker.domain.awards import rank_place
+
+    assert rank_place([1, 2, 7], 3) == 2
+    assert rank_place([2, 7], 1) == 0
+    assert rank_place([1, 2], 9) == 2
+    assert rank_place([1, None], 4) == 1  # before an unranked (inactive) cell
+    assert rank_place([1, 2], None) == 2  # an unranked cell goes last
+    assert rank_place([5, 1], 3) == 0  # after an explicit reordering: before the first worse
 
 
 def test_a_cell_is_proposed_once(ctx):

@@ -11,9 +11,9 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
-from tracker.cell_sheet import CELL_COLUMNS
 from tracker.extensions import db
 from tracker.models import AuditEntry, Cell, CellCategory
+from tracker.spreadsheets.cell_list import CELL_COLUMNS
 
 from .factories import make_report
 from .test_members_import import XLSX, reported_rows
@@ -247,3 +247,17 @@ def test_the_form_needs_its_csrf_token(client, users, auth, cell_count):
     )
     assert answer.status_code == 400
     assert cell_count() == 9
+
+
+def test_a_list_below_title_rows_on_another_sheet_is_found(client, admin, stored):
+    book = Workbook()
+    book.active.title = "Ghi chú"
+    sheet = book.create_sheet("Danh sách")
+    sheet.append(["DANH SÁCH CHI BỘ TRỰC THUỘC ĐẢNG ỦY XÃ AN THẠNH"])
+    sheet.append([])
+    sheet.append(HEADERS)
+    sheet.append(["ap-an-thanh-tay", "Chi bộ ấp An Thạnh Tây", "Chi bộ ấp"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert upload(admin, buffer.getvalue()).status_code == 302
+    assert stored("ap-an-thanh-tay").name == "Chi bộ ấp An Thạnh Tây"

@@ -374,3 +374,145 @@ def test_exported_text_is_never_a_formula(app, client, auth, users):
 
     with zipfile.ZipFile(io.BytesIO(answer.data)) as archive:
         assert b"<f>" not in archive.read("xl/worksheets/sheet1.xml")
+
+
+# --------------------------------------------------------------------------------------------
+# What the printed review and the fault probe found
+
+
+NEW_ROW = [None, "Lâm Thị Ngọc Hân", "Nữ", 1990, "Kinh", "Chính thức", "Không", "Đảng viên",
+           "thcs", "Có"]  # fmt: skip
+
+
+def book_bytes(sheets: dict[str, list[list]]) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_header_row_below_title_rows_is_found(app, auth, users):
+    data = book_bytes(
+        {"Đảng viên": [["DANH SÁCH ĐẢNG VIÊN"], ["Đảng bộ thị trấn"], [], HEADERS, NEW_ROW]}
+    )
+    auth.login(users["admin"])
+    assert upload(auth, data).status_code == 302
+    with app.app_context():
+        assert member_count() == 257
+
+
+def test_a_list_on_another_sheet_than_the_first_is_found(app, auth, users):
+    data = book_bytes({"Ghi chú": [["Danh sách gửi Đảng ủy"]], "DS 2023": [HEADERS, NEW_ROW]})
+    auth.login(users["admin"])
+    assert upload(auth, data).status_code == 302
+    with app.app_context():
+        assert member_count() == 257
+
+
+def test_a_missing_column_names_the_header_row_it_looked_at(app, auth, users):
+    data = book_bytes({"Đảng viên": [["DANH SÁCH"], HEADERS[:-1], NEW_ROW[:-1]]})
+    auth.login(users["admin"])
+    answer = upload(auth, data)
+    assert answer.status_code == 400
+    assert "thiếu cột “Đang sinh hoạt” (dòng tiêu đề: dòng 2)" in unescape(answer.text)
+
+
+def test_a_birth_year_typed_as_a_date_is_shown_as_the_date_typed(app, auth, users):
+    import datetime as dt
+
+    row = list(NEW_ROW)
+    row[3] = dt.datetime(1980, 5, 1)
+    auth.login(users["admin"])
+    answer = upload(auth, workbook_with([row]))
+    assert answer.status_code == 400
+    ((number, messages),) = reported_rows(answer.text)
+    assert number == 2
+    assert messages == ["Năm sinh “01/05/1980” không phải là năm (ví dụ 1975)."]
+    assert "00:00:00" not in answer.text
+
+
+def test_the_same_person_twice_in_one_file_is_refused_even_when_one_row_moves_her(app, auth, users):
+    with app.app_context():
+        member = members_of("quan-su")[3]
+        moved = [
+            member.id,
+            member.full_name,
+            member.gender.label,
+            member.birth_year,
+            member.ethnicity or "Kinh",
+            member.status.label,
+            "Có" if member.exempted else "Không",
+            member.cell_role.label,
+            "thcs",  # moved to another cell
+            "Có",
+        ]
+        added = [None, *moved[1:]]  # and the same person added there
+        db.session.commit()
+    auth.login(users["admin"])
+    answer = upload(auth, workbook_with([moved, added]))
+    assert answer.status_code == 400
+    assert reported_rows(answer.text) == [
+        (3, ["Trùng với dòng 2 (cùng họ tên, năm sinh, chi bộ)."])
+    ]
+    with app.app_context():
+        assert member_count() == 256
+
+
+def test_a_zip_bomb_is_refused_quickly_and_stores_nothing(app, auth, users):
+    from .test_import_reader import replace_part
+
+    strings = b"<sst><si><t>" + b"A" * (40 * 1024 * 1024) + b"</t></si></sst>"
+    data = replace_part(workbook_with([NEW_ROW]), "xl/sharedStrings.xml", strings)
+    auth.login(users["admin"])
+    answer = upload(auth, data)
+    assert answer.status_code == 400
+    assert "quá lớn sau khi giải nén" in unescape(answer.text)
+    with app.app_context():
+        assert member_count() == 256
+
+
+@pytest.mark.parametrize("kind", ["entity expansion", "external entity", "malformed"])
+def test_unsafe_or_malformed_workbooks_get_a_message_not_a_500(app, auth, users, kind):
+    from .test_import_reader import ENTITY_BOMB, EXTERNAL_ENTITY, replace_part
+
+    part = {"entity expansion": ENTITY_BOMB, "external entity": EXTERNAL_ENTITY}.get(
+        kind, b"<worksheet><sheetData><row"
+    )
+    data = replace_part(workbook_with([NEW_ROW]), "xl/worksheets/sheet1.xml", part)
+    auth.login(users["admin"])
+    answer = upload(auth, data)
+    assert answer.status_code == 400
+    assert "không an toàn" in answer.text or "Không đọc được tệp Excel" in answer.text
+    assert "root:" not in answer.text
+    with app.app_context():
+        assert member_count() == 256
+
+
+def test_the_file_is_parsed_before_the_write_lock_is_taken(app, auth, users, monkeypatch):
+    """A slow parse must not hold SQLite's write lock (other users' writes failed)."""
+    import tracker.database
+    from tracker.members import views
+
+    events = []
+    begin_write = tracker.database.begin_write
+    read_member_file = views.read_member_file
+
+    def locking():
+        events.append("lock")
+        begin_write()
+
+    def parsing(data):
+        events.append("parse")
+        return read_member_file(data)
+
+    monkeypatch.setattr(tracker.database, "begin_write", locking)
+    monkeypatch.setattr(views, "read_member_file", parsing)
+    auth.login(users["admin"])
+    events.clear()
+    assert upload(auth, workbook_with([NEW_ROW])).status_code == 302
+    assert events == ["parse", "lock"]

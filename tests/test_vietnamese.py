@@ -10,7 +10,37 @@ def ordered(words):
 
 
 def test_letters_follow_the_vietnamese_alphabet():
-    alphabet = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "g", "h", "i", "k", "l", "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "x", "y"]
+    alphabet = [
+        "a",
+        "ă",
+        "â",
+        "b",
+        "c",
+        "d",
+        "đ",
+        "e",
+        "ê",
+        "g",
+        "h",
+        "i",
+        "k",
+        "l",
+        "m",
+        "n",
+        "o",
+        "ô",
+        "ơ",
+        "p",
+        "q",
+        "r",
+        "s",
+        "t",
+        "u",
+        "ư",
+        "v",
+        "x",
+        "y",
+    ]
     shuffled = list(reversed(alphabet))
     assert ordered(shuffled) == alphabet
 
@@ -96,3 +126,18 @@ def test_extra_spaces_are_ignored():
 )
 def test_ascii_fold_keeps_d_with_stroke_as_d(text, folded):
     assert ascii_fold(text) == folded
+
+
+def test_numbers_inside_names_sort_by_value_not_digit_by_digit():
+    """The printed review found "số 10" before "số 2": numbers compare whole."""
+    from tracker.domain.vietnamese import collation_key
+
+    names = ["Chi bộ khóm 10", "Chi bộ khóm 2", "Chi bộ khóm 1", "Chi bộ khóm 19", "Chi bộ khóm A"]
+    assert sorted(names, key=collation_key) == [
+        "Chi bộ khóm 1",
+        "Chi bộ khóm 2",
+        "Chi bộ khóm 10",
+        "Chi bộ khóm 19",
+        "Chi bộ khóm A",  # numbers before letters, as in an index
+    ]
+    assert collation_key("Khóm 02")[0] == collation_key("Khóm 2")[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import request
+from flask import current_app, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -80,7 +80,27 @@ def begin_write() -> None:
     session.connection(execution_options={IMMEDIATE: True})
 
 
+def reads_before_writing(view):
+    """Mark a view that reads an upload first and takes the write lock itself, afterwards
+    (``begin_write_after_reading``): parsing a workbook may take seconds, during which other
+    users' writes would wait for the lock."""
+    view.reads_before_writing = True
+    return view
+
+
+def begin_write_after_reading() -> None:
+    """End the read-only transaction of the request so far (loading the user) and take the
+    write lock: a deferred transaction that has read cannot wait for it on SQLite."""
+    session = db.session()
+    if session.in_transaction() and not session.new and not session.dirty:
+        session.rollback()
+    begin_write()
+
+
 def start_write_transaction() -> None:
     """Before a request that may write, take the SQLite write lock (see module docstring)."""
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "reads_before_writing", False):
+            return
         begin_write()

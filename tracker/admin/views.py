@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..auth.sessions import sign_in
-from ..cell_sheet import cell_workbook
+from ..database import begin_write_after_reading, reads_before_writing
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
@@ -21,7 +21,7 @@ from ..permissions import admin_required, is_admin
 from ..queries import rubric_for_year
 from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
-from ..services.cell_import import import_cells
+from ..services.cell_import import import_cells, read_cell_file
 from ..services.members import ImportRejected
 from ..services.organisation import (
     KEEP,
@@ -33,6 +33,7 @@ from ..services.organisation import (
     update_cell,
 )
 from ..spreadsheets import send_workbook
+from ..spreadsheets.cell_list import cell_workbook
 from ..webforms import apply_service_error, select_choices
 from .forms import (
     AccountForm,
@@ -347,6 +348,7 @@ def cells_template():
 
 
 @bp.route("/cells/import", methods=["GET", "POST"])
+@reads_before_writing
 @admin_required
 def cells_import():
     form = ImportForm()
@@ -354,7 +356,10 @@ def cells_import():
     rejected = None
     if form.validate_on_submit():
         try:
-            result = import_cells(form.file.data.read(), actor=current_user)
+            # The file is read without the write lock (it may take a while); then the lock.
+            parsed = read_cell_file(form.file.data.read())
+            begin_write_after_reading()
+            result = import_cells(parsed, actor=current_user)
         except ImportRejected as error:
             db.session.rollback()
             rejected = error

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .. import clock
-from ..campaigns import committee_as_of
+from ..campaigns import committee_as_of, document_identity
 from ..domain import awards as rules
 from ..domain.periods import Period, campaign_quarters
 from ..domain.ranking import Standing
@@ -436,20 +436,24 @@ def proposal_page(campaign: Campaign, today: dt.date | None = None) -> ProposalP
 def document_header(
     campaign: Campaign, found: Committee | None, proposal: AwardProposal | None
 ) -> rules.DocumentHeader:
-    """The header and signature block of the list: the committee and the proposal's settings."""
-    issuer_code = found.issuer_code if found else "ĐU"
-    signer = (proposal.signer_name if proposal else "") or (found.secretary_name if found else "")
+    """The header and signature block of the list: the committee's names as of the year and
+    the plan it carries out (``campaigns.document_identity``), and the proposal's settings."""
+    identity = document_identity(campaign, [found] if found else [])
+    signer = (proposal.signer_name if proposal else "") or identity.secretary_name
     return rules.DocumentHeader(
-        superior_body=found.superior_body if found else "",
-        issuing_body=found.name if found else "",
-        number_line=rules.number_line(proposal.document_number if proposal else "", issuer_code),
+        superior_body=identity.superior_body,
+        issuing_body=identity.issuing_body,
+        number_line=rules.number_line(
+            proposal.document_number if proposal else "", identity.issuer_code
+        ),
         place_line=rules.place_line(
-            found.place_name if found else "",
+            identity.place_name,
             proposal.document_date if proposal else None,
             campaign.year + 1,
         ),
         signer_name=signer,
         recipients=rules.recipient_lines(proposal.recipients if proposal else ""),
+        plan_citation=identity.plan_citation,
     )
 
 
@@ -523,6 +527,7 @@ def award_book(page: ProposalPage) -> rules.AwardBook:
         cells=cells,
         members=members,
         standings=ranked_lines(year),
+        draft=True,
     )
 
 

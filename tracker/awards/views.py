@@ -7,11 +7,14 @@ the monthly matrix is for every role that reads the rankings.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock, spreadsheets
+from ..campaigns import committee_as_of
 from ..extensions import db
 from ..models import CellCategory, User
 from ..permissions import can_reopen_year, committee_required, rankings_readers
@@ -423,9 +426,9 @@ def matrix_workbook(year: int):
         abort(400, description="Loại chi bộ không hợp lệ.")
     today = clock.today()
     standings = standings_for_period(year, category=category, today=today, campaigns=campaigns)
-    data = spreadsheets.matrix_workbook(
-        spreadsheets.matrix_table(standings, monthly_matrix(campaigns[year]))
-    )
+    table = spreadsheets.matrix_table(standings, monthly_matrix(campaigns[year]))
+    found = committee_as_of(year)  # the file's author: the committee as named that year
+    data = spreadsheets.matrix_workbook(replace(table, committee=found.name if found else ""))
     if category is None:
         filename = MATRIX_NAME.format(year=year)
     else:

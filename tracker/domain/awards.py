@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -220,6 +220,18 @@ def recipient_lines(text: str) -> tuple[str, ...]:
     return tuple(f"- {name}," for name in names) + (f"- {ARCHIVE_RECIPIENT}.",)
 
 
+def rank_place(ranks: Sequence[int | None], rank: int | None) -> int:
+    """Where a cell ranked ``rank`` joins a list of cells with these ranks: before the first
+    one ranked after it (an unranked cell is after every ranked one), so that a list in rank
+    order stays in rank order; an unranked cell goes last."""
+    if rank is None:
+        return len(ranks)
+    for index, other in enumerate(ranks):
+        if other is None or other > rank:
+            return index
+    return len(ranks)
+
+
 class DocumentHeader(NamedTuple):
     """What the header, the signature block and "Nơi nhận" of every sheet print."""
 
@@ -231,6 +243,7 @@ class DocumentHeader(NamedTuple):
     recipients: tuple[str, ...]  # printed lines, the archive last
     signing_for: str = SIGNING_FOR
     signer_title: str = SIGNER_TITLE
+    plan_citation: str = ""  # "Kế hoạch số 21-KH/ĐU ngày 14/4/2022 của ..." (campaigns.py)
 
 
 class RankedLine(NamedTuple):
@@ -288,6 +301,8 @@ class AwardBook:
     cells: tuple[CellLine, ...]
     members: tuple[MemberLine, ...]
     standings: Sequence[RankedLine]
+    # The list of a year still open is a draft ("DỰ THẢO"); a closed year's stored list is not.
+    draft: bool = field(default=False, compare=False)
 
     VERSION = 1
 

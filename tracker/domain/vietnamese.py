@@ -63,8 +63,18 @@ _OTHER = "\uffff"
 
 
 @lru_cache(maxsize=65536)  # names are few and ranked again and again
+def _number_key(digits: str) -> str:
+    """A run of digits as one number: its length first, so "2" sorts before "10" (numbers
+    before letters, as in an index)."""
+    digits = digits.lstrip("0") or "0"
+    length = chr(_DIGIT_BASE + 10 + min(len(digits), 200))
+    return length + "".join(chr(_DIGIT_BASE + int(digit)) for digit in digits)
+
+
 def collation_key(text: str) -> tuple[str, str, str]:
     """Return a sort key that orders text as a Vietnamese dictionary does.
+
+    Numbers inside the text compare by value ("Khóm 2" before "Khóm 10").
 
     Letters decide first; then the tone of each word (syllable), wherever the mark sits, so
     "hoà" and "hòa" (old and new tone placement) get the same key; letter case decides last.
@@ -73,12 +83,20 @@ def collation_key(text: str) -> tuple[str, str, str]:
     tones: list[str] = []
     cases: list[str] = []
     word_tone = 0
-    for char in normalise(text):
+    digits: list[str] = []  # the run of digits being read: a number compares as a whole
+    for char in normalise(text) + "\0":
         base, tone = _split_letter(char)
+        if base in _DIGITS:
+            digits.append(base)
+            cases.append("0")
+            continue
+        if digits:
+            letters.append(_number_key("".join(digits)))
+            digits.clear()
+        if char == "\0":
+            break
         if base in _LETTER_RANK:
             letters.append(chr(_LETTER_BASE + _LETTER_RANK[base]))
-        elif base in _DIGITS:
-            letters.append(chr(_DIGIT_BASE + int(base)))  # digits before letters, as in an index
         elif base == " ":
             letters.append(_SPACE)
             tones.append(chr(0x30 + word_tone))

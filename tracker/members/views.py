@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
+from ..database import begin_write_after_reading, reads_before_writing
 from ..domain.vietnamese import ascii_fold
 from ..extensions import db
 from ..models import (
@@ -32,6 +33,7 @@ from ..services.members import (
     check_member_input,
     create_member,
     import_members,
+    read_member_file,
     set_member_active,
     transfer_member,
     update_member,
@@ -189,6 +191,7 @@ def template():
 
 
 @bp.route("/import", methods=["GET", "POST"])
+@reads_before_writing
 @admin_required
 def import_file():
     form = ImportForm()
@@ -197,7 +200,10 @@ def import_file():
     if form.validate_on_submit():
         data = form.file.data.read()
         try:
-            result = import_members(data, actor=current_user)
+            # The file is read without the write lock (it may take a while); then the lock.
+            parsed = read_member_file(data)
+            begin_write_after_reading()
+            result = import_members(parsed, actor=current_user)
         except ImportRejected as error:
             db.session.rollback()
             rejected = error

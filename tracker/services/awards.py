@@ -382,10 +382,15 @@ def _renumber(entries: list) -> None:
         entry.position = position
 
 
+def _rank(year: queries.AwardYear, code: str) -> int | None:
+    check = year.check_of(code)
+    return check.standing.rank if check else None
+
+
 def add_cell(
     campaign: Campaign, *, actor: User, cell_code: Any, today: dt.date | None = None
 ) -> AwardCell:
-    """Add a cell at the end of the list, with the summary drawn from its standing."""
+    """Add a cell at its rank's place in the list, with the summary drawn from its standing."""
     campaign = _open_campaign(campaign, actor)
     proposal = _saved_proposal(campaign)
     cell = db.session.scalar(sa.select(Cell).where(Cell.code == str(cell_code or "")))
@@ -399,12 +404,14 @@ def add_cell(
     check = year.check_of(cell.code)
     entry = AwardCell(
         cell=cell,
-        position=len(proposal.cells),
         award_form=campaign.award_form,
         summary=year.cell_summary(check.standing if check else None),
         note="",
     )
-    proposal.cells.append(entry)
+    # The cell takes its rank's place (contract.md): only an explicit move departs from it.
+    ranks = [_rank(year, existing.cell.code) for existing in proposal.cells]
+    proposal.cells.insert(rules.rank_place(ranks, _rank(year, cell.code)), entry)
+    _renumber(proposal.cells)
     _flush_or_conflict(f"{cell.name} đã có trong đề xuất.")
     _record(
         "award.cell.add",

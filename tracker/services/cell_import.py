@@ -15,16 +15,21 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ..cell_sheet import CELL_HEADERS, CELL_SHEET, NO, REQUIRED_HEADERS, YES, category_names
 from ..domain.vietnamese import ascii_fold, normalise
 from ..extensions import db
 from ..models import Cell, CellCategory, User
-from ..spreadsheets import SpreadsheetError, header_key, read_table
+from ..spreadsheets import RowError, SpreadsheetError, read_table, rejected_rows_message
+from ..spreadsheets.cell_list import (
+    CELL_FILE,
+    CELL_HEADERS,
+    NO,
+    REQUIRED_HEADERS,
+    YES,
+    category_names,
+)
 from . import ServiceError
-from .members import ImportRejected, RowError
+from .members import ImportRejected
 from .organisation import KEEP, create_cell, update_cell
-
-MAX_CELL_ROWS = 2_000
 
 
 @dataclass
@@ -198,41 +203,51 @@ def _apply(row: _Row, cell: Cell | None, next_order: int, actor: User) -> str:
     return "unchanged" if after == before else "updated"
 
 
-def import_cells(data: bytes, *, actor: User) -> CellImportResult:
-    """Import the cell list from the Excel template: all rows or none.
+@dataclass(frozen=True)
+class CellFile:
+    """An uploaded cell list, read: (sheet row number, values by template header)."""
+
+    rows: list[tuple[int, dict[str, Any]]]
+
+
+def read_cell_file(data: bytes) -> CellFile:
+    """Read an uploaded cell list: its header row found on any sheet, below title rows.
+
+    Needs no database, so that a view reads the file before taking the write lock. Raises
+    ImportRejected (a Vietnamese message) for a file that is not the template.
+    """
+    try:
+        table = read_table(data, spec=CELL_FILE)
+    except SpreadsheetError as error:
+        raise ImportRejected(error.message) from error
+    missing = table.missing(REQUIRED_HEADERS)
+    if missing:
+        where = "" if table.header_row == 1 else f" (dòng tiêu đề: dòng {table.header_row})"
+        raise ImportRejected(
+            "Tệp không đúng mẫu: thiếu cột "
+            + ", ".join(f"“{m}”" for m in missing)
+            + f"{where}. Hãy tải mẫu nhập và giữ nguyên dòng tiêu đề."
+        )
+    if not table.rows:
+        raise ImportRejected("Tệp không có dòng dữ liệu nào.")
+    present = [header for header in CELL_FILE.headers if not table.missing([header])]
+    return CellFile(table.by_expected(present))
+
+
+def import_cells(parsed: CellFile, *, actor: User) -> CellImportResult:
+    """Import a cell list read by ``read_cell_file``: all rows or none.
 
     A row whose code exists updates that cell; a new code adds one. Cells not in the file are
     left as they are. Raises ImportRejected listing every bad row; the caller rolls back.
     """
-    try:
-        table = read_table(data, sheet_title=CELL_SHEET, max_rows=MAX_CELL_ROWS)
-    except SpreadsheetError as error:
-        raise ImportRejected(error.message) from error
-    by_key = {header_key(header): header for header in table.headers if header}
-    missing = [header for header in REQUIRED_HEADERS if header_key(header) not in by_key]
-    if missing:
-        raise ImportRejected(
-            "Tệp không đúng mẫu: thiếu cột "
-            + ", ".join(f"“{m}”" for m in missing)
-            + ". Hãy tải mẫu nhập và giữ nguyên dòng tiêu đề."
-        )
-    if not table.rows:
-        raise ImportRejected("Tệp không có dòng dữ liệu nào.")
-    headers = [getattr(CELL_HEADERS, name) for name in _FIELD_LABELS]
-
     cells = {cell.code: cell for cell in db.session.scalars(sa.select(Cell))}
     next_order = (db.session.scalar(sa.select(sa.func.max(Cell.display_order))) or 0) + 1
     result = CellImportResult()
     row_errors: list[RowError] = []
     seen_codes: dict[str, int] = {}
     seen_names: dict[str, int] = {}
-    for sheet_row in table.rows:
-        values = {
-            header: sheet_row.values.get(by_key[header_key(header)])
-            for header in headers
-            if header_key(header) in by_key
-        }
-        row, problems = _parse(sheet_row.number, values)
+    for number, values in parsed.rows:
+        row, problems = _parse(number, values)
         if row.code in seen_codes:
             problems.append(f"Mã “{row.code}” đã có ở dòng {seen_codes[row.code]}.")
         elif row.code:
@@ -263,9 +278,5 @@ def import_cells(data: bytes, *, actor: User) -> CellImportResult:
         else:
             result.unchanged += 1
     if row_errors:
-        raise ImportRejected(
-            f"Không nhập được: {len(row_errors)} dòng có lỗi. Chưa có dữ liệu nào được lưu; "
-            "hãy sửa các dòng dưới đây rồi nhập lại cả tệp.",
-            row_errors,
-        )
+        raise ImportRejected(rejected_rows_message(len(row_errors)), row_errors)
     return result

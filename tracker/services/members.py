@@ -20,9 +20,13 @@ from ..spreadsheets import (
     MEMBER_SHEET,
     NO,
     YES,
+    RowError,
     SpreadsheetError,
-    header_key,
+    Table,
+    TableSpec,
+    describe_value,
     read_table,
+    rejected_rows_message,
 )
 from . import Conflict, ValidationFailed, audit
 
@@ -257,14 +261,6 @@ def transfer_member(
 # Import from the Excel template
 
 
-@dataclass(frozen=True)
-class RowError:
-    """Everything wrong with one row of an uploaded sheet."""
-
-    row: int
-    messages: tuple[str, ...]
-
-
 class ImportRejected(ValidationFailed):
     """An import refused as a whole; ``row_errors`` lists every bad row."""
 
@@ -319,11 +315,8 @@ def _whole_number(value: Any) -> int | None:
 
 
 def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return normalise(str(value))
+    """A cell's value as text, as a person typed it (a date as 01/05/1980)."""
+    return describe_value(value)
 
 
 def _parse_row(values: dict[str, Any], number: int) -> tuple[_ParsedRow, list[str]]:
@@ -390,36 +383,50 @@ def _person_key(name: str, birth_year: int | None) -> tuple:
     return (collation_key(normalise(name).lower()), birth_year)
 
 
-def import_members(data: bytes, *, actor: User) -> ImportResult:
+MEMBER_FILE = TableSpec(
+    headers=tuple(column.header for column in MEMBER_COLUMNS), sheet_title=MEMBER_SHEET
+)
+
+
+@dataclass(frozen=True)
+class MemberFile:
+    """An uploaded member register, read and checked as a table (no database needed)."""
+
+    rows: list[tuple[int, dict[str, Any]]]  # (sheet row number, values by template header)
+
+
+def read_member_file(data: bytes) -> MemberFile:
+    """Read an uploaded register: its header row found on any sheet, below title rows.
+
+    Needs no database, so that a view reads the file before taking the write lock. Raises
+    ImportRejected (a Vietnamese message) for a file that is not the template.
+    """
+    try:
+        table: Table = read_table(data, spec=MEMBER_FILE)
+    except SpreadsheetError as error:
+        raise ImportRejected(error.message) from error
+    missing = table.missing(MEMBER_FILE.headers)
+    if missing:
+        where = "" if table.header_row == 1 else f" (dòng tiêu đề: dòng {table.header_row})"
+        raise ImportRejected(
+            "Tệp không đúng mẫu: thiếu cột "
+            + ", ".join(f"“{m}”" for m in missing)
+            + f"{where}. Hãy tải mẫu nhập và giữ nguyên dòng tiêu đề."
+        )
+    if not table.rows:
+        raise ImportRejected("Tệp không có dòng dữ liệu nào.")
+    return MemberFile(table.by_expected(MEMBER_FILE.headers))
+
+
+def import_members(data: bytes | MemberFile, *, actor: User) -> ImportResult:
     """Import the member register from the Excel template: all rows or none.
 
     A row with a "Mã" updates that member (a different cell code transfers her, with
     history); a row without one adds a member. Any invalid row refuses the whole file and
-    every bad row is reported with its number and reasons.
+    every bad row is reported with its number and reasons. ``data`` is the file, or what
+    ``read_member_file`` read of it.
     """
-    try:
-        table = read_table(data, sheet_title=MEMBER_SHEET)
-    except SpreadsheetError as error:
-        raise ImportRejected(error.message) from error
-
-    by_key = {header_key(header): header for header in table.headers if header}
-    missing = [c.header for c in MEMBER_COLUMNS if header_key(c.header) not in by_key]
-    if missing:
-        raise ImportRejected(
-            "Tệp không đúng mẫu: thiếu cột "
-            + ", ".join(f"“{m}”" for m in missing)
-            + ". Hãy tải mẫu nhập và giữ nguyên dòng tiêu đề."
-        )
-    if not table.rows:
-        raise ImportRejected("Tệp không có dòng dữ liệu nào.")
-    # Read each row by the template's own header names, whatever their case in the file.
-    rows = [
-        (
-            row.number,
-            {c.header: row.values.get(by_key[header_key(c.header)]) for c in MEMBER_COLUMNS},
-        )
-        for row in table.rows
-    ]
+    rows = (data if isinstance(data, MemberFile) else read_member_file(data)).rows
 
     cells = {cell.code: cell for cell in db.session.scalars(sa.select(Cell))}
     wanted_ids = set()
@@ -446,10 +453,8 @@ def import_members(data: bytes, *, actor: User) -> ImportResult:
         )
     }
 
-    row_errors: list[RowError] = []
-    parsed_rows: list[_ParsedRow] = []
+    checked = []
     seen_ids: dict[int, int] = {}
-    seen_people: dict[tuple, int] = {}
     for number, values in rows:
         parsed, problems = _parse_row(values, number)
         own_fields_valid = not problems
@@ -472,30 +477,41 @@ def import_members(data: bytes, *, actor: User) -> ImportResult:
             and not parsed.active
         ):
             problems.append("Không thể vừa chuyển chi bộ vừa thôi sinh hoạt trong cùng một dòng.")
-        if cell is not None and parsed.member_id is None and own_fields_valid:
+        person = None
+        # A row with an id counts once it is valid (a repeated id is its own error).
+        counts = own_fields_valid and (parsed.member_id is None or not problems)
+        if cell is not None and parsed.active and counts:
             person = (_person_key(parsed.data.full_name, parsed.data.birth_year), cell.id)
-            if person in known_people:
+        checked.append((parsed, problems, person))
+
+    # The same person twice in one cell: against the stored members the file leaves as they
+    # are, and between the rows of the file (a row that moves a member into a cell counts as
+    # much as a row that adds one there).
+    in_file = set(seen_ids)
+    stored = {person: mid for person, mid in known_people.items() if mid not in in_file}
+    first_row_of: dict[tuple, int] = {}
+    row_errors: list[RowError] = []
+    parsed_rows: list[_ParsedRow] = []
+    for parsed, problems, person in checked:
+        if person is not None:
+            if parsed.member_id is None and person in stored:
                 problems.append(
                     f"Chi bộ đã có đảng viên {normalise(parsed.data.full_name)} sinh năm "
-                    f"{parsed.data.birth_year} (mã {known_people[person]}); nếu là sửa thông "
+                    f"{parsed.data.birth_year} (mã {stored[person]}); nếu là sửa thông "
                     f"tin thì ghi mã đó vào cột “{MEMBER_HEADERS.id}”."
                 )
-            elif person in seen_people:
+            elif person in first_row_of:
                 problems.append(
-                    f"Trùng với dòng {seen_people[person]} (cùng họ tên, năm sinh, chi bộ)."
+                    f"Trùng với dòng {first_row_of[person]} (cùng họ tên, năm sinh, chi bộ)."
                 )
-            seen_people.setdefault(person, number)
+            first_row_of.setdefault(person, parsed.number)
         if problems:
-            row_errors.append(RowError(number, tuple(problems)))
+            row_errors.append(RowError(parsed.number, tuple(problems)))
         else:
             parsed_rows.append(parsed)
     if row_errors:
         count = len(row_errors)
-        raise ImportRejected(
-            f"Không nhập được: {count} dòng có lỗi. Chưa có dữ liệu nào được lưu; hãy sửa các "
-            "dòng dưới đây rồi nhập lại cả tệp.",
-            row_errors,
-        )
+        raise ImportRejected(rejected_rows_message(count), row_errors)
 
     result = ImportResult()
     today = clock.today()

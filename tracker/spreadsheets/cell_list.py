@@ -1,7 +1,7 @@
 """The list of cells as a workbook: its export, its import template and its headers.
 
 The export and the template share one layout, so a list exported from the app can be edited
-and imported back (``services.cell_import``).
+and imported back (``services.cell_import``), whose reading spec is ``CELL_FILE``.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .models import Cell, CellCategory
-from .spreadsheets import Column, add_sheet, new_workbook, workbook_bytes, write_lines, write_table
+from ..models import Cell, CellCategory
+from .cells import Column, add_sheet, new_workbook, workbook_bytes, write_lines, write_table
+from .reader import TableSpec
 
 CELL_SHEET = "Chi bộ"
 CELL_INSTRUCTIONS_SHEET = "Hướng dẫn"
@@ -42,6 +43,13 @@ CELL_COLUMNS = [
 ]
 # The columns a file must have; the others may be left out (they keep their values).
 REQUIRED_HEADERS = (CELL_HEADERS.code, CELL_HEADERS.name, CELL_HEADERS.category)
+MAX_CELL_ROWS = 2_000
+# How an upload is read: the header row found on any sheet (below title rows too).
+CELL_FILE = TableSpec(
+    headers=tuple(column.header for column in CELL_COLUMNS),
+    sheet_title=CELL_SHEET,
+    max_rows=MAX_CELL_ROWS,
+)
 
 
 def _cell_row(cell: Cell) -> list:
@@ -100,7 +108,6 @@ def cell_workbook(cells: Iterable[Cell], *, this_year: int) -> bytes:
     write_table(sheet, CELL_COLUMNS, (_cell_row(cell) for cell in cells))
     notes = add_sheet(book, CELL_INSTRUCTIONS_SHEET)
     write_lines(notes, _instructions(this_year))
-    book.active = 0
     return workbook_bytes(book)
 
 
