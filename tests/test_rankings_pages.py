@@ -106,7 +106,7 @@ def test_the_standings_show_averages_with_a_comma_and_mark_partial_data(
     assert "Tháng 11, 12 chưa kết thúc: chưa được tính." in text
     assert "3 chi bộ còn tháng chưa có báo cáo được duyệt" in text
     assert "2 báo cáo đang chờ duyệt hoặc bị trả lại" in text
-    assert "1 chưa duyệt" in text  # on the row of Chi bộ Công an
+    assert "1 chờ duyệt" in text  # on the row of Chi bộ Công an (issue 12: waiting, not missing)
     assert "Cách xếp hạng:" in text and "(1, 2, 2, 4)" in text
 
 

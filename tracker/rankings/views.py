@@ -26,7 +26,7 @@ from ..standings import (
     standings_by_year,
     standings_for_period,
 )
-from . import dashboard
+from . import dashboard, waiting
 from .forms import FilterForm, period_value, split_period_value
 from .params import parse_period_query
 
@@ -159,7 +159,10 @@ def index():
             today=today,
             campaigns=filters.campaigns,
         )
-    return render("rankings/index.html", filters=filters, standings=standings, tab="index")
+    gaps = waiting.for_standings(standings) if standings else waiting.GapsByCell()
+    return render(
+        "rankings/index.html", filters=filters, standings=standings, gaps=gaps, tab="index"
+    )
 
 
 @bp.get("/matrix")

@@ -1,0 +1,99 @@
+"""Waiting is not failing: a month whose report is filed but not approved reads "chờ duyệt"
+(or "bị trả lại"), never as a Kém or a red "missing"; only a month with no report reads
+"chưa nộp". The ranking rule itself is unchanged (contract: "Pages the checks use")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tracker.extensions import db
+
+from .ranking_data import make_season
+from .test_rankings_pages import text_of
+
+
+@pytest.fixture
+def season(app):
+    # In the 2022 season cong-an's August report waits for review, ap-phuoc-hoa-b's September
+    # report was returned, and thcs filed nothing for August.
+    app.config["TODAY"] = "2022-11-20"
+    with app.app_context():
+        make_season()
+        db.session.commit()
+
+
+def row_html(page: str, code: str) -> str:
+    match = re.search(rf'<tr[^>]*data-cell="{code}"[^>]*>(.*?)</tr>', page, flags=re.DOTALL)
+    assert match, code
+    return match.group(1)
+
+
+def row_text(page: str, code: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", row_html(page, code)).split())
+
+
+def test_a_month_only_waiting_for_review_is_marked_and_not_graded_kem(client, auth, users, season):
+    auth.login(users["committee"])
+    page = client.get("/rankings/?year=2022&month=8").get_data(as_text=True)
+    waiting = row_text(page, "cong-an")
+    assert "chờ duyệt" in waiting
+    assert "Kém" not in waiting
+    assert "chưa nộp" not in waiting
+    assert 'class="grade grade--kem"' not in row_html(page, "cong-an")
+
+
+def test_a_month_without_any_report_is_not_filed_and_still_kem(client, auth, users, season):
+    auth.login(users["committee"])
+    page = client.get("/rankings/?year=2022&month=8").get_data(as_text=True)
+    missing = row_text(page, "thcs")
+    assert "1 chưa nộp" in missing
+    assert "Kém" in missing
+    assert "chờ duyệt" not in missing
+
+
+def test_a_returned_report_reads_returned_not_missing(client, auth, users, season):
+    auth.login(users["committee"])
+    page = client.get("/rankings/?year=2022&month=9").get_data(as_text=True)
+    returned = row_text(page, "ap-phuoc-hoa-b")
+    assert "1 bị trả lại" in returned
+    assert "Kém" not in returned
+    assert "chưa nộp" not in returned
+
+
+def test_the_year_standing_says_which_months_wait_and_which_are_missing(
+    client, auth, users, season
+):
+    auth.login(users["committee"])
+    page = client.get("/rankings/?year=2022").get_data(as_text=True)
+    # ap-phuoc-hoa-b: June filed nothing, September was returned.
+    text = row_text(page, "ap-phuoc-hoa-b")
+    assert "1 bị trả lại" in text and "1 chưa nộp" in text
+    assert "chưa xếp loại" in text
+    # A cell with every month approved keeps its grade.
+    assert 'grade--tot' in row_html(page, "ap-cho")
+
+
+def test_the_cell_page_tells_waiting_from_missing(client, auth, users, season):
+    auth.login(users["secretary"])
+    page = client.get("/rankings/cells/cong-an?year=2022").get_data(as_text=True)
+    text = text_of(page)
+    assert "1 chờ duyệt" in text
+    assert "thiếu 1 tháng" not in text
+    assert "chưa nộp" not in text.split("Điểm từng tháng")[0]
+
+
+def test_the_rank_chart_has_no_point_for_a_month_only_waiting(client, auth, users, season):
+    auth.login(users["committee"])
+    page = client.get("/rankings/cells/cong-an?year=2022").get_data(as_text=True)
+    chart = page[page.index('id="chart-rank"') :]
+    chart = chart[: chart.index("</svg>")]
+    assert "T8: báo cáo chờ duyệt" in chart
+    assert "T8: hạng" not in chart
+
+
+def test_the_years_page_shows_no_kem_for_a_waiting_year(client, auth, users, season):
+    auth.login(users["committee"])
+    page = client.get("/rankings/years").get_data(as_text=True)
+    assert "chờ duyệt" in text_of(page) or "bị trả lại" in text_of(page)
