@@ -25,6 +25,7 @@ from wtforms import SelectChoice
 from .. import clock
 from ..campaigns import default_year
 from ..domain import report_rules as rules
+from ..domain.grade_reasons import report_grade_reason
 from ..domain.scoring import MeetingFacts, report_grade, suggest_points, to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
@@ -213,6 +214,7 @@ def _compute(state: FormState, form: ReportForm) -> None:
     state.total = sum(values.values())
     complete = len(values) == len(state.rubric.lines) and not errors
     state.grade = report_grade(values, state.rubric.lines, state.rubric.bands) if complete else None
+    state.score_values = values if complete else {}
 
 
 def _year_choices(report: Report | None) -> list[SelectChoice]:
@@ -613,6 +615,7 @@ def review(report_id: int):
             other_errors=other_errors,
             committee_total=sum(full.values()),
             committee_grade=report_grade(full, rubric.lines, rubric.bands),
+            committee_grade_note=report_grade_reason(full, rubric.lines, rubric.bands),
             rubric=rubric,
             reopen_form=ReopenForm(),
         ),

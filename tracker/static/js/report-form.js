@@ -25,14 +25,34 @@
     return "kem";
   }
 
+  /* The sentence of tracker/domain/grade_reasons.report_grade_reason (same words). */
+  function gradeNote(total, shortfalls) {
+    if (!shortfalls.length) return "";
+    var parts = shortfalls.map(function (s) {
+      return "\u201c" + s.title + "\u201d thiếu " + formatHalf(s.max - s.half) + " điểm (" +
+        formatHalf(s.half) + "/" + formatHalf(s.max) + ")";
+    });
+    return "Tổng " + formatHalf(total) + " điểm nhưng xếp loại Khá: loại Tốt cần đủ điểm mọi tiêu chí " +
+      "bắt buộc, mà " + parts.join("; ") + ".";
+  }
+
   function updateTotal(form, inputs) {
-    var total = 0, complete = true, gatesFull = true;
+    var total = 0, complete = true, gatesFull = true, shortfalls = [];
     inputs.forEach(function (input) {
       var half = halfPoints(input.value), max = Number(input.dataset.max);
       if (half === null || half > max) { complete = false; return; }
       total += half;
-      if (input.dataset.gate === "1" && half < max) gatesFull = false;
+      if (input.dataset.gate === "1" && half < max) {
+        gatesFull = false;
+        shortfalls.push({ title: input.dataset.title || "", half: half, max: max });
+      }
     });
+    var noteBox = document.getElementById("grade-note");
+    if (noteBox) {
+      var note = complete && total >= Number(form.dataset.tot) ? gradeNote(total, shortfalls) : "";
+      noteBox.textContent = note;
+      noteBox.hidden = !note;
+    }
     var totalBox = document.getElementById("score-total");
     var gradeBox = document.getElementById("score-grade");
     if (totalBox) totalBox.textContent = formatHalf(total);
