@@ -274,7 +274,7 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
                 "kind": report.kind.value,
                 "year": str(report.campaign.year),
                 "month": str(report.month),
-                "held_on": report.held_on.isoformat() if report.held_on else "",
+                "held_on": report.held_on.strftime("%d/%m/%Y") if report.held_on else "",
                 "duration_minutes": str(report.duration_minutes or ""),
                 "chaired_by": report.chaired_by,
                 "minutes_taker": report.minutes_taker,
