@@ -97,3 +97,42 @@ def test_the_years_page_shows_no_kem_for_a_waiting_year(client, auth, users, sea
     auth.login(users["committee"])
     page = client.get("/rankings/years").get_data(as_text=True)
     assert "chờ duyệt" in text_of(page) or "bị trả lại" in text_of(page)
+
+
+# --------------------------------------------------------------------------------------------
+# Empty years (item 10): no "=1 · Kém" for everyone, nothing to close.
+
+
+def test_a_year_without_any_approved_report_shows_no_ranks_or_kem(client, auth, users, app):
+    app.config["TODAY"] = "2026-12-02"  # 2025 has ended, with no report at all
+    auth.login(users["committee"])
+    page = client.get("/rankings/?year=2025").get_data(as_text=True)
+    text = text_of(page)
+    assert "chưa xếp hạng" in text
+    assert "data-cell=" not in page
+    assert "Kém" not in text.split("Cách xếp hạng")[0]
+
+
+def test_the_awards_page_of_an_empty_year_offers_no_closing(client, auth, users, app):
+    app.config["TODAY"] = "2026-12-02"
+    auth.login(users["committee"])
+    text = text_of(client.get("/awards/2025").get_data(as_text=True))
+    assert "Chưa có kết quả để khen thưởng" in text
+    assert "Khóa sổ năm 2025" not in text
+    assert "Tạo đề xuất mặc định" not in text
+
+
+def test_the_api_token_page_is_on_the_account_page_not_the_main_menu(client, auth, users):
+    auth.login(users["secretary"])
+    home = client.get("/").get_data(as_text=True)
+    menu = home[home.index('class="main-nav"') : home.index("</nav>")]
+    assert "Mã API" not in menu
+    account = client.get("/password").get_data(as_text=True)
+    assert 'href="/tokens/"' in account
+    assert "Đổi mật khẩu" in account
+
+
+def test_the_login_page_says_whom_to_ask_for_a_forgotten_password(client):
+    text = text_of(client.get("/login").get_data(as_text=True))
+    assert "Quên mật khẩu?" in text
+    assert "quản trị viên" in text and "đặt một mật khẩu tạm" in text
