@@ -150,13 +150,43 @@
         duration: minutes, speakers: c.speakers, youngSpeakers: c.young_speakers, youngPresent: youngPresent
       }, max);
       // Every suggestion box: the new value, or "—" (and no "Dùng" button) when there is none.
+      var followed = false;
       Array.prototype.forEach.call(form.querySelectorAll("[data-suggest]"), function (box) {
         var code = box.dataset.suggest;
         var known = suggestions[code] !== undefined;
         box.textContent = known ? formatHalf(suggestions[code]) : "\u2014";
         var apply = form.querySelector('[data-apply="' + code + '"]');
         if (apply) apply.hidden = !known;
+        // A score taken with "Dùng" follows the facts when they change (issue 12).
+        var input = document.getElementById("score-" + code);
+        if (known && input && input.dataset.follows === "1" && halfPoints(input.value) !== suggestions[code]) {
+          input.value = formatHalf(suggestions[code]);
+          followed = true;
+        }
       });
+      lastSuggestions = suggestions;
+      if (followed) updateTotal(form, scoreInputs);
+      showDifferences();
+    }
+
+    /* The self-score of a suggested criterion that differs from the facts: listed before submitting. */
+    var lastSuggestions = {};
+    function showDifferences() {
+      var box = document.getElementById("score-checks");
+      if (!box) return;
+      var list = box.querySelector("ul");
+      Array.prototype.forEach.call(list.querySelectorAll('[data-kind="differs"]'), function (li) { li.remove(); });
+      scoreInputs.forEach(function (input) {
+        var code = input.dataset.code, suggested = lastSuggestions[code], given = halfPoints(input.value);
+        if (suggested === undefined || given === null || given === suggested) return;
+        var li = document.createElement("li");
+        li.dataset.flag = code;
+        li.dataset.kind = "differs";
+        li.textContent = "\u201c" + input.dataset.title + "\u201d: chấm " + formatHalf(given) +
+          " điểm, số liệu gợi ý " + formatHalf(suggested) + " điểm.";
+        list.appendChild(li);
+      });
+      box.hidden = list.children.length === 0;
     }
 
     form.addEventListener("change", function (event) {
@@ -165,7 +195,11 @@
       if (event.target.name === "delegate_present") toggleDelegate();
     });
     form.addEventListener("input", function (event) {
-      if (event.target.dataset.code) updateTotal(form, scoreInputs);
+      if (event.target.dataset.code) {
+        delete event.target.dataset.follows;  // typed by hand: her decision, no longer followed
+        updateTotal(form, scoreInputs);
+        showDifferences();
+      }
       if (event.target === duration) recount();
     });
     form.addEventListener("click", function (event) {
@@ -175,7 +209,9 @@
       var box = form.querySelector('[data-suggest="' + code + '"]');
       if (halfPoints(box.textContent) === null) return;
       input.value = box.textContent;
+      input.dataset.follows = "1";
       updateTotal(form, scoreInputs);
+      showDifferences();
     });
 
     var delegate = form.querySelector("[name=delegate_present]");
