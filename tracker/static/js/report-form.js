@@ -203,6 +203,12 @@
       if (event.target === duration) recount();
     });
     form.addEventListener("click", function (event) {
+      if (event.target.hasAttribute && event.target.hasAttribute("data-apply-all")) {
+        Array.prototype.forEach.call(form.querySelectorAll("[data-apply]"), function (button) {
+          if (!button.hidden) button.click();
+        });
+        return;
+      }
       var code = event.target.dataset && event.target.dataset.apply;
       if (!code) return;
       var input = document.getElementById("score-" + code);
@@ -232,7 +238,91 @@
     form.addEventListener("input", function () { updateTotal(form, inputs); });
   }
 
+  /* A copy of what was typed, kept in this browser until the server has it (issue 12): a
+     closed tab, a dead connection or a failed submit loses nothing. Cleared when the server
+     confirms a save; offered back (never applied silently) when it differs from the form. */
+  var STORE = (function () {
+    try { var t = "__t"; window.localStorage.setItem(t, t); window.localStorage.removeItem(t); return window.localStorage; }
+    catch (e) { return null; }
+  })();
+
+  function formValues(form) {
+    var out = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "file" || el.type === "submit" || el.type === "button" ||
+          el.name === "csrf_token" || el.name === "action") return;
+      if (el.type === "checkbox" || el.type === "radio") { if (el.checked) out.push([el.name, el.value]); return; }
+      out.push([el.name, el.value]);
+    });
+    return out;
+  }
+
+  function applyValues(form, values) {
+    var byName = {};
+    values.forEach(function (pair) { (byName[pair[0]] = byName[pair[0]] || []).push(pair[1]); });
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "file" || el.name === "csrf_token" || el.type === "submit" || el.type === "button") return;
+      var got = byName[el.name];
+      if (el.type === "checkbox" || el.type === "radio") { el.checked = !!got && got.indexOf(el.value) >= 0; return; }
+      if (got) el.value = got[0];
+    });
+    form.dispatchEvent(new Event("change", { bubbles: true }));
+    Array.prototype.forEach.call(form.querySelectorAll("input[data-code]"), function (input) {
+      input.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  function setupLocalCopy(form) {
+    var key = form.dataset.draftKey;
+    if (!STORE || !key) return;
+    var saved = document.getElementById("draft-saved");
+    if (saved) saved.dataset.keys.split(" ").forEach(function (k) { if (k) STORE.removeItem(k); });
+    var initial = JSON.stringify(formValues(form));
+    var stored = null;
+    try { stored = JSON.parse(STORE.getItem(key) || "null"); } catch (e) { stored = null; }
+    var banner = document.getElementById("local-copy");
+    if (stored && JSON.stringify(stored.values) !== initial && banner) {
+      var when = new Date(stored.at);
+      banner.querySelector("[data-local-copy-time]").textContent = "lúc " +
+        String(when.getHours()).padStart(2, "0") + ":" + String(when.getMinutes()).padStart(2, "0") +
+        " ngày " + String(when.getDate()).padStart(2, "0") + "/" + String(when.getMonth() + 1).padStart(2, "0") +
+        "/" + when.getFullYear();
+      banner.hidden = false;
+      banner.addEventListener("click", function (event) {
+        var what = event.target.dataset && event.target.dataset.localCopy;
+        if (what === "restore") applyValues(form, stored.values);
+        if (what === "discard") STORE.removeItem(key);
+        if (what) banner.hidden = true;
+      });
+    } else if (stored) {
+      STORE.removeItem(key);  // the server already shows the same values
+    }
+    var timer = null;
+    function keep() {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var values = formValues(form);
+        if (JSON.stringify(values) === initial) return;
+        try { STORE.setItem(key, JSON.stringify({ at: Date.now(), values: values })); } catch (e) { /* full */ }
+      }, 300);
+    }
+    form.addEventListener("input", keep);
+    form.addEventListener("change", keep);
+    form.addEventListener("submit", function () {
+      clearTimeout(timer);
+      try { STORE.setItem(key, JSON.stringify({ at: Date.now(), values: formValues(form) })); } catch (e) { /* full */ }
+    });
+  }
+
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+  var saved = document.getElementById("draft-saved");
+  if (saved && STORE && !document.getElementById("report-form")) {
+    saved.dataset.keys.split(" ").forEach(function (k) { if (k) STORE.removeItem(k); });
+  }
+
   var reportForm = document.getElementById("report-form");
+  if (reportForm) setupLocalCopy(reportForm);
   if (reportForm) setupReportForm(reportForm);
   var reviewForm = document.getElementById("review-form");
   if (reviewForm) setupReviewForm(reviewForm);
