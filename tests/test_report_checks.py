@@ -119,3 +119,46 @@ def test_the_reviewer_sees_the_suggestions_and_the_contradictions(app, client, a
     assert "chấm 10,5 điểm, số liệu gợi ý 15 điểm" in text
     assert "nhưng chưa đính kèm biên bản" in text
     assert "nhưng báo cáo ghi không sinh hoạt tư tưởng" in text
+
+
+# --------------------------------------------------------------------------------------------
+# The reviewer of a resubmitted report (item 9)
+
+
+def test_the_reviewer_sees_the_return_comment_and_what_changed_since(app, client, auth, users):
+    auth.login(users["secretary"])
+    page = client.get("/reports/new?year=2022&month=5")
+    data = form_data(page.text, duration_minutes="80")
+    assert auth.post("/reports/new", data=data).status_code == 302
+    with app.app_context():
+        report_id = db.session.scalar(sa.select(Report.id))
+    auth.logout()
+    auth.login(users["committee"])
+    returned = auth.post(
+        f"/reports/{report_id}/review",
+        data={"decision": "return", "comment": "Thời lượng ghi sai, kiểm tra lại."},
+    )
+    assert returned.status_code == 302
+    auth.logout()
+    auth.login(users["secretary"])
+    edit = client.get(f"/reports/{report_id}/edit").text
+    fixed = form_data(edit, duration_minutes="120", **{"score-results": "20"})
+    assert auth.post(f"/reports/{report_id}/edit", data=fixed).status_code == 302
+    auth.logout()
+    auth.login(users["committee"])
+    text = text_of(client.get(f"/reports/{report_id}/review").get_data(as_text=True))
+    top = text[: text.index("Buổi sinh hoạt")]
+    assert "Nhận xét khi trả lại" in top and "Thời lượng ghi sai, kiểm tra lại." in top
+    assert "Thời lượng (phút): 80 → 120" in top
+    assert "(tự chấm): 22,5 → 20" in top
+
+
+def test_a_new_report_is_one_history_entry_with_its_details_folded(app, client, auth, users):
+    auth.login(users["secretary"])
+    page = client.get("/reports/new?year=2022&month=5")
+    answer = auth.post("/reports/new", data=form_data(page.text))
+    view = client.get(answer.headers["Location"]).get_data(as_text=True)
+    history = view[view.index("Lịch sử báo cáo") :]
+    assert history.count('class="history__item"') == 1
+    assert "Gửi báo cáo sinh hoạt thường kỳ tháng 5/2022" in history
+    assert "<details" in history and "(tự chấm): — → 15" in history

@@ -54,6 +54,7 @@ from ..services import ServiceError, attachments
 from ..services import reports as service
 from . import queries
 from . import checks
+from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -512,10 +513,14 @@ def edit(report_id: int):
 
 
 def _report_page(report: Report, template: str, **context):
-    history = queries.report_history(report.id)
+    entries = queries.report_history(report.id)
+    history = report_history.group_history(entries)
+    returned_by, since_return = report_history.changes_since_return(entries)
     return render_template(
         template,
         report=report,
+        returned_by=returned_by,
+        since_return=since_return,
         scores=context.pop("scores", None) or service.score_table(report),
         attendance=service.attendance_rows(report),
         history=history,
