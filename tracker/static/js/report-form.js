@@ -314,6 +314,18 @@
     });
   }
 
+  /* The same rules as the server, for the case table the tests run on both sides
+     (tests/form_rule_cases.py): suggestions, grade and the grade's reason. */
+  window.ReportFormRules = {
+    halfPoints: halfPoints,
+    formatHalf: formatHalf,
+    suggest: suggest,
+    grade: function (total, gatesFull, bands) {
+      return gradeOf({ dataset: bands }, total, gatesFull);
+    },
+    gradeNote: gradeNote
+  };
+
   var summary = document.getElementById("error-summary");
   if (summary) summary.focus();
   var saved = document.getElementById("draft-saved");
