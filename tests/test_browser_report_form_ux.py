@@ -141,3 +141,21 @@ def test_the_taps_of_a_typical_month_are_counted(app, live_server, browser_page,
         print(f"\nfiling a typical month ({len(members)} members to attend): "
               f"{t.taps} taps, {t.fields} typed fields")
     assert t.taps <= 45
+
+
+@pytest.mark.backends("sqlite")
+def test_contradictions_are_flagged_live_and_clear_when_the_facts_agree(
+    app, live_server, browser_page, users
+):
+    page, _members = open_form(app, live_server, browser_page, users)
+    page.fill("input[name=score-minutes]", "4")
+    page.fill("input[name=score-ideology]", "4")
+    checks = page.locator("#score-checks")
+    assert "nhưng chưa đính kèm biên bản" in checks.inner_text()
+    assert "không sinh hoạt tư tưởng" in checks.inner_text()
+    page.check("input[name=ideology_covered]")
+    assert "không sinh hoạt tư tưởng" not in checks.inner_text()
+    page.set_input_files("input[name=minutes_file]", files=[
+        {"name": "bb.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+    ])
+    assert "chưa đính kèm biên bản" not in checks.inner_text()

@@ -169,13 +169,49 @@
       showDifferences();
     }
 
+    /* The words of tracker/domain/consistency.contradictions. */
+    function contradictions() {
+      function box(name) { var el = form.querySelector("[name=" + name + "]"); return !!(el && el.checked); }
+      function score(code) {
+        var input = document.getElementById("score-" + code);
+        return input ? { half: halfPoints(input.value) || 0, max: Number(input.dataset.max), title: input.dataset.title } : null;
+      }
+      var file = form.querySelector("input[type=file]");
+      var hasMinutes = form.dataset.hasMinutes === "1" || !!(file && file.files && file.files.length);
+      var out = [], s;
+      s = score("ideology");
+      if (s && s.half && !box("ideology_covered") && !box("hcm_study_covered")) {
+        out.push("Chấm " + formatHalf(s.half) + "/" + formatHalf(s.max) + " điểm \u201c" + s.title + "\u201d nhưng " +
+          "báo cáo ghi không sinh hoạt tư tưởng và không học tập, làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh.");
+      }
+      s = score("criticism");
+      if (s && s.half && !box("criticism_done")) {
+        out.push("Chấm " + formatHalf(s.half) + "/" + formatHalf(s.max) + " điểm \u201c" + s.title + "\u201d nhưng " +
+          "báo cáo ghi không tự phê bình và phê bình.");
+      }
+      s = score("minutes");
+      if (s && s.half && !hasMinutes) {
+        out.push("Chấm " + formatHalf(s.half) + "/" + formatHalf(s.max) + " điểm \u201c" + s.title + "\u201d nhưng chưa đính kèm biên bản.");
+      } else if (s && s.half === s.max && !box("minutes_complete")) {
+        out.push("Chấm đủ " + formatHalf(s.max) + " điểm \u201c" + s.title + "\u201d nhưng báo cáo không đánh dấu " +
+          "\u201cBiên bản ghi đủ ý kiến và kết luận\u201d.");
+      }
+      return out;
+    }
+
     /* The self-score of a suggested criterion that differs from the facts: listed before submitting. */
     var lastSuggestions = {};
     function showDifferences() {
       var box = document.getElementById("score-checks");
       if (!box) return;
       var list = box.querySelector("ul");
-      Array.prototype.forEach.call(list.querySelectorAll('[data-kind="differs"]'), function (li) { li.remove(); });
+      Array.prototype.forEach.call(list.querySelectorAll("[data-kind]"), function (li) { li.remove(); });
+      contradictions().forEach(function (text) {
+        var li = document.createElement("li");
+        li.dataset.kind = "contradiction";
+        li.textContent = text;
+        list.appendChild(li);
+      });
       scoreInputs.forEach(function (input) {
         var code = input.dataset.code, suggested = lastSuggestions[code], given = halfPoints(input.value);
         if (suggested === undefined || given === null || given === suggested) return;
@@ -193,6 +229,7 @@
       if (event.target.closest(".member") || event.target === duration || event.target === yearSelect ||
           rows.length === 0) recount();
       if (event.target.name === "delegate_present") toggleDelegate();
+      showDifferences();
     });
     form.addEventListener("input", function (event) {
       if (event.target.dataset.code) {
