@@ -333,8 +333,8 @@ def parse_day(text: str) -> dt.date:
     if iso:
         try:
             return dt.date(*(int(part) for part in iso.groups()))
-        except ValueError:
-            raise ValueError("Ngày này không có trong lịch.") from None
+        except ValueError:  # "2026-31-01": a date typed the wrong way round
+            raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.") from None
     match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
     if not match:
         raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.")
