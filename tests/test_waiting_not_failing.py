@@ -136,3 +136,21 @@ def test_the_login_page_says_whom_to_ask_for_a_forgotten_password(client):
     text = text_of(client.get("/login").get_data(as_text=True))
     assert "Quên mật khẩu?" in text
     assert "quản trị viên" in text and "đặt một mật khẩu tạm" in text
+
+
+def test_the_committee_home_tells_waiting_returned_and_missing_apart(app, client, auth, users):
+    app.config["TODAY"] = "2022-11-20"
+    with app.app_context():
+        make_season()
+        db.session.commit()
+    auth.login(users["committee"])
+    page = client.get("/").get_data(as_text=True)
+    rows = {
+        code: " ".join(re.sub(r"<[^>]+>", " ", row).split())
+        for code, row in re.findall(
+            r'href="/rankings/cells/([a-z-]+)\?year=2022">.*?</td>(.*?)</tr>', page, re.DOTALL
+        )
+    }
+    assert "1 chờ duyệt" in rows["cong-an"] and "0 chưa nộp" in rows["cong-an"]
+    assert "1 bị trả lại" in rows["ap-phuoc-hoa-b"] and "1 chưa nộp" in rows["ap-phuoc-hoa-b"]
+    assert "1 chưa nộp" in rows["thcs"]
