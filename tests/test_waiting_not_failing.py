@@ -154,3 +154,10 @@ def test_the_committee_home_tells_waiting_returned_and_missing_apart(app, client
     assert "1 chờ duyệt" in rows["cong-an"] and "0 chưa nộp" in rows["cong-an"]
     assert "1 bị trả lại" in rows["ap-phuoc-hoa-b"] and "1 chưa nộp" in rows["ap-phuoc-hoa-b"]
     assert "1 chưa nộp" in rows["thcs"]
+
+
+def test_a_secretary_finds_her_own_cell_marked_in_the_standings(client, auth, users, season):
+    auth.login(users["secretary"])
+    page = client.get("/rankings/?year=2022").get_data(as_text=True)
+    assert "chi bộ của bạn" in row_text(page, "ap-cho")
+    assert "chi bộ của bạn" not in row_text(page, "cong-an")
