@@ -159,3 +159,21 @@ def test_contradictions_are_flagged_live_and_clear_when_the_facts_agree(
         {"name": "bb.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
     ])
     assert "chưa đính kèm biên bản" not in checks.inner_text()
+
+
+@pytest.mark.backends("sqlite")
+def test_saving_a_draft_comes_back_to_the_same_place_on_the_form(
+    app, live_server, browser_page, users
+):
+    page, _members = open_form(app, live_server, browser_page, users)
+    page.fill("input[name=score-results]", "20")
+    page.locator("input[name=score-results]").scroll_into_view_if_needed()
+    before = page.evaluate("window.scrollY")
+    assert before > 1000
+    page.locator("button[value=draft] >> nth=1").click()
+    page.wait_for_url(re.compile(r".*/edit\?saved=1$"))
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(200)
+    box = page.locator("input[name=score-results]").bounding_box()
+    assert 0 <= box["y"] <= PHONE["height"]  # the field she last changed is on screen
+    assert page.input_value("input[name=score-results]") == "20"

@@ -345,7 +345,18 @@
     }
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
+    // After "Lưu nháp" the form comes back at the field she last changed, not at the top.
+    var lastField = null;
+    form.addEventListener("change", function (event) { if (event.target.name) lastField = event.target.name; });
+    form.addEventListener("input", function (event) { if (event.target.name) lastField = event.target.name; });
+    if (saved && window.sessionStorage) {
+      var name = window.sessionStorage.getItem("report-form-field");
+      window.sessionStorage.removeItem("report-form-field");
+      var target = name && form.querySelector('[name="' + name.replace(/"/g, "") + '"]');
+      if (target) window.requestAnimationFrame(function () { target.scrollIntoView({ block: "center" }); });
+    }
     form.addEventListener("submit", function () {
+      try { if (lastField) window.sessionStorage.setItem("report-form-field", lastField); } catch (e) { /* private mode */ }
       clearTimeout(timer);
       try { STORE.setItem(key, JSON.stringify({ at: Date.now(), values: formValues(form) })); } catch (e) { /* full */ }
     });
