@@ -36,11 +36,27 @@ BANDS = {"tot": 180, "kha": 140, "tb": 100}
 # scores (half-points per code, in LINES order) -> (grade, reason or None)
 GRADE_CASES = [
     ((30, 30, 20, 10, 20, 20, 10, 10, 50), ("tot", None)),
-    ((30, 30, 20, 10, 20, 20, 10, 9, 40), ("kha", "Tổng 94,5 điểm nhưng xếp loại Khá: loại Tốt cần "
-      "đủ điểm mọi tiêu chí bắt buộc, mà “Biên bản ghi đầy đủ” thiếu 0,5 điểm (4,5/5).")),
-    ((21, 30, 20, 10, 20, 14, 10, 10, 50), ("kha", "Tổng 92,5 điểm nhưng xếp loại Khá: loại Tốt cần "
-      "đủ điểm mọi tiêu chí bắt buộc, mà “Tỷ lệ đảng viên dự sinh hoạt” thiếu 4,5 điểm (10,5/15); "
-      "“Đảng viên tham gia phát biểu” thiếu 3 điểm (7/10).")),
+    (
+        (30, 30, 20, 10, 20, 20, 10, 9, 40),
+        (
+            "kha",
+            (
+                "Tổng 94,5 điểm nhưng xếp loại Khá: loại Tốt cần đủ điểm mọi tiêu chí bắt buộc, "
+                "mà “Biên bản ghi đầy đủ” thiếu 0,5 điểm (4,5/5)."
+            ),
+        ),
+    ),
+    (
+        (21, 30, 20, 10, 20, 14, 10, 10, 50),
+        (
+            "kha",
+            (
+                "Tổng 92,5 điểm nhưng xếp loại Khá: loại Tốt cần đủ điểm mọi tiêu chí bắt buộc, "
+                "mà “Tỷ lệ đảng viên dự sinh hoạt” thiếu 4,5 điểm (10,5/15); "
+                "“Đảng viên tham gia phát biểu” thiếu 3 điểm (7/10)."
+            ),
+        ),
+    ),
     ((30, 30, 20, 10, 20, 20, 10, 10, 30), ("tot", None)),  # exactly 90
     ((30, 30, 20, 10, 20, 20, 10, 10, 29), ("kha", None)),  # 89,5: the band, no reason
     ((20, 20, 10, 5, 10, 10, 10, 5, 50), ("kha", None)),  # 70

@@ -30,8 +30,10 @@ def test_python_suggestions_follow_the_table(facts, expected):
 @pytest.mark.parametrize(("scores", "expected"), GRADE_CASES)
 def test_python_grade_and_reason_follow_the_table(scores, expected):
     by_code = {c.code: half for c, half in zip(CRITERIA, scores)}
-    assert (report_grade(by_code, CRITERIA, PY_BANDS).value,
-            report_grade_reason(by_code, CRITERIA, PY_BANDS)) == expected
+    assert (
+        report_grade(by_code, CRITERIA, PY_BANDS).value,
+        report_grade_reason(by_code, CRITERIA, PY_BANDS),
+    ) == expected
 
 
 @pytest.mark.backends("sqlite")
@@ -44,9 +46,15 @@ def test_the_forms_javascript_follows_the_same_table(live_server, browser_page, 
         got = page.evaluate(
             "([f, max]) => ReportFormRules.suggest(f, max)",
             [
-                {"required": required, "present": present, "unexcused": unexcused,
-                 "duration": duration, "speakers": speakers, "youngSpeakers": young,
-                 "youngPresent": young_present},
+                {
+                    "required": required,
+                    "present": present,
+                    "unexcused": unexcused,
+                    "duration": duration,
+                    "speakers": speakers,
+                    "youngSpeakers": young,
+                    "youngPresent": young_present,
+                },
                 MAX,
             ],
         )
@@ -62,7 +70,9 @@ def test_the_forms_javascript_follows_the_same_table(live_server, browser_page, 
             "([t, full, b]) => ReportFormRules.grade(t, full, b)",
             [total, not shortfalls, BANDS],
         )
-        got_reason = page.evaluate(
-            "([t, s]) => ReportFormRules.gradeNote(t, s)", [total, shortfalls]
-        ) if total >= BANDS["tot"] else ""
+        got_reason = (
+            page.evaluate("([t, s]) => ReportFormRules.gradeNote(t, s)", [total, shortfalls])
+            if total >= BANDS["tot"]
+            else ""
+        )
         assert (got_grade, got_reason or None) == (grade, reason), scores

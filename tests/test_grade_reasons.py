@@ -6,13 +6,11 @@ from __future__ import annotations
 import re
 
 import pytest
-import sqlalchemy as sa
 
 from tracker.domain.grade_reasons import period_grade_reason, report_grade_reason
 from tracker.domain.ranking import CellTally
 from tracker.domain.scoring import Criterion
 from tracker.extensions import db
-from tracker.models import Report
 
 from .factories import make_report
 from .test_rankings_pages import text_of
@@ -26,8 +24,15 @@ RUBRIC = [
 
 
 def tally(**values) -> CellTally:
-    base = dict(code="x", name="X", category="sector", sum_half_points=0, months_counted=1,
-                months_scored=1, tot_months=0)
+    base = {
+        "code": "x",
+        "name": "X",
+        "category": "sector",
+        "sum_half_points": 0,
+        "months_counted": 1,
+        "months_scored": 1,
+        "tot_months": 0,
+    }
     base.update(values)
     return CellTally(**base)
 

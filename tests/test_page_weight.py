@@ -4,7 +4,6 @@ the stylesheet and scripts are counted separately and cached by the browser."""
 
 from __future__ import annotations
 
-import datetime as dt
 import gzip
 
 import pytest
@@ -86,7 +85,11 @@ def test_every_page_is_compressed_and_at_most_100_kb_on_the_wire_at_60_cells(
         sizes[url] = (wire, plain)
         assert wire <= LIMIT, (url, wire, plain)
         auth.logout()
-    print("\n".join(f"{url}: {wire:,} B on the wire ({plain:,} B)" for url, (wire, plain) in sizes.items()))
+    print(
+        "\n".join(
+            f"{url}: {wire:,} B on the wire ({plain:,} B)" for url, (wire, plain) in sizes.items()
+        )
+    )
 
 
 def test_the_stylesheet_and_scripts_are_compressed_too(client):

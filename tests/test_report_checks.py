@@ -30,9 +30,7 @@ NOTHING = ContentFacts(False, False, False, False, has_minutes=False)
 
 def test_a_score_that_differs_from_the_facts_is_flagged_with_both_figures():
     flags = suggestion_differences({"attendance": 21, "minutes": 10}, {"attendance": 30}, RUBRIC)
-    assert [f.message for f in flags] == [
-        "“Tỷ lệ dự họp”: chấm 10,5 điểm, số liệu gợi ý 15 điểm."
-    ]
+    assert [f.message for f in flags] == ["“Tỷ lệ dự họp”: chấm 10,5 điểm, số liệu gợi ý 15 điểm."]
     assert suggestion_differences({"attendance": 30}, {"attendance": 30}, RUBRIC) == []
 
 
@@ -81,9 +79,7 @@ def test_without_javascript_a_chosen_file_dropped_by_the_recalculation_is_named(
     page = client.get("/reports/new?year=2022&month=5")
     answer = auth.post(
         "/reports/new",
-        data=dict(
-            form_data(page.text, action="suggest"), minutes_file=(io.BytesIO(PDF), "bb.pdf")
-        ),
+        data=dict(form_data(page.text, action="suggest"), minutes_file=(io.BytesIO(PDF), "bb.pdf")),
         content_type="multipart/form-data",
     )
     assert answer.status_code == 200
@@ -92,9 +88,7 @@ def test_without_javascript_a_chosen_file_dropped_by_the_recalculation_is_named(
     )
 
 
-def test_the_form_flags_points_that_contradict_the_content_before_submitting(
-    client, auth, users
-):
+def test_the_form_flags_points_that_contradict_the_content_before_submitting(client, auth, users):
     auth.login(users["secretary"])
     page = client.get("/reports/new?year=2022&month=5")
     # Nothing ticked in "Nội dung", no minutes, yet points on ideology and minutes.
@@ -108,8 +102,17 @@ def test_the_form_flags_points_that_contradict_the_content_before_submitting(
 def test_the_reviewer_sees_the_suggestions_and_the_contradictions(app, client, auth, users):
     with app.app_context():
         # 20 summoned, 19 present, 1 excused: attendance suggests 15; self-scored less.
-        scores = {"attendance": 21, "preparation": 30, "procedure": 20, "ideology": 8,
-                  "criticism": 20, "speaking": 20, "duration": 10, "minutes": 8, "results": 50}
+        scores = {
+            "attendance": 21,
+            "preparation": 30,
+            "procedure": 20,
+            "ideology": 8,
+            "criticism": 20,
+            "speaking": 20,
+            "duration": 10,
+            "minutes": 8,
+            "results": 50,
+        }
         report = make_report("ap-cho", 2022, 5, scores=scores, status="submitted")
         db.session.commit()
         report_id = report.id

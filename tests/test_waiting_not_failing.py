@@ -72,7 +72,7 @@ def test_the_year_standing_says_which_months_wait_and_which_are_missing(
     assert "1 bị trả lại" in text and "1 chưa nộp" in text
     assert "chưa xếp loại" in text
     # A cell with every month approved keeps its grade.
-    assert 'grade--tot' in row_html(page, "ap-cho")
+    assert "grade--tot" in row_html(page, "ap-cho")
 
 
 def test_the_cell_page_tells_waiting_from_missing(client, auth, users, season):

@@ -7,8 +7,8 @@ report says did not happen, points for minutes that are not attached. No Flask h
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from .scoring import Criterion
 from .vietnamese import format_points
@@ -94,8 +94,10 @@ def contradictions(
                 "chưa đính kèm biên bản.",
             )
         )
-    elif "minutes" in by_code and given("minutes") == by_code["minutes"].max_half_points and (
-        not facts.minutes_complete
+    elif (
+        "minutes" in by_code
+        and given("minutes") == by_code["minutes"].max_half_points
+        and (not facts.minutes_complete)
     ):
         c = by_code["minutes"]
         flags.append(

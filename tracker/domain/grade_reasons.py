@@ -7,7 +7,7 @@ the band of the score. They know nothing of Flask or the database.
 
 from __future__ import annotations
 
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .ranking import CellTally
 from .scoring import DEFAULT_BANDS, Criterion, Grade, GradeBands, report_grade

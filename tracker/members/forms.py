@@ -6,8 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..models import CellRole, Gender, MemberStatus
 from ..admin.forms import DayField
+from ..models import CellRole, Gender, MemberStatus
 from ..webforms import Form, select_choices
 
 

@@ -7,8 +7,8 @@ failure, so they tell the three cases apart ("chờ duyệt", "bị trả lại"
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import sqlalchemy as sa
 

@@ -15,8 +15,13 @@ from ..domain.vietnamese import format_points
 
 # The rows that say what happened; the others are details of it.
 HEADLINES = {
-    "report.create", "report.update", "report.submit", "report.resubmit", "report.approve",
-    "report.return", "report.reopen",
+    "report.create",
+    "report.update",
+    "report.submit",
+    "report.resubmit",
+    "report.approve",
+    "report.return",
+    "report.reopen",
 }
 SAME_MOMENT = dt.timedelta(seconds=5)
 

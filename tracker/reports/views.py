@@ -52,8 +52,7 @@ from ..permissions import (
 )
 from ..services import ServiceError, attachments
 from ..services import reports as service
-from . import queries
-from . import checks
+from . import checks, queries
 from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
 
@@ -383,10 +382,11 @@ def _handle_form(cell: Cell, report: Report | None):
             _compute(state, form)
             if chosen:
                 # A browser cannot keep a chosen file across pages: say so plainly (issue 12).
-                form.minutes_file.errors = list(form.minutes_file.errors) + [
+                dropped = (
                     f"Tệp “{chosen}” chưa được lưu khi tính lại số liệu: "
                     "hãy chọn lại tệp biên bản trước khi lưu hoặc gửi."
-                ]
+                )
+                form.minutes_file.errors = [*form.minutes_file.errors, dropped]
             return _render_form(form, state, report), 200
         submit = action == "submit"
         if (
