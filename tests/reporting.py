@@ -107,6 +107,8 @@ def form_data(html: str, *, action: str = "submit", spoke: int = 10, **overrides
         "topic": "",
         "notes": "",
         "action": action,
+        # Issue 12: submitting without minutes is confirmed explicitly.
+        "confirm_no_minutes": "1",
     }
     for index, member_id in enumerate(member_ids_in(html)):
         selected = re.search(

@@ -46,7 +46,7 @@ def test_a_secretary_files_on_a_phone_and_the_committee_reviews_on_a_desktop(
     assert fits_the_screen(phone, PHONE)
     phone.select_option("select[name=year]", "2022")
     phone.select_option("select[name=month]", "5")
-    phone.fill("input[name=held_on]", "2022-05-10")
+    phone.fill("input[name=held_on]", "10/05/2022")
     phone.fill("input[name=duration_minutes]", "120")
     phone.fill("input[name=chaired_by]", members[0].full_name)
     phone.fill("input[name=minutes_taker]", members[2].full_name)
@@ -78,6 +78,7 @@ def test_a_secretary_files_on_a_phone_and_the_committee_reviews_on_a_desktop(
     assert fits_the_screen(phone, PHONE)
     shoot(phone, screenshots_dir, "report-form-360")
 
+    phone.check("input[name=confirm_no_minutes]")  # issue 12: no minutes, said explicitly
     phone.click("button[value=submit]")
     phone.wait_for_url(re.compile(r".*/reports/\d+$"))
     assert "Đã gửi báo cáo" in phone.content()
@@ -128,7 +129,7 @@ def test_the_form_works_with_javascript_off(app, live_server, chromium, users, s
         page.goto(live_server + "/reports/new")
         page.select_option("select[name=year]", "2022")
         page.select_option("select[name=month]", "6")
-        page.fill("input[name=held_on]", "2022-06-08")
+        page.fill("input[name=held_on]", "8")  # the day of the chosen month (issue 12)
         page.fill("input[name=duration_minutes]", "100")
         # The server fills the suggested points.
         page.click("button[value=suggest]")
@@ -139,8 +140,9 @@ def test_the_form_works_with_javascript_off(app, live_server, chromium, users, s
                 page.fill(f"input[name=score-{code}]", str(points).replace(".", ","))
         shoot(page, screenshots_dir, "report-form-nojs-360")
         page.click("button[value=draft] >> nth=1")
-        page.wait_for_url(re.compile(r".*/reports/\d+$"))
-        assert "Đã lưu báo cáo." in page.content()
+        # A draft stays on the form (issue 12).
+        page.wait_for_url(re.compile(r".*/reports/\d+/edit\?saved=1$"))
+        assert "Đã lưu nháp lúc" in page.content()
     finally:
         context.close()
     with app.app_context():

@@ -99,5 +99,5 @@ def test_a_month_without_any_approved_report_breaks_the_rank_line(app, client, a
     assert "<polyline" not in rank  # T4 and T6 are not joined across May
     assert description(rank) == (
         "Hạng của chi bộ trong từng tháng đã kết thúc (hạng 1 ở trên cùng): "
-        "T4: 2/9; T5: chưa có kết quả; T6: 2/9."
+        "T4: 2/9; T5: báo cáo chờ duyệt, chưa tính; T6: 2/9."  # issue 12: say why
     )

@@ -251,7 +251,7 @@ def test_transfer_moves_the_member_and_keeps_the_history(app, client, auth, user
     [
         ({"to_cell": "ap-cho"}, "Chọn một giá trị trong danh sách."),  # her own cell is not offered
         ({"on": (dt.date.today() + dt.timedelta(days=2)).isoformat()}, "không được sau hôm nay"),
-        ({"on": "31/02/2023"}, "Nhập ngày theo dạng"),
+        ({"on": "31/02/2023"}, "không có trong lịch"),  # issue 12: typed dd/mm/yyyy
     ],
     ids=["same cell", "future date", "impossible date"],
 )

@@ -101,6 +101,9 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    from . import compression  # issue 12: compressed responses
+
+    compression.init_app(app)
 
 
 def register_input_guard(app: Flask) -> None:

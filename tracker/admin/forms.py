@@ -326,7 +326,15 @@ class DayField(StringField):
 
 
 def parse_day(text: str) -> dt.date:
-    """Read "14/4/2022" or "14/04/2022" (also with - or .) as a date, refusing in Vietnamese."""
+    """Read "14/4/2022" or "14/04/2022" (also with - or .) as a date, refusing in Vietnamese.
+
+    The unambiguous ISO form "2022-04-14" (what scripts and older pages send) is read too."""
+    iso = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", text or "")
+    if iso:
+        try:
+            return dt.date(*(int(part) for part in iso.groups()))
+        except ValueError:  # "2026-31-01": a date typed the wrong way round
+            raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.") from None
     match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
     if not match:
         raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.")

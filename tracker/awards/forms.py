@@ -3,9 +3,10 @@ parse the request and carry the CSRF token."""
 
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
+from ..admin.forms import DayField
 from ..webforms import Form
 
 
@@ -25,7 +26,11 @@ class DocumentForm(Form):
     """The number, date, signer and recipients of the printed list."""
 
     document_number = StringField("Số văn bản")
-    document_date = DateField("Ngày ban hành", validators=[Optional()])
+    document_date = DayField(
+        "Ngày ban hành",
+        validators=[Optional()],
+        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
+    )
     signer_name = StringField("Người ký (Bí thư)")
     recipients = TextAreaField("Nơi nhận (mỗi dòng một nơi)")
 

@@ -245,7 +245,7 @@ def document(year: int):
             campaign,
             actor=current_user,
             document_number=form.document_number.data,
-            document_date=form.document_date.data,
+            document_date=form.document_date.day,
             signer_name=form.signer_name.data,
             recipients=form.recipients.data,
         )

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from ..admin.forms import DayField
 from ..models import CellRole, Gender, MemberStatus
 from ..webforms import Form, select_choices
 
@@ -36,8 +37,10 @@ class NewMemberForm(MemberForm):
 
 class TransferForm(Form):
     to_cell = SelectField("Chuyển đến chi bộ", choices=[])
-    on = DateField(
-        "Ngày chuyển", validators=[InputRequired("Nhập ngày chuyển.")], format="%Y-%m-%d"
+    on = DayField(
+        "Ngày chuyển",
+        validators=[InputRequired("Nhập ngày chuyển (ngày/tháng/năm).")],
+        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
     )
     cell_role = SelectField(
         "Chức vụ ở chi bộ mới",

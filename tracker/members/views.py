@@ -372,7 +372,7 @@ def transfer(member_id: int):
         transfer_member(
             member,
             to_cell=to_cell,
-            on=form.on.data,
+            on=form.on.day,
             reason=form.reason.data or "",
             cell_role=CellRole(form.cell_role.data),
             actor=current_user,

@@ -26,6 +26,7 @@ from ..standings import (
     standings_for_periods,
 )
 from . import charts
+from .waiting import Gaps
 
 # The states of a square of the monthly matrix, with their legend.
 SQUARE_LEGEND = [
@@ -171,8 +172,16 @@ class MonthRow:
     @property
     def result_rank(self) -> Standing | None:
         """The month's rank, or None when no cell has an approved report that month (every
-        cell then ties at 0: a rank 1 that means nothing)."""
+        cell then ties at 0: a rank 1 that means nothing), or when the cell's own report of
+        the month is only waiting (filed, not yet approved): its 0 is not a result."""
+        if self.waiting:
+            return None
         return self.rank if self.has_results else None
+
+    @property
+    def waiting(self) -> bool:
+        """The month's report is filed but waits for review or for the cell's fix."""
+        return self.square.state in ("pending", "returned")
 
     @property
     def rate(self) -> Fraction | None:
@@ -226,6 +235,16 @@ class CellPage:
     rank_chart: str = ""
     years_chart: str = ""
     criteria_meters: dict | None = None
+
+    @property
+    def gaps(self) -> Gaps:
+        """The counted months without an approved report, by reason (waiting, returned, none)."""
+        counted = [row for row in self.months if row.square.counted]
+        return Gaps(
+            submitted=tuple(r.month for r in counted if r.square.state == "pending"),
+            returned=tuple(r.month for r in counted if r.square.state == "returned"),
+            not_filed=tuple(r.month for r in counted if r.square.state == "missing"),
+        )
 
 
 def percent_text(value: Fraction | None) -> str:
@@ -394,6 +413,8 @@ def draw_cell_charts(page: CellPage) -> None:
             + "; ".join(
                 f"T{r.month}: {r.rank.rank}/{r.ranked_cells}"
                 if r.result_rank is not None
+                else f"T{r.month}: {r.square.status}"
+                if r.waiting
                 else f"T{r.month}: chưa có kết quả"
                 for r in ranked
             )

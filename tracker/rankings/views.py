@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from .. import clock
+from .. import clock, grade_notes
 from ..campaigns import default_year
 from ..extensions import db
 from ..models import Cell, CellCategory
@@ -26,11 +26,12 @@ from ..standings import (
     standings_by_year,
     standings_for_period,
 )
-from . import dashboard
+from . import dashboard, waiting
 from .forms import FilterForm, period_value, split_period_value
 from .params import parse_period_query
 
 bp = Blueprint("rankings", __name__, url_prefix="/rankings")
+bp.record_once(grade_notes.register)  # issue 12: grade reasons, as app-wide template globals
 
 # Which filter field shows the error of which query value.
 FIELD_OF = {"year": "year", "month": "period", "quarter": "period", "category": "category"}
@@ -159,7 +160,10 @@ def index():
             today=today,
             campaigns=filters.campaigns,
         )
-    return render("rankings/index.html", filters=filters, standings=standings, tab="index")
+    gaps = waiting.for_standings(standings) if standings else waiting.GapsByCell()
+    return render(
+        "rankings/index.html", filters=filters, standings=standings, gaps=gaps, tab="index"
+    )
 
 
 @bp.get("/matrix")

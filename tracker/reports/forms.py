@@ -8,6 +8,8 @@ inputs (``status-<member id>``, ``spoke-<id>``, ``reason-<id>``, ``score-<code>`
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
@@ -38,6 +40,17 @@ def _select(label: str, **kwargs) -> SelectField:
     return SelectField(label, choices=[], validate_choice=False, **kwargs)
 
 
+def complete_day(text, year, month):
+    """The meeting date as typed, with the month and year taken from the form when only the day
+    ("10") or the day and month ("10/1") is typed: the form asks for the month once."""
+    value = (text or "").strip()
+    if re.fullmatch(r"\d{1,2}", value) and year and month:
+        return f"{value}/{month}/{year}"
+    if re.fullmatch(r"\d{1,2}[/.-]\d{1,2}", value) and year:
+        return f"{value}/{year}"
+    return text
+
+
 class ReportForm(FlaskForm):
     kind = RadioField(
         "Loại sinh hoạt",
@@ -47,7 +60,10 @@ class ReportForm(FlaskForm):
     )
     year = _select("Năm thi đua")
     month = _select("Tháng")
-    held_on = StringField("Ngày sinh hoạt", render_kw={"type": "date"})
+    held_on = StringField(
+        "Ngày sinh hoạt",
+        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
+    )
     duration_minutes = StringField(
         "Thời lượng (phút)", render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
@@ -96,7 +112,7 @@ class ReportForm(FlaskForm):
             kind=self.kind.data,
             year=self.year.data,
             month=self.month.data,
-            held_on=self.held_on.data,
+            held_on=complete_day(self.held_on.data, self.year.data, self.month.data),
             duration_minutes=self.duration_minutes.data,
             topic=self.topic.data or "",
             notes=self.notes.data or "",

@@ -27,6 +27,8 @@ from wtforms import SelectChoice
 from .. import clock
 from ..campaigns import default_year
 from ..domain import report_rules as rules
+from ..domain.consistency import ContentFacts, contradictions, suggestion_differences
+from ..domain.grade_reasons import report_grade_reason
 from ..domain.scoring import MeetingFacts, report_grade, suggest_points, to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
@@ -55,7 +57,8 @@ from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
 from ..services import reports as service
 from ..services.review import exemplary_of
-from . import queries
+from . import checks, queries
+from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -64,6 +67,10 @@ EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MONTH_CHOICES = [SelectChoice(str(m), f"Tháng {m}") for m in range(1, 13)]
 # The criteria whose points the recorded facts suggest (tracker/domain/scoring.suggest_points).
 SUGGESTED_CODES = ("attendance", "duration", "speaking")
+MSG_NO_MINUTES = (
+    "Báo cáo chưa kèm biên bản. Chọn tệp biên bản, hoặc đánh dấu ô xác nhận "
+    "“Gửi báo cáo không kèm biên bản” rồi gửi lại."
+)
 ATTENDANCE_CHOICES = [(status.value, status.label) for status in AttendanceStatus]
 
 
@@ -127,6 +134,10 @@ class FormState:
     total: int | None = None
     grade: object = None
     young_ids: set[int] = field(default_factory=set)
+    score_values: dict = field(default_factory=dict)
+    flags: list = field(default_factory=list)
+    report_has_minutes: bool = False
+    ask_no_minutes: bool = False
 
 
 def _default_state(member: Member) -> dict:
@@ -218,6 +229,25 @@ def _compute(state: FormState, form: ReportForm) -> None:
     state.total = sum(values.values())
     complete = len(values) == len(state.rubric.lines) and not errors
     state.grade = report_grade(values, state.rubric.lines, state.rubric.bands) if complete else None
+    state.score_values = values if complete else {}
+    # Issue 12: differences from the facts' suggestions and contradictions, before submitting.
+    chosen = form.minutes_file.data
+    has_minutes = bool(getattr(chosen, "filename", None)) or bool(
+        state.report_has_minutes
+    )
+    state.flags = suggestion_differences(values, state.suggestions, state.rubric.lines) + (
+        contradictions(
+            values,
+            ContentFacts(
+                ideology_covered=bool(form.ideology_covered.data),
+                hcm_study_covered=bool(form.hcm_study_covered.data),
+                criticism_done=bool(form.criticism_done.data),
+                minutes_complete=bool(form.minutes_complete.data),
+                has_minutes=has_minutes,
+            ),
+            state.rubric.lines,
+        )
+    )
 
 
 def _year_choices(report: Report | None) -> list[SelectChoice]:
@@ -275,7 +305,7 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
                 "kind": report.kind.value,
                 "year": str(report.campaign.year),
                 "month": str(report.month),
-                "held_on": report.held_on.isoformat() if report.held_on else "",
+                "held_on": report.held_on.strftime("%d/%m/%Y") if report.held_on else "",
                 "duration_minutes": str(report.duration_minutes or ""),
                 "chaired_by": report.chaired_by,
                 "minutes_taker": report.minutes_taker,
@@ -334,6 +364,7 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
         member_state=member_state,
         scores=scores,
         manual_counts=not members,
+        report_has_minutes=bool(report is not None and report.attachment_path),
     )
     return form, state
 
@@ -346,6 +377,7 @@ def _handle_form(cell: Cell, report: Report | None):
     status_code = 200
     if request.method == "POST" and form.validate_on_submit():
         action = request.form.get("action", "draft")
+        chosen = getattr(form.minutes_file.data, "filename", None)
         if action == "suggest":
             # Without JavaScript: fill the empty points with the suggestions, store nothing.
             _compute(state, form)
@@ -353,8 +385,26 @@ def _handle_form(cell: Cell, report: Report | None):
                 if not state.scores.get(code):
                     state.scores[code] = _score_text(half)
             _compute(state, form)
+            if chosen:
+                # A browser cannot keep a chosen file across pages: say so plainly (issue 12).
+                dropped = (
+                    f"Tệp “{chosen}” chưa được lưu khi tính lại số liệu: "
+                    "hãy chọn lại tệp biên bản trước khi lưu hoặc gửi."
+                )
+                form.minutes_file.errors = [*form.minutes_file.errors, dropped]
             return _render_form(form, state, report), 200
         submit = action == "submit"
+        if (
+            submit
+            and not chosen
+            and not (report is not None and report.attachment_path)
+            and request.form.get("confirm_no_minutes") != "1"
+        ):
+            # Submitting without minutes needs an explicit "yes" (issue 12).
+            form.minutes_file.errors = list(form.minutes_file.errors) + [MSG_NO_MINUTES]
+            state.ask_no_minutes = True
+            _compute(state, form)
+            return _render_form(form, state, report), 400
         data = form.to_input(scores=state.scores, manual_counts=state.manual_counts)
         rows = None if state.manual_counts else _rows(state.members, state.member_state)
         upload = attachments.Upload.from_storage(form.minutes_file.data, attachments.max_bytes())
@@ -393,9 +443,14 @@ def _handle_form(cell: Cell, report: Report | None):
             db.session.commit()
             if submit:
                 flash("Đã gửi báo cáo. Đảng ủy sẽ xem xét và phản hồi.", "success")
-            else:
-                flash("Đã lưu báo cáo.", "success")
-            return redirect(url_for("reports.view", report_id=saved.id))
+                return redirect(url_for("reports.view", report_id=saved.id))
+            # A draft stays on the form: she goes on typing where she was (issue 12).
+            flash(
+                f"Đã lưu nháp lúc {clock.now():%H:%M}. "
+                "Bạn có thể nhập tiếp rồi bấm “Gửi báo cáo” khi xong.",
+                "success",
+            )
+            return redirect(url_for("reports.edit", report_id=saved.id, saved=1))
     elif request.method == "POST":
         status_code = 400
     _compute(state, form)
@@ -463,10 +518,14 @@ def edit(report_id: int):
 
 
 def _report_page(report: Report, template: str, **context):
-    history = queries.report_history(report.id)
+    entries = queries.report_history(report.id)
+    history = report_history.group_history(entries)
+    returned_by, since_return = report_history.changes_since_return(entries)
     return render_template(
         template,
         report=report,
+        returned_by=returned_by,
+        since_return=since_return,
         scores=context.pop("scores", None) or service.score_table(report),
         attendance=service.attendance_rows(report),
         history=history,
@@ -620,6 +679,8 @@ def review(report_id: int):
             other_errors=other_errors,
             committee_total=sum(full.values()),
             committee_grade=report_grade(full, rubric.lines, rubric.bands),
+            committee_grade_note=report_grade_reason(full, rubric.lines, rubric.bands),
+            checks=checks.report_checks(report, table, rubric.lines),
             rubric=rubric,
             reopen_form=ReopenForm(),
         ),
