@@ -222,6 +222,9 @@ def test_each_indicator_is_built_from_approved_reports_of_ended_months(app):
 
 def test_the_awards_pages_offer_the_review_report_download(client, auth, users, app):
     app.config["TODAY"] = "2023-02-01"
+    with app.app_context():  # a year with results (an empty year offers no downloads)
+        make_report("ap-cho", 2022, 5, total=90)
+        db.session.commit()
     auth.login(users["committee"])
     page = client.get("/awards/2022").text
     assert 'href="/review/2022/report.docx"' in page
