@@ -17,20 +17,13 @@ from tracker.spreadsheets.cell_list import CELL_COLUMNS
 
 from .factories import make_report
 from .test_members_import import XLSX, reported_rows
+from .test_members_import import workbook_with as member_workbook_with
 
 HEADERS = [column.header for column in CELL_COLUMNS]
 
 
 def workbook_with(rows, headers=HEADERS, title="Chi bộ") -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return member_workbook_with(rows, headers=headers, title=title)
 
 
 def upload(auth, data: bytes, name="chi-bo.xlsx"):

@@ -6,8 +6,6 @@ their messages come from tracker/domain/report_rules.py through tracker/services
 
 from __future__ import annotations
 
-import io
-import os
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -18,7 +16,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_login import current_user, login_required
@@ -60,6 +57,7 @@ from ..services.review import exemplary_of
 from . import checks, queries
 from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
+from .minutes import send_minutes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -553,21 +551,11 @@ def view(report_id: int):
 def attachment(report_id: int):
     """The minutes, only to those who may see the report, always as a download."""
     report = _visible_report(report_id)
-    content = attachments.content_of(report)
-    if content is None:
-        abort(404, description="Báo cáo này chưa có biên bản đính kèm.")
-    extension = os.path.splitext(report.attachment_path)[1]
-    download = f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}-{report.id}{extension}"
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=report.attachment_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=download,
-        max_age=0,
+    return send_minutes(
+        report,
+        f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}-{report.id}",
+        "Báo cáo này chưa có biên bản đính kèm.",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.route("/")

@@ -6,17 +6,15 @@ only, with its minutes. Marking and unmarking are the committee's (and the admin
 
 from __future__ import annotations
 
-import io
-import os
-
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..models import Campaign, Cell, ExemplaryMeeting, Report, ReportKind, ReportStatus
 from ..permissions import can_review, committee_required
-from ..services import ServiceError, attachments
+from ..reports.minutes import send_minutes
+from ..services import ServiceError
 from ..services import reports as report_service
 from ..services.review import exemplary_of, mark_exemplary, unmark_exemplary
 from .forms import ExemplaryForm, UnmarkForm
@@ -117,21 +115,11 @@ def view(report_id: int):
 def minutes(report_id: int):
     """The minutes of a marked meeting, as a download, for every account."""
     report, _entry = _marked_or_404(report_id)
-    content = attachments.content_of(report)
-    if content is None:
-        abort(404, description="Buổi sinh hoạt này chưa có biên bản đính kèm.")
-    extension = os.path.splitext(report.attachment_path)[1]
-    download = f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}{extension}"
-    response = send_file(
-        io.BytesIO(content),
-        mimetype=report.attachment_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=download,
-        max_age=0,
+    return send_minutes(
+        report,
+        f"bien-ban-{report.cell.code}-{report.campaign.year}-{report.month:02d}",
+        "Buổi sinh hoạt này chưa có biên bản đính kèm.",
     )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 @bp.post("/<int:report_id>/mark")
