@@ -7,6 +7,8 @@ given state quickly. Tests of the workflow itself go through the services or the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -31,16 +33,47 @@ from tracker.services.accounts import hash_password
 
 from .helpers import PASSWORD
 
+# Inside ``same_rows()`` the lookups below are read once: a season of reports inserted in one
+# go otherwise reads the same cell, year, rubric and grade bands once per report.
+_remembered: dict | None = None
+
+
+@contextmanager
+def same_rows() -> Iterator[None]:
+    """Remember cells, years, rubrics and grade bands read inside the block (nothing in it
+    may change them)."""
+    global _remembered
+    outer, _remembered = _remembered, {} if _remembered is None else _remembered
+    try:
+        yield
+    finally:
+        _remembered = outer
+
+
+def _once(key, read: Callable):
+    if _remembered is None:
+        return read()
+    if key not in _remembered:
+        _remembered[key] = read()
+    return _remembered[key]
+
 
 def cell(code: str) -> Cell:
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
+    return _once(
+        ("cell", code), lambda: db.session.scalar(sa.select(Cell).where(Cell.code == code))
+    )
 
 
 def campaign(year: int) -> Campaign:
-    return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    return _once(
+        ("campaign", year),
+        lambda: db.session.scalar(sa.select(Campaign).where(Campaign.year == year)),
+    )
 
 
-def make_user(role: str, username: str, *, cell_code: str | None = None, password: str = PASSWORD) -> User:
+def make_user(
+    role: str, username: str, *, cell_code: str | None = None, password: str = PASSWORD
+) -> User:
     user = User(
         username=username,
         full_name=username.replace(".", " ").title(),
@@ -59,13 +92,16 @@ def scores_for_total(year: int, total, *, gates_full: bool = True) -> dict[str, 
     With ``gates_full`` the gate criteria get full points first (needed for a Tốt grade);
     without it the first gate criterion loses half a point, the rest is spread on.
     """
-    criteria = list(
-        db.session.scalars(
-            sa.select(Criterion)
-            .join(Campaign)
-            .where(Campaign.year == year)
-            .order_by(Criterion.position)
-        )
+    criteria = _once(
+        ("criteria", year),
+        lambda: list(
+            db.session.scalars(
+                sa.select(Criterion)
+                .join(Campaign)
+                .where(Campaign.year == year)
+                .order_by(Criterion.position)
+            )
+        ),
     )
     remaining = to_half_points(Decimal(str(total)))
     maximum = sum(c.max_half_points for c in criteria)
@@ -103,12 +139,14 @@ def make_report(
     attendance: tuple[int, int, int, int, int] = (20, 0, 19, 1, 0),
     speakers: int = 6,
     young_speakers: int = 1,
+    flush: bool = True,
 ) -> Report:
     """Insert a report; an approved one gets final scores, its final total and its grade.
 
     ``total`` (points) or ``scores`` (half-points by criterion code) gives the final scores
     of an approved report and the self-assessed ones otherwise; ``self_total`` overrides the
-    self-assessed total of an approved report.
+    self-assessed total of an approved report. ``flush=False`` leaves the insert to the
+    caller's next flush (a season of reports then costs one flush and one tally refresh).
     """
     target = campaign(year)
     criteria = {c.code: c for c in target.criteria}
@@ -133,7 +171,9 @@ def make_report(
         absent_unexcused=unexcused,
         speakers=speakers,
         young_speakers=young_speakers,
-        topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh" if kind == "thematic" else "",
+        topic="Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh"
+        if kind == "thematic"
+        else "",
         self_total_half_points=sum(self_scores.values()),
     )
     if status != "draft":
@@ -148,10 +188,13 @@ def make_report(
         )
     if status == "approved":
         report.final_total_half_points = sum(scores.values())
-        report.grade = report_grade(scores, rubric_lines(target), grade_bands(target))
+        rubric = _once(("rubric", year), lambda: rubric_lines(target))
+        bands = _once(("bands", year), lambda: grade_bands(target))
+        report.grade = report_grade(scores, rubric, bands)
         report.reviewed_at = utcnow()
     db.session.add(report)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return report
 
 

@@ -112,10 +112,21 @@ def rebuild_year_tallies(connection) -> None:
     connection.execute(sa.insert(table).from_select(_COLUMNS, _tally_select()))
 
 
+# The report columns a tally is computed from: a flush that changed none of them on an
+# existing report (its minutes, its attendance rows, a timestamp) leaves every tally as it was.
+_INPUTS = ("cell_id", "campaign_id", "month", "kind", "status", "grade", "final_total_half_points")
+
+
+def _changes_a_tally(session: Session, instance: Report) -> bool:
+    if instance in session.new or instance in session.deleted:
+        return True
+    return any(attributes.get_history(instance, name).has_changes() for name in _INPUTS)
+
+
 def _touched_keys(session: Session) -> set[tuple[int, int]]:
     keys: set[tuple[int, int]] = set()
     for instance in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(instance, Report):
+        if not isinstance(instance, Report) or not _changes_a_tally(session, instance):
             continue
         if instance.cell_id is not None and instance.campaign_id is not None:
             keys.add((instance.cell_id, instance.campaign_id))
@@ -123,7 +134,7 @@ def _touched_keys(session: Session) -> set[tuple[int, int]]:
         for name in ("cell_id", "campaign_id"):
             old = attributes.get_history(instance, name).deleted
             if old and old[0] is not None:
-                other = dict(cell_id=instance.cell_id, campaign_id=instance.campaign_id)
+                other = {"cell_id": instance.cell_id, "campaign_id": instance.campaign_id}
                 other[name] = old[0]
                 keys.add((other["cell_id"], other["campaign_id"]))
     return keys
