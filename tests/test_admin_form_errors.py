@@ -15,6 +15,10 @@ from tracker.models import Criterion, User
 
 from .test_admin_rubric import YEAR, criteria_of, rubric_form, set_row
 
+# What these tests pin (where the admin forms' errors show) does not depend on the database: they
+# run on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 def field_errors(html):
     return [

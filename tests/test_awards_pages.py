@@ -21,6 +21,11 @@ from .factories import campaign
 from .ranking_data import add_cells
 from .reporting import api_body, user
 
+# What these tests pin (the award pages' wording, layout, permissions and forms) does not depend
+# on the database: they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on
+# PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 WORKBOOK = "/awards/2022/workbook.xlsx"
 MATRIX = "/awards/2022/matrix.xlsx"
 

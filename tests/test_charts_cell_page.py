@@ -9,10 +9,16 @@ without a point, its text alternative saying there is no result yet.
 import html
 import re
 
+import pytest
+
 from tracker.extensions import db
 
 from .factories import make_report
 from .ranking_data import make_season
+
+# What these tests pin (what a cell page's charts draw) does not depend on the database: they run
+# on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
 
 
 def chart(page: str, chart_id: str) -> str:

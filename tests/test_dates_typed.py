@@ -16,6 +16,10 @@ from tracker.reports.forms import complete_day
 
 from .reporting import form_data, input_value
 
+# What these tests pin (how dates are typed and shown) does not depend on the database: they run
+# on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 @pytest.mark.parametrize(
     ("typed", "expected"),

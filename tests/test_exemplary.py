@@ -13,6 +13,11 @@ from tracker.services import attachments
 from .factories import make_report
 from .reporting import PDF
 
+# What these tests pin (the exemplary pages' wording and permissions) does not depend on the
+# database: they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on
+# PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 NOTE = "Chi ủy chuẩn bị dự thảo nghị quyết từ trước; đảng viên trẻ được giao ý kiến."
 
 

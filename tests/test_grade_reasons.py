@@ -16,6 +16,10 @@ from .factories import make_report
 from .test_rankings_pages import text_of
 from .test_waiting_not_failing import row_text
 
+# What these tests pin (how grade reasons are written out) does not depend on the database: they
+# run on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 RUBRIC = [
     Criterion("attendance", "Tỷ lệ dự họp", 30, gate=True),
     Criterion("minutes", "Biên bản", 10, gate=True),

@@ -1,5 +1,5 @@
 """The monthly matrix workbook from the rankings' matrix page: every role that reads the
-page finds the download there, for the category it is looking at (both databases)."""
+page finds the download there, for the category it is looking at."""
 
 from __future__ import annotations
 
@@ -14,6 +14,10 @@ from openpyxl import load_workbook
 from tracker.extensions import db
 
 from .ranking_data import make_season
+
+# What these tests pin (where the matrix download is offered) does not depend on the database:
+# they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
 
 
 @pytest.fixture

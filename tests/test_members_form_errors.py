@@ -18,6 +18,10 @@ from tracker.models import AuditEntry, Gender, Member
 
 from .test_members import MEMBER, add_member
 
+# What these tests pin (where the member forms' errors show) does not depend on the database: they
+# run on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 ERROR = re.compile(r'<p class="field__error" id="([\w-]+)-error">(.*?)</p>', re.DOTALL)
 
 ONE_WORD = "Nhập đủ họ và tên (ít nhất hai chữ), ví dụ Nguyễn Thị Hoa."

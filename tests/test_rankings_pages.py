@@ -21,6 +21,11 @@ from tracker.services.accounts import create_token
 from .factories import make_report
 from .ranking_data import add_cells, make_season
 
+# What these tests pin (the rankings pages' wording, layout and links) does not depend on the
+# database: they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on
+# PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 PAGES = [
     "/rankings/",
     "/rankings/?year=2022&period=q3&category=hamlet",

@@ -14,6 +14,10 @@ from tracker.services import reports as service
 from .factories import campaign, cell, make_report, members_of
 from .reporting import report_input, user
 
+# What these tests pin (the lists' wording and layout) does not depend on the database: they run
+# on SQLite, and tests/test_pages_on_postgresql.py reads every page on PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 TODAY = "2022-08-15"  # April to July have ended; the second quarter has ended
 
 

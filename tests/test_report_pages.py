@@ -29,6 +29,11 @@ from .reporting import (
     user,
 )
 
+# What these tests pin (the report pages' wording, layout and forms) does not depend on the
+# database: they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on
+# PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 def one_report(app, state="submitted", code="ap-cho", month=5, attachment=False):
     with app.app_context():

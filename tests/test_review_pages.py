@@ -25,6 +25,11 @@ from tracker.review.indicators import indicators
 
 from .factories import campaign, make_report, members_of
 
+# What these tests pin (the review pages' wording, forms and permissions) does not depend on the
+# database: they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on
+# PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 ROLES = ["admin", "committee", "secretary", "other_secretary"]
 PAGES = [
     ("/review/", (302, 302, 403, 403)),

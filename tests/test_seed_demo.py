@@ -3,6 +3,7 @@
 import datetime as dt
 from collections import Counter
 
+import pytest
 import sqlalchemy as sa
 
 from tracker.demo import COMMITTEE_USERNAME, DEMO_PASSWORD
@@ -11,6 +12,10 @@ from tracker.extensions import db
 from tracker.models import AuditEntry, Campaign, Cell, Report, ReportKind, ReportStatus, User
 
 from .factories import campaign
+
+# The demo writes a year of data through the services (~15 s a run): its variants run on
+# SQLite, and the living demo (the command as the README gives it) on both databases.
+pytestmark = pytest.mark.backends("sqlite")
 
 
 def totals(app):
@@ -115,6 +120,7 @@ def test_seed_demo_takes_a_year(app, runner):
     assert unknown.exit_code != 0 and "Không có năm thi đua 1999" in unknown.output
 
 
+@pytest.mark.backends("sqlite", "postgresql")
 def test_the_living_demo_opens_this_year_and_fills_it_up_to_last_month(app, runner, client, auth):
     app.config["TODAY"] = "2026-03-10"
     result = runner.invoke(args=["seed-demo"])

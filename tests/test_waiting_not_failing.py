@@ -13,6 +13,11 @@ from tracker.extensions import db
 from .ranking_data import make_season
 from .test_rankings_pages import text_of
 
+# What these tests pin (how pages word a month waiting for review) does not depend on the
+# database: they run on SQLite, and tests/test_pages_on_postgresql.py reads every page on
+# PostgreSQL.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 @pytest.fixture
 def season(app):
