@@ -1,10 +1,12 @@
 """`flask --app tracker seed-demo`: a living competition, consistent and idempotent."""
 
 import datetime as dt
+import io
 from collections import Counter
 
 import pytest
 import sqlalchemy as sa
+from docx import Document
 
 from tracker.demo import COMMITTEE_USERNAME, DEMO_PASSWORD
 from tracker.domain import report_rules as rules
@@ -142,6 +144,20 @@ def test_the_living_demo_opens_this_year_and_fills_it_up_to_last_month(app, runn
     home = client.get("/").text
     assert "Tình hình báo cáo năm 2026" in home
     assert "Năm 2025 chưa khóa sổ" in home
+    # The meetings were planned before they were reported: this month's notice lists every
+    # cell's meeting, not "Chưa có lịch".
+    notice = client.get("/lich/thong-bao.docx?year=2026&month=3")
+    assert notice.status_code == 200
+    text = "\n".join(
+        cell.text
+        for table in Document(io.BytesIO(notice.data)).tables
+        for row in table.rows
+        for cell in row.cells
+    )
+    assert "Chưa có lịch" not in text
+    with app.app_context():
+        cells = db.session.scalars(sa.select(Cell.name).where(Cell.active.is_(True))).all()
+    assert all(name in text for name in cells), text
 
 
 def test_run_py_demo_seeds_the_same_data(app, capsys):

@@ -188,6 +188,12 @@ def seed_demo(
         )
     )
     committee, admin, secretaries, accounts = _demo_accounts(cells)
+    if year is None and today.year in campaigns and campaigns[today.year].closed_at is None:
+        from .schedule.demo import seed_demo_calendar
+
+        # This year's meetings are planned before they are reported, as a cell would: the
+        # month's notice and calendar then list the meetings the reports are filed for.
+        seed_demo_calendar(campaigns[today.year], cells, secretaries, committee, admin, today)
     summaries = []
     for campaign in sorted(campaigns.values(), key=lambda c: c.year):
         summary = DemoSummary(year=campaign.year, accounts=accounts)
@@ -200,10 +206,6 @@ def seed_demo(
                         cell, campaign, secretaries[cell.id], committee, admin, today, summary
                     )
         summaries.append(summary)
-    if year is None and today.year in campaigns and campaigns[today.year].closed_at is None:
-        from .schedule.demo import seed_demo_calendar  # this year's meetings, planned
-
-        seed_demo_calendar(campaigns[today.year], cells, secretaries, committee, admin, today)
     db.session.commit()
     if echo is not None:
         _print_summary(summaries, echo)
