@@ -24,8 +24,17 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from . import clock
-from .aggregates import QUARTERS_OF_MASK, cell_sums, in_months, is_regular, sum_or_zero, unpacked
+from .aggregates import (
+    QUARTERS_OF_MASK,
+    cell_sums,
+    in_months,
+    is_regular,
+    required_attendance,
+    sum_or_zero,
+    unpacked,
+)
 from .aggregates import literal_int as _int
+from .domain.attendance import attendance_rate
 from .domain.insights import CriterionComparison, compare_criteria
 from .domain.periods import (
     Period,
@@ -43,13 +52,13 @@ from .models import (
     Cell,
     CellCategory,
     Criterion,
-    GradeBand,
     Report,
     ReportKind,
     ReportScore,
     ReportStatus,
     YearTally,
 )
+from .queries import bands_by_campaign
 from .services import NotFound
 
 
@@ -150,27 +159,18 @@ def load_campaigns(years: Iterable[int] | None = None) -> dict[int, CampaignInfo
     campaigns = list(db.session.scalars(query))
     if not campaigns:
         return {}
-    stored: dict[int, dict[Grade, int]] = {}
-    for band in db.session.scalars(
-        sa.select(GradeBand).where(GradeBand.campaign_id.in_([c.id for c in campaigns]))
-    ):
-        stored.setdefault(band.campaign_id, {})[band.grade] = band.min_half_points
-    infos = {}
-    for campaign in campaigns:
-        bands = stored.get(campaign.id, {})
-        infos[campaign.year] = CampaignInfo(
+    bands = bands_by_campaign(c.id for c in campaigns)
+    return {
+        campaign.year: CampaignInfo(
             id=campaign.id,
             year=campaign.year,
             first_month=campaign.first_month,
             last_month=campaign.last_month,
             closed=campaign.is_closed,
-            bands=GradeBands(
-                tot=bands.get(Grade.TOT, DEFAULT_BANDS.tot),
-                kha=bands.get(Grade.KHA, DEFAULT_BANDS.kha),
-                trung_binh=bands.get(Grade.TRUNG_BINH, DEFAULT_BANDS.trung_binh),
-            ),
+            bands=bands.get(campaign.id, DEFAULT_BANDS),
         )
-    return infos
+        for campaign in campaigns
+    }
 
 
 def campaign_years() -> list[int]:
@@ -495,10 +495,7 @@ class MonthEntry:
     @property
     def attendance_rate(self) -> Fraction | None:
         """Present / (summoned - exempted), exact; None when nobody was required."""
-        required = self.summoned - self.exempted
-        if required <= 0:
-            return None
-        return Fraction(self.present, required)
+        return attendance_rate(self.present, self.summoned - self.exempted)
 
 
 def monthly_matrix(
@@ -569,7 +566,7 @@ class AttendancePoint:
 
     @property
     def rate(self) -> Fraction | None:
-        return Fraction(self.present, self.required) if self.required > 0 else None
+        return attendance_rate(self.present, self.required)
 
 
 def attendance_by_month(
@@ -582,7 +579,7 @@ def attendance_by_month(
         sa.select(
             Report.month,
             sa.func.sum(Report.present),
-            sa.func.sum(Report.summoned - Report.exempted),
+            sa.func.sum(required_attendance()),
         )
         .join(Cell, Cell.id == Report.cell_id)
         .where(
