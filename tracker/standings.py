@@ -1,6 +1,7 @@
 """The standings of the competition: ONE computation for the pages, the API and the exports.
 
-The database aggregates (one row per cell and period, exact sums of half-points); the rule
+The database aggregates (one row per cell and period, exact sums of half-points) with the
+one aggregation of tracker/aggregates.py, which also keeps the year tallies; the rule
 itself (order, shared ranks, grade caps, name order inside a tie) is the plain functions of
 ``domain/ranking.py``. The number of queries does not depend on the number of cells.
 
@@ -273,8 +274,8 @@ def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
     """Per active cell and period, the sums the ranking rule needs.
 
     A whole campaign year whose months have all ended reads the maintained year tallies
-    (tracker/tallies.py): one query per year. Other periods aggregate their reports, all in one
-    statement.
+    (tracker/tallies.py): one query per year. Other periods aggregate their reports with the
+    same ``cell_sums``, all in one statement.
     """
     result: list[list[CellTally]] = [[] for _ in slices]
     aggregated: list[int] = []
