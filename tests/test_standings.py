@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from tracker.domain.periods import Period, participation, takes_part
 from tracker.domain.scoring import Grade
 from tracker.extensions import db
-from tracker.models import Cell, CellCategory, Report
+from tracker.models import Campaign, Cell, CellCategory, Report
 from tracker.services import NotFound
 from tracker.standings import (
     attendance_by_month,
@@ -158,6 +158,30 @@ def test_a_cell_takes_part_by_one_rule_in_python_and_sql(app):
                 sa.select(Cell.code).where(Cell.code == "thcs", Cell.takes_part_in(year))
             )
             assert (in_sql is not None) == target.takes_part_in(year) == (year in (2023, 2024))
+        # Every kind of span, against a year given as a number or as a column (the campaign's).
+        spans = [
+            (joins, leaves)
+            for joins in (None, 2023, 2024)
+            for leaves in (None, 2023, 2024, 2025)
+            if not (joins and leaves and leaves < joins)
+        ]
+        for joined, left in spans:
+            target.joined_year, target.left_year = joined, left
+            db.session.flush()
+            in_sql = set(
+                db.session.scalars(
+                    sa.select(Campaign.year).where(
+                        Cell.code == "thcs", Cell.takes_part_in(Campaign.year)
+                    )
+                )
+            )
+            for year in range(2022, 2026):
+                by_number = db.session.scalar(
+                    sa.select(sa.func.count()).where(Cell.code == "thcs", Cell.takes_part_in(year))
+                )
+                expected = target.takes_part_in(year)
+                assert bool(by_number) == (year in in_sql) == expected, (joined, left, year)
+                assert target.takes_part_in(year) == takes_part(joined, left, year)
 
 
 def test_a_year_without_a_campaign_is_not_found(app):

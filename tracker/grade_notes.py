@@ -14,25 +14,15 @@ from .domain.grade_reasons import period_grade_reason, report_grade_reason
 from .domain.scoring import Criterion as RubricLine
 from .domain.scoring import Grade, GradeBands
 from .extensions import db
-from .models import Criterion, GradeBand, Report, ReportScore
+from .models import Criterion, Report, ReportScore
+from .queries import bands_by_campaign
 
 
 def _bands_by_campaign() -> dict[int, GradeBands]:
     """Every campaign's grade bands, read once per request (one query)."""
     cache = g.get("_grade_note_bands")
     if cache is None:
-        stored: dict[int, dict] = {}
-        for band in db.session.scalars(sa.select(GradeBand)):
-            stored.setdefault(band.campaign_id, {})[Grade(band.grade)] = band.min_half_points
-        default = GradeBands()
-        cache = g._grade_note_bands = {
-            campaign_id: GradeBands(
-                tot=values.get(Grade.TOT, default.tot),
-                kha=values.get(Grade.KHA, default.kha),
-                trung_binh=values.get(Grade.TRUNG_BINH, default.trung_binh),
-            )
-            for campaign_id, values in stored.items()
-        }
+        cache = g._grade_note_bands = bands_by_campaign()
     return cache
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from .domain.scoring import DEFAULT_BANDS, Grade, GradeBands
 from .domain.scoring import Criterion as RubricLine
-from .domain.scoring import Grade, GradeBands
 from .domain.vietnamese import name_key
 from .extensions import db
 from .models import Campaign, Criterion, GradeBand, Member
@@ -36,16 +38,20 @@ def rubric_lines(campaign: Campaign) -> list[RubricLine]:
 
 def grade_bands(campaign: Campaign) -> GradeBands:
     """The grade bands of a campaign year (defaults where a band is not stored)."""
-    stored = {
-        band.grade: band.min_half_points
-        for band in db.session.scalars(sa.select(GradeBand).where(GradeBand.campaign_id == campaign.id))
-    }
-    defaults = GradeBands()
-    return GradeBands(
-        tot=stored.get(Grade.TOT, defaults.tot),
-        kha=stored.get(Grade.KHA, defaults.kha),
-        trung_binh=stored.get(Grade.TRUNG_BINH, defaults.trung_binh),
-    )
+    return bands_by_campaign([campaign.id]).get(campaign.id, DEFAULT_BANDS)
+
+
+def bands_by_campaign(campaign_ids: Iterable[int] | None = None) -> dict[int, GradeBands]:
+    """The stored grade bands of the given campaigns (all without ``campaign_ids``), one query:
+    {campaign id: bands}, the defaults where a band is not stored; a campaign without any
+    stored band is left out (its bands are ``DEFAULT_BANDS``)."""
+    query = sa.select(GradeBand.campaign_id, GradeBand.grade, GradeBand.min_half_points)
+    if campaign_ids is not None:
+        query = query.where(GradeBand.campaign_id.in_(sorted(set(campaign_ids))))
+    stored: dict[int, dict[Grade, int]] = {}
+    for campaign_id, grade, half_points in db.session.execute(query):
+        stored.setdefault(campaign_id, {})[Grade(grade)] = half_points
+    return {campaign_id: GradeBands.from_stored(bands) for campaign_id, bands in stored.items()}
 
 
 def member_register(*, cell_ids: list[int] | None = None, active: bool | None = True) -> list[Member]:

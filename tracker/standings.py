@@ -1,6 +1,7 @@
 """The standings of the competition: ONE computation for the pages, the API and the exports.
 
-The database aggregates (one row per cell and period, exact sums of half-points); the rule
+The database aggregates (one row per cell and period, exact sums of half-points) with the
+one aggregation of tracker/aggregates.py, which also keeps the year tallies; the rule
 itself (order, shared ranks, grade caps, name order inside a tie) is the plain functions of
 ``domain/ranking.py``. The number of queries does not depend on the number of cells.
 
@@ -24,6 +25,17 @@ from fractions import Fraction
 import sqlalchemy as sa
 
 from . import clock
+from .aggregates import (
+    QUARTERS_OF_MASK,
+    cell_sums,
+    in_months,
+    is_regular,
+    required_attendance,
+    sum_or_zero,
+    unpacked,
+)
+from .aggregates import literal_int as _int
+from .domain.attendance import attendance_rate
 from .domain.insights import CriterionComparison, compare_criteria
 from .domain.periods import (
     Period,
@@ -41,16 +53,14 @@ from .models import (
     Cell,
     CellCategory,
     Criterion,
-    GradeBand,
     Report,
     ReportKind,
     ReportScore,
     ReportStatus,
     YearTally,
 )
+from .queries import bands_by_campaign
 from .services import NotFound
-
-UNAPPROVED = (ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 
 
 def no_campaign(year: int) -> NotFound:
@@ -150,27 +160,18 @@ def load_campaigns(years: Iterable[int] | None = None) -> dict[int, CampaignInfo
     campaigns = list(db.session.scalars(query))
     if not campaigns:
         return {}
-    stored: dict[int, dict[Grade, int]] = {}
-    for band in db.session.scalars(
-        sa.select(GradeBand).where(GradeBand.campaign_id.in_([c.id for c in campaigns]))
-    ):
-        stored.setdefault(band.campaign_id, {})[band.grade] = band.min_half_points
-    infos = {}
-    for campaign in campaigns:
-        bands = stored.get(campaign.id, {})
-        infos[campaign.year] = CampaignInfo(
+    bands = bands_by_campaign(c.id for c in campaigns)
+    return {
+        campaign.year: CampaignInfo(
             id=campaign.id,
             year=campaign.year,
             first_month=campaign.first_month,
             last_month=campaign.last_month,
             closed=campaign.is_closed,
-            bands=GradeBands(
-                tot=bands.get(Grade.TOT, DEFAULT_BANDS.tot),
-                kha=bands.get(Grade.KHA, DEFAULT_BANDS.kha),
-                trung_binh=bands.get(Grade.TRUNG_BINH, DEFAULT_BANDS.trung_binh),
-            ),
+            bands=bands.get(campaign.id, DEFAULT_BANDS),
         )
-    return infos
+        for campaign in campaigns
+    }
 
 
 def campaign_years() -> list[int]:
@@ -269,86 +270,12 @@ def standings_by_year(
     return standings_for_periods(periods, category=category, today=today, campaigns=campaigns)
 
 
-def _int(value: int):
-    """A whole number written into the SQL text (ids and months we produced ourselves).
-
-    Literals let PostgreSQL see that the slice expression of the select list and of GROUP BY
-    are the same (bound parameters would be distinct placeholders).
-    """
-    return sa.literal_column(str(int(value)), sa.Integer)
-
-
-def _text(value: str):
-    return sa.literal_column(f"'{value}'")  # only our own enum values, never user text
-
-
-def _in_months(campaign_id: int, months: Sequence[int]):
-    """Reports of a campaign in the given months (a range when they follow each other)."""
-    months = sorted(months)
-    if months == list(range(months[0], months[-1] + 1)):
-        in_months = Report.month.between(_int(months[0]), _int(months[-1]))
-    else:
-        in_months = Report.month.in_([_int(m) for m in months])
-    return sa.and_(Report.campaign_id == _int(campaign_id), in_months)
-
-
-# Each report adds a power of two to a per-cell sum, so that one aggregate counts several
-# things at once (a SUM is far cheaper than one conditional COUNT per category, which is what
-# keeps the standings as fast as a bare statement at 10,000 cells).
-# Regular reports, four bits per count: at most 12 regular reports of a cell in a campaign year
-# (the unique index on cell, campaign and month), so a count never reaches 16.
-GRADE_WEIGHT = {Grade.TOT: 1, Grade.KHA: 1 << 4, Grade.TRUNG_BINH: 1 << 8, Grade.KEM: 1 << 12}
-PENDING_WEIGHT = 1 << 16  # submitted or returned: waiting for approval
-# Approved thematic meetings, fifteen bits per quarter: a cell would need 32,768 of them in
-# one quarter to overflow a count.
-QUARTER_SHIFT = 15
-QUARTER_WEIGHT = {q: 1 << (QUARTER_SHIFT * (q - 1)) for q in (1, 2, 3, 4)}
-
-
-def _sum(expression):
-    """SUM as a whole BIGINT, 0 when nothing is summed (PostgreSQL sums bigints as NUMERIC)."""
-    return sa.cast(sa.func.coalesce(sa.func.sum(expression), _int(0)), sa.BigInteger)
-
-
-def _regular_weight():
-    """The weight of a regular report: by grade once approved, pending when waiting."""
-    by_grade = sa.case(
-        {_text(grade.value): _int(weight) for grade, weight in GRADE_WEIGHT.items()},
-        value=Report.grade,
-        else_=_int(0),
-    )
-    return sa.case(
-        (Report.status == _text(ReportStatus.APPROVED.value), by_grade),
-        (Report.status.in_([_text(status.value) for status in UNAPPROVED]), _int(PENDING_WEIGHT)),
-        else_=_int(0),
-    )
-
-
-def _quarter_weight():
-    """The weight of an approved thematic meeting: the field of its quarter."""
-    return sa.case(
-        *[
-            (Report.month <= _int(3 * quarter), sa.cast(_int(weight), sa.BigInteger))
-            for quarter, weight in QUARTER_WEIGHT.items()
-        ]
-    )
-
-
-def _field(packed, shift: int, bits: int):
-    """One count of a packed sum, unpacked in SQL: (packed >> shift) & (2**bits - 1)."""
-    return packed.op(">>")(_int(shift)).op("&")(_int((1 << bits) - 1))
-
-
-# The quarters held, by the 4-bit mask the statement returns (bit q-1 for quarter q).
-QUARTERS_OF_MASK = [tuple(q for q in (1, 2, 3, 4) if mask >> (q - 1) & 1) for mask in range(16)]
-
-
 def _tally(slices, category: CellCategory | None) -> list[list[CellTally]]:
     """Per active cell and period, the sums the ranking rule needs.
 
     A whole campaign year whose months have all ended reads the maintained year tallies
-    (tracker/tallies.py): one query per year. Other periods aggregate their reports, all in one
-    statement.
+    (tracker/tallies.py): one query per year. Other periods aggregate their reports with the
+    same ``cell_sums``, all in one statement.
     """
     result: list[list[CellTally]] = [[] for _ in slices]
     aggregated: list[int] = []
@@ -423,12 +350,9 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
     counted_of = [len(counted) for _c, _p, _m, counted in slices]
     year_of = [campaign.year for campaign, _p, _m, _c in slices]
     result: list[list[CellTally]] = [[] for _ in slices]
-    regular = Report.kind == _text(ReportKind.REGULAR.value)
-    approved = Report.status == _text(ReportStatus.APPROVED.value)
-    thematic_approved = sa.and_(Report.kind == _text(ReportKind.THEMATIC.value), approved)
     counted_regular = sa.or_(
         *[
-            sa.and_(regular, _in_months(campaign_id, counted))
+            sa.and_(is_regular(), in_months(campaign_id, counted))
             for _i, campaign_id, _m, counted in parts
             if counted
         ],
@@ -440,36 +364,17 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
         slice_column = _int(parts[0][0])
     else:
         slice_column = sa.case(
-            *[(_in_months(cid, months), _int(index)) for index, cid, months, _c in parts]
+            *[(in_months(cid, months), _int(index)) for index, cid, months, _c in parts]
         )
-    aggregated = (
-        sa.select(
-            Report.cell_id.label("cell_id"),
-            slice_column.label("slice"),
-            # A report has a grade and final points only once approved (contract.md).
-            _sum(
-                sa.case((sa.and_(counted_regular, approved), Report.final_total_half_points))
-            ).label("total"),
-            _sum(sa.case((counted_regular, _regular_weight()))).label("grades"),
-            _sum(sa.case((thematic_approved, _quarter_weight()))).label("quarters"),
-        )
-        .where(sa.or_(*[_in_months(cid, months) for _i, cid, months, _c in parts], sa.false()))
-        .group_by(Report.cell_id, *([] if len(parts) <= 1 else [slice_column]))
-        .subquery("aggregated")
+    sums = cell_sums(
+        sa.or_(*[in_months(cid, months) for _i, cid, months, _c in parts], sa.false()),
+        counted_regular,
+        slice_column,
+        by_slice=len(parts) > 1,
     )
     # The counts are unpacked by the database, on one row per cell: the loop below only
     # builds the tallies.
-    grades = aggregated.c.grades
-    quarters = aggregated.c.quarters
-    tot, kha, trung_binh, kem, pending = (_field(grades, 4 * n, 4) for n in range(5))
-    quarter_mask = sum(
-        sa.case(
-            (_field(quarters, QUARTER_SHIFT * (q - 1), QUARTER_SHIFT) > 0, _int(1 << (q - 1))),
-            else_=_int(0),
-        )
-        for q in (1, 2, 3, 4)
-    )
-    total = aggregated.c.total
+    counts = unpacked(sums)
     statement = (
         sa.select(
             Cell.id,
@@ -480,21 +385,21 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
             Cell.display_order,
             Cell.joined_year,
             Cell.left_year,
-            aggregated.c.slice,
-            total,
-            tot + kha + trung_binh + kem,  # every approved report has a grade
-            tot,
-            kha,
-            trung_binh,
-            kem,
-            pending,
-            quarter_mask,
+            sums.c.slice,
+            counts.total,
+            counts.scored,
+            counts.tot,
+            counts.kha,
+            counts.trung_binh,
+            counts.kem,
+            counts.pending,
+            counts.quarter_mask,
         )
         .select_from(Cell)
-        .outerjoin(aggregated, aggregated.c.cell_id == Cell.id)
+        .outerjoin(sums, sums.c.cell_id == Cell.id)
         .where(sa.or_(*[Cell.takes_part_in(_int(year)) for year in sorted(set(year_of))]))
         # Best first: the ranking's sort then finds the rows already in order.
-        .order_by(total.desc(), tot.desc())
+        .order_by(counts.total.desc(), counts.tot.desc())
     )
     if category is not None:
         statement = statement.where(Cell.category == category)
@@ -591,10 +496,7 @@ class MonthEntry:
     @property
     def attendance_rate(self) -> Fraction | None:
         """Present / (summoned - exempted), exact; None when nobody was required."""
-        required = self.summoned - self.exempted
-        if required <= 0:
-            return None
-        return Fraction(self.present, required)
+        return attendance_rate(self.present, self.summoned - self.exempted)
 
 
 def monthly_matrix(
@@ -665,7 +567,7 @@ class AttendancePoint:
 
     @property
     def rate(self) -> Fraction | None:
-        return Fraction(self.present, self.required) if self.required > 0 else None
+        return attendance_rate(self.present, self.required)
 
 
 def attendance_by_month(
@@ -678,7 +580,7 @@ def attendance_by_month(
         sa.select(
             Report.month,
             sa.func.sum(Report.present),
-            sa.func.sum(Report.summoned - Report.exempted),
+            sa.func.sum(required_attendance()),
         )
         .join(Cell, Cell.id == Report.cell_id)
         .where(
@@ -708,8 +610,8 @@ def criterion_comparison(
         .where(Criterion.campaign_id == campaign.id)
         .order_by(Criterion.position, Criterion.id)
     ).all()
-    cell_sums: dict[str, tuple[int, int]] = {}
-    all_sums: dict[str, tuple[int, int]] = {}
+    cell_totals: dict[str, tuple[int, int]] = {}
+    all_totals: dict[str, tuple[int, int]] = {}
     if months:
         is_cell = Report.cell_id == cell_id
         rows = db.session.execute(
@@ -737,10 +639,12 @@ def criterion_comparison(
             code = code_of.get(criterion_id)
             if code is None:
                 continue
-            cell_sums[code] = (int(cell_total or 0), int(cell_count))
-            all_sums[code] = (int(all_total or 0), int(all_count))
+            cell_totals[code] = (int(cell_total or 0), int(cell_count))
+            all_totals[code] = (int(all_total or 0), int(all_count))
     return compare_criteria(
-        [(code, title, max_half) for _id, code, title, max_half in criteria], cell_sums, all_sums
+        [(code, title, max_half) for _id, code, title, max_half in criteria],
+        cell_totals,
+        all_totals,
     )
 
 
@@ -761,34 +665,33 @@ class ReportSums:
 
 
 def report_sums(campaign: CampaignInfo, counted: Sequence[int]) -> ReportSums:
-    """The review's sums beside the standings, with the standings' own filters: the cells
-    taking part in the year, the counted months for regular reports, every campaign month for
-    thematic ones, approved reports only. One statement."""
-    approved = Report.status == _text(ReportStatus.APPROVED.value)
-    regular = sa.and_(
-        Report.kind == _text(ReportKind.REGULAR.value),
-        approved,
-        _in_months(campaign.id, counted) if counted else sa.false(),
+    """The review's sums beside the standings, with the standings' own filters and aggregation
+    (``cell_sums``): the cells taking part in the year, the counted months for regular
+    reports, every campaign month for thematic ones, approved reports only. One statement."""
+    sums = cell_sums(
+        in_months(campaign.id, campaign.months),
+        sa.and_(is_regular(), in_months(campaign.id, counted)) if counted else sa.false(),
+        sa.null(),
+        by_slice=False,
+        attendance=True,
     )
-    thematic = sa.and_(
-        Report.kind == _text(ReportKind.THEMATIC.value),
-        approved,
-        _in_months(campaign.id, campaign.months),
-    )
-
-    def total(column):
-        return _sum(sa.case((regular, column)))
-
+    counts = unpacked(sums)
     row = db.session.execute(
         sa.select(
-            _sum(sa.case((regular, _int(1)))),
-            total(Report.present),
-            total(Report.summoned - Report.exempted),
-            total(Report.speakers),
-            total(Report.young_speakers),
-            _sum(sa.case((thematic, _int(1)))),
+            *(
+                sum_or_zero(column)
+                for column in (
+                    counts.scored,
+                    sums.c.present,
+                    sums.c.required,
+                    sums.c.speakers,
+                    sums.c.young_speakers,
+                    counts.quarters_held,
+                )
+            )
         )
-        .join(Cell, Cell.id == Report.cell_id)
-        .where(Report.campaign_id == _int(campaign.id), Cell.takes_part_in(_int(campaign.year)))
+        .select_from(sums)
+        .join(Cell, Cell.id == sums.c.cell_id)
+        .where(Cell.takes_part_in(_int(campaign.year)))
     ).one()
     return ReportSums(*(int(value or 0) for value in row))

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from . import clock
+from .domain.attendance import attendance_rate
 from .domain.periods import campaign_quarters, quarter_has_ended
 from .domain.scoring import Grade
 from .standings import (
@@ -51,9 +52,9 @@ class YearFigures:
     @property
     def attendance_fraction(self) -> Fraction | None:
         """Σ present / Σ (summoned − exempted), exact; None without any approved report."""
-        if not self.regular_reports_approved or self.required <= 0:
+        if not self.regular_reports_approved:
             return None
-        return Fraction(self.present, self.required)
+        return attendance_rate(self.present, self.required)
 
     @property
     def attendance_rate(self) -> Decimal | None:

@@ -14,44 +14,26 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session, attributes
 
-from .domain.scoring import Grade
-from .models import Report, ReportKind, ReportStatus, YearTally
-
-PENDING = (ReportStatus.SUBMITTED.value, ReportStatus.RETURNED.value)
+from .aggregates import cell_sums, is_regular, unpacked
+from .models import Report, YearTally
 
 
-def _tally_select():
-    """The tallies of every (cell, campaign) that has reports, grouped by the database."""
-    regular = Report.kind == ReportKind.REGULAR.value
-    approved = Report.status == ReportStatus.APPROVED.value
-
-    def count(condition):
-        return sa.func.count(sa.case((condition, 1)))
-
-    def approved_with(grade: Grade):
-        return count(sa.and_(regular, approved, Report.grade == grade.value))
-
-    def quarter_bit(quarter: int):
-        held = sa.and_(
-            Report.kind == ReportKind.THEMATIC.value,
-            approved,
-            Report.month.between(3 * quarter - 2, 3 * quarter),
-        )
-        return sa.func.max(sa.case((held, 1 << (quarter - 1)), else_=0))
-
+def _tally_select(where=None):
+    """The tallies of every (cell, campaign) that has reports (those ``where`` selects), in
+    the database: the shared aggregation (tracker/aggregates.py) over every month of a year."""
+    sums = cell_sums(sa.true() if where is None else where, is_regular(), Report.campaign_id)
+    counts = unpacked(sums)
     return sa.select(
-        Report.cell_id,
-        Report.campaign_id,
-        sa.func.coalesce(
-            sa.func.sum(sa.case((sa.and_(regular, approved), Report.final_total_half_points))), 0
-        ),
-        approved_with(Grade.TOT),
-        approved_with(Grade.KHA),
-        approved_with(Grade.TRUNG_BINH),
-        approved_with(Grade.KEM),
-        count(sa.and_(regular, Report.status.in_(PENDING))),
-        sum(quarter_bit(quarter) for quarter in (1, 2, 3, 4)),
-    ).group_by(Report.cell_id, Report.campaign_id)
+        sums.c.cell_id,
+        sums.c.slice,
+        counts.total,
+        counts.tot,
+        counts.kha,
+        counts.trung_binh,
+        counts.kem,
+        counts.pending,
+        counts.quarter_mask,
+    )
 
 
 _COLUMNS = [
@@ -101,7 +83,7 @@ def refresh_year_tallies(connection, keys: Iterable[tuple[int, int]]) -> None:
         chunk = keys[start : start + 500]
         pair = sa.tuple_(table.c.cell_id, table.c.campaign_id)
         connection.execute(sa.delete(table).where(pair.in_(chunk)))
-        source = _tally_select().where(sa.tuple_(Report.cell_id, Report.campaign_id).in_(chunk))
+        source = _tally_select(sa.tuple_(Report.cell_id, Report.campaign_id).in_(chunk))
         connection.execute(sa.insert(table).from_select(_COLUMNS, source))
 
 

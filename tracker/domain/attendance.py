@@ -10,9 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 
 MAX_ABSENCES_IN_A_ROW = 3  # absent *more* than this many meetings in a row is flagged
 MAX_UNEXCUSED_MONTHS = 3  # absent without reason in this many months of a year is flagged
+
+
+def attendance_rate(present: int, required: int) -> Fraction | None:
+    """The attendance rate: present / required, exact; None when nobody was required.
+
+    ``required`` is summoned − exempted (``aggregates.required_attendance`` in SQL), or a sum
+    of them. The one definition: the report form's suggested points, a cell's months, the
+    review's indicators and the year's figure (contract.md, summary) all divide with it.
+    """
+    if required <= 0:
+        return None
+    return Fraction(present, required)
 
 
 @dataclass(frozen=True)
@@ -48,8 +61,8 @@ class MemberRecord:
         return self.too_many_in_a_row or self.unexcused_in_three_months
 
     @property
-    def rate(self) -> float | None:
-        return self.attended / self.expected if self.expected else None
+    def rate(self) -> Fraction | None:
+        return attendance_rate(self.attended, self.expected)
 
 
 def member_record(meetings: Iterable[Attendance]) -> MemberRecord:

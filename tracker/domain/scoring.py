@@ -11,6 +11,9 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
+
+from .attendance import attendance_rate
 
 
 class Grade(str, enum.Enum):
@@ -46,6 +49,16 @@ class GradeBands:
     tot: int = 180
     kha: int = 140
     trung_binh: int = 100
+
+    @classmethod
+    def from_stored(cls, stored: Mapping[Grade, int]) -> GradeBands:
+        """The bands a campaign stores (grade -> lower bound), the defaults where one is not."""
+        default = cls()
+        return cls(
+            tot=stored.get(Grade.TOT, default.tot),
+            kha=stored.get(Grade.KHA, default.kha),
+            trung_binh=stored.get(Grade.TRUNG_BINH, default.trung_binh),
+        )
 
     def band(self, half_points: int | Decimal) -> Grade:
         """Return the grade band of a total, before any gate or cap applies."""
@@ -120,13 +133,6 @@ def report_grade(
     return grade
 
 
-def attendance_rate(present: int, required: int) -> Decimal | None:
-    """Return present / required as a fraction, or None when nobody was required."""
-    if required <= 0:
-        return None
-    return Decimal(present) / Decimal(required)
-
-
 @dataclass(frozen=True)
 class MeetingFacts:
     """The recorded facts from which the form suggests points."""
@@ -159,11 +165,11 @@ def suggest_points(facts: MeetingFacts, criteria: Iterable[Criterion]) -> dict[s
         rate = attendance_rate(facts.present, facts.required)
         if rate is None:
             fraction = Decimal(0)
-        elif rate > Decimal("0.85") and facts.absent_unexcused == 0:
+        elif rate > Fraction(85, 100) and facts.absent_unexcused == 0:
             fraction = Decimal(1)
-        elif rate > Decimal("0.85"):
+        elif rate > Fraction(85, 100):
             fraction = Decimal("0.7")
-        elif rate > Decimal("0.70"):
+        elif rate > Fraction(70, 100):
             fraction = Decimal("0.5")
         else:
             fraction = Decimal(0)

@@ -19,6 +19,8 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 
+from ..aggregates import required_attendance
+from ..domain.attendance import attendance_rate
 from ..extensions import db
 from ..models import (
     AttendanceStatus,
@@ -74,11 +76,11 @@ class Tally:
 
     @property
     def attendance(self) -> Fraction | None:
-        return self._share(self.present, self.required)
+        return attendance_rate(self.present, self.required)
 
     @property
     def plain_attendance(self) -> Fraction | None:
-        return self._share(self.plain_present, self.plain_required)
+        return attendance_rate(self.plain_present, self.plain_required)
 
     @property
     def speakers_per_meeting(self) -> Fraction | None:
@@ -168,7 +170,7 @@ def _rows(today: dt.date, keys: list, where: list) -> dict[tuple, Tally]:
     statement = base.add_columns(
         count(regular),
         total(Report.present),
-        total(Report.summoned - Report.exempted),
+        total(required_attendance()),
         total(Report.speakers),
         total(Report.young_speakers),
         count(sa.and_(regular, Report.duration_minutes.is_not(None))),
