@@ -36,6 +36,7 @@ from .domain.periods import (
 from .domain.ranking import CellTally, Standing, rank_cells
 from .domain.scoring import DEFAULT_BANDS, Grade, GradeBands
 from .extensions import db
+from .failures import NotFound
 from .models import (
     Campaign,
     Cell,
@@ -48,7 +49,6 @@ from .models import (
     ReportStatus,
     YearTally,
 )
-from .services import NotFound
 
 UNAPPROVED = (ReportStatus.SUBMITTED, ReportStatus.RETURNED)
 

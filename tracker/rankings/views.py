@@ -15,10 +15,10 @@ from flask_login import current_user
 from .. import clock, grade_notes
 from ..campaigns import default_year
 from ..extensions import db
+from ..failures import ValidationFailed
 from ..models import Cell, CellCategory
 from ..pagecache import kept_page
 from ..permissions import can_open_report, rankings_readers
-from ..services import ValidationFailed
 from ..standings import (
     CampaignInfo,
     load_campaigns,
