@@ -277,8 +277,7 @@ def export_summary_command(year, output) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import backup
-
+    """Add the commands of this module (backup.py and schedule/cli.py add their own)."""
     for command in (
         init_db_command,
         create_user_command,
@@ -289,7 +288,3 @@ def init_app(app: Flask) -> None:
         export_summary_command,
     ):
         app.cli.add_command(command)
-    backup.init_app(app)
-    from .schedule.cli import init_app as schedule_commands
-
-    schedule_commands(app)
