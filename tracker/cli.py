@@ -10,7 +10,8 @@ from flask_migrate import upgrade
 
 from .database import begin_write
 from .extensions import db
-from .models import Cell, Role, User
+from .models import Role, User
+from .queries import cell_by_code
 from .seed import seed_reference_data
 from .services import ServiceError
 from .services.accounts import create_token, create_user
@@ -100,7 +101,7 @@ def create_user_command(username, role, cell_code, password, full_name) -> None:
     begin_write()
     cell = None
     if cell_code:
-        cell = db.session.scalar(sa.select(Cell).where(Cell.code == cell_code))
+        cell = cell_by_code(cell_code)
         if cell is None:
             raise CommandFailed(f"Không có chi bộ mã '{cell_code}'.")
     if role is Role.SECRETARY and cell is None:

@@ -9,7 +9,17 @@ from .domain.scoring import Criterion as RubricLine
 from .domain.scoring import Grade, GradeBands
 from .domain.vietnamese import name_key
 from .extensions import db
-from .models import Campaign, Criterion, GradeBand, Member
+from .models import Campaign, Cell, Criterion, GradeBand, Member
+
+
+def cell_by_code(code: str | None) -> Cell | None:
+    """The cell with this code, closed or not; None for no code or an unknown one.
+
+    Callers say what a missing cell means to them (404, a form message, a CLI refusal).
+    """
+    if not code:
+        return None
+    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
 
 
 def campaign_for_year(year: int) -> Campaign | None:

@@ -18,7 +18,7 @@ from ..guards import whole_number
 from ..members.forms import ImportForm
 from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
 from ..permissions import admin_required, is_admin
-from ..queries import rubric_for_year
+from ..queries import cell_by_code, rubric_for_year
 from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
 from ..services.cell_import import import_cells, read_cell_file
@@ -122,12 +122,6 @@ def _cell_choices(*, blank: str | None = None, keep: Cell | None = None) -> list
     return select_choices(choices)
 
 
-def _cell_by_code(code: str | None) -> Cell | None:
-    if not code:
-        return None
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
-
-
 # --------------------------------------------------------------------------------------------
 # Index
 
@@ -189,7 +183,7 @@ def account_new():
                 full_name=form.full_name.data,
                 role=Role(form.role.data),
                 password=form.password.data,
-                cell=_cell_by_code(form.cell.data),
+                cell=cell_by_code(form.cell.data),
                 actor=current_user,
             )
         except ServiceError as error:
@@ -253,7 +247,7 @@ def account_edit(user_id: int):
             user,
             full_name=form.full_name.data,
             role=Role(form.role.data),
-            cell=_cell_by_code(form.cell.data),
+            cell=cell_by_code(form.cell.data),
             active=user.active,
             actor=current_user,
         )

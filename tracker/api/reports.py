@@ -6,13 +6,13 @@ of a body is checked by ``bodies.py``, its content by the shared report rules.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify, url_for
 
 from ..domain.scoring import to_points
 from ..extensions import db
 from ..models import Cell, Report, ReportStatus
 from ..permissions import OTHER_CELL_MESSAGE, can_view_report
+from ..queries import cell_by_code
 from ..services import NotAllowed, NotFound
 from ..services import reports as service
 from ..services.organisation import CELL_CODE_PATTERN
@@ -62,7 +62,7 @@ def _named_cell(body: dict) -> tuple[Cell | None, bool]:
         return None, False
     if not isinstance(code, str) or not CELL_CODE_PATTERN.match(code.strip()):
         return None, True  # no cell has such a code: do not even ask the database
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code.strip())), True
+    return cell_by_code(code.strip()), True
 
 
 def _report_for(raw_id: str) -> Report:

@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..permissions import admin_required, ensure_cell_visible, is_admin, visible_cell_ids
-from ..queries import member_register
+from ..queries import cell_by_code, member_register
 from ..services import ServiceError
 from ..services.members import (
     ImportRejected,
@@ -82,7 +82,7 @@ def _all_cells() -> list[Cell]:
 
 
 def _cell_or_404(code: str) -> Cell:
-    cell = db.session.scalar(sa.select(Cell).where(Cell.code == code))
+    cell = cell_by_code(code)
     if cell is None:
         abort(404, description=f"Không có chi bộ mã “{code}”.")
     return cell

@@ -49,6 +49,7 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
+from ..queries import cell_by_code
 from ..review.forms import ExemplaryForm
 from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
@@ -88,12 +89,6 @@ def _visible_report(report_id: int) -> Report:
     if not can_view_report(current_user, report):
         abort(403, description=OTHER_CELL_MESSAGE)
     return report
-
-
-def _cell_by_code(code: str | None) -> Cell | None:
-    if not code:
-        return None
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
 
 
 def _campaign_by_year(raw) -> Campaign | None:
@@ -479,7 +474,7 @@ def new():
         if asked and asked != cell.code:
             abort(403, description=OTHER_CELL_MESSAGE)
     else:
-        cell = _cell_by_code(request.args.get("cell"))
+        cell = cell_by_code(request.args.get("cell"))
         if cell is None:
             return render_template(
                 "reports/choose_cell.html",
@@ -569,7 +564,7 @@ def index():
         if asked and asked != cell.code:
             abort(403, description=OTHER_CELL_MESSAGE)
     else:
-        cell = _cell_by_code(request.args.get("cell"))
+        cell = cell_by_code(request.args.get("cell"))
     status = request.args.get("status")
     status = ReportStatus(status) if status in {s.value for s in ReportStatus} else None
     kind = request.args.get("kind")
@@ -722,13 +717,13 @@ def attendance():
     cells = queries.active_cells()
     if current_user.role is Role.SECRETARY:
         cell = (
-            _cell_by_code(request.args.get("cell"))
+            cell_by_code(request.args.get("cell"))
             if request.args.get("cell")
             else current_user.cell
         )
     else:
         cell = (
-            _cell_by_code(request.args.get("cell"))
+            cell_by_code(request.args.get("cell"))
             if request.args.get("cell")
             else (cells[0] if cells else None)
         )

@@ -24,6 +24,7 @@ from ..domain import report_rules
 from ..extensions import db
 from ..models import Campaign, Cell, Meeting, Role
 from ..permissions import OTHER_CELL_MESSAGE
+from ..queries import cell_by_code
 from ..services import NotAllowed, NotFound, ValidationFailed
 from ..services.organisation import CELL_CODE_PATTERN
 from ..standings import no_campaign
@@ -94,7 +95,7 @@ def _cell_of(code: object) -> tuple[Cell | None, bool, dict[str, str]]:
         return None, True, {"cell": report_rules.MSG_CELL_UNKNOWN}
     if not CELL_CODE_PATTERN.match(code.strip()):
         return None, True, {}
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code.strip())), True, {}
+    return cell_by_code(code.strip()), True, {}
 
 
 def _checked_body() -> service.CheckedMeeting:
@@ -219,11 +220,7 @@ def list_meetings():
     cell_id = None
     code = request.args.get("cell")
     if code is not None:
-        cell = (
-            db.session.scalar(sa.select(Cell).where(Cell.code == code))
-            if CELL_CODE_PATTERN.match(code)
-            else None
-        )
+        cell = cell_by_code(code) if CELL_CODE_PATTERN.match(code) else None
         if cell is None:
             raise ValidationFailed(MSG_INVALID_QUERY, {"cell": report_rules.MSG_CELL_UNKNOWN})
         user = api_user()

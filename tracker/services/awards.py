@@ -31,7 +31,6 @@ from ..models import (
     AwardMember,
     AwardProposal,
     Campaign,
-    Cell,
     Member,
     Report,
     ReportStatus,
@@ -39,6 +38,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import can_manage_awards, can_reopen_year
+from ..queries import cell_by_code
 from . import Conflict, NotAllowed, NotFound, ValidationFailed, audit
 
 MSG_NOT_ALLOWED = "Chỉ Đảng ủy và quản trị viên được lập đề xuất khen thưởng."
@@ -393,7 +393,7 @@ def add_cell(
     """Add a cell at its rank's place in the list, with the summary drawn from its standing."""
     campaign = _open_campaign(campaign, actor)
     proposal = _saved_proposal(campaign)
-    cell = db.session.scalar(sa.select(Cell).where(Cell.code == str(cell_code or "")))
+    cell = cell_by_code(str(cell_code or ""))
     if cell is None or not cell.active:
         raise ValidationFailed(MSG_INVALID, {"cell": "Chọn một chi bộ đang hoạt động."})
     if any(entry.cell_id == cell.id for entry in proposal.cells):

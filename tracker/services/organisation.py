@@ -15,6 +15,7 @@ from ..domain.scoring import to_half_points, to_points
 from ..domain.vietnamese import normalise
 from ..extensions import db
 from ..models import Campaign, Cell, CellCategory, Committee, Criterion, Member, Report, User
+from ..queries import cell_by_code
 from . import Conflict, NotFound, ValidationFailed, audit
 
 CELL_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -354,7 +355,7 @@ def create_cell(
         errors["code"] = (
             "Mã gồm 2–40 ký tự: chữ thường không dấu, số hoặc gạch ngang (ví dụ ap-moi)."
         )
-    elif db.session.scalar(sa.select(Cell.id).where(Cell.code == code)) is not None:
+    elif cell_by_code(code) is not None:
         raise Conflict("Mã chi bộ đã được dùng.", {"code": "Mã này đã có chi bộ khác dùng."})
     if errors:
         raise ValidationFailed("Thông tin chi bộ chưa hợp lệ.", errors)
