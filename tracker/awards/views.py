@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import award_queries as queries
 from .. import clock, spreadsheets
 from ..campaigns import committee_as_of
 from ..extensions import db
@@ -22,7 +23,6 @@ from ..services import ServiceError, ValidationFailed
 from ..services import awards as service
 from ..standings import load_campaigns, monthly_matrix, standings_for_period
 from ..webforms import apply_service_error, select_choices
-from . import queries
 from .forms import (
     ActionForm,
     AddCellForm,

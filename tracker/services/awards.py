@@ -20,8 +20,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from .. import award_queries as queries
 from .. import clock
-from ..awards import queries
 from ..domain import awards as rules
 from ..domain.periods import month_has_ended
 from ..domain.vietnamese import normalise

@@ -3,7 +3,8 @@ default proposal drawn from them, and the ``AwardBook`` that the workbook prints
 
 The ranks and averages come from THE standings function (tracker/standings.py), so that a
 cell's place in the award lists is the one the rankings page and the API show. A fixed number
-of statements, whatever the number of cells and members.
+of statements, whatever the number of cells and members. The award service and the CLI read
+it too, so it lives beside standings.py, outside the awards blueprint package.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import clock
-from ..campaigns import committee_as_of, document_identity
-from ..domain import awards as rules
-from ..domain.periods import Period, campaign_quarters
-from ..domain.ranking import Standing
-from ..domain.vietnamese import name_key
-from ..extensions import db
-from ..models import (
+from . import clock
+from .campaigns import committee_as_of, document_identity
+from .domain import awards as rules
+from .domain.periods import Period, campaign_quarters
+from .domain.ranking import Standing
+from .domain.vietnamese import name_key
+from .extensions import db
+from .models import (
     AttendanceStatus,
     AwardCell,
     AwardMember,
@@ -39,7 +40,7 @@ from ..models import (
     ReportKind,
     ReportStatus,
 )
-from ..standings import (
+from .standings import (
     PeriodStandings,
     approved_month_scores,
     load_campaigns,
