@@ -116,10 +116,6 @@ class AwardYear:
         return rules.member_summary(record, leads_proposed_cell=leads)
 
 
-def campaign_for_year(year: int) -> Campaign | None:
-    return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
-
-
 def committee(year: int) -> Committee | None:
     """The committee's names as of the year (its documents print those)."""
     return committee_as_of(year)

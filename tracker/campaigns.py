@@ -54,6 +54,15 @@ def campaign_years() -> list[int]:
     return list(db.session.scalars(sa.select(Campaign.year).order_by(Campaign.year)))
 
 
+def closed_years() -> list[int]:
+    """The campaign years that are closed (khóa sổ), in order."""
+    return list(
+        db.session.scalars(
+            sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)).order_by(Campaign.year)
+        )
+    )
+
+
 def campaign_for_year(year: int) -> Campaign | None:
     return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
 
@@ -88,6 +97,10 @@ def year_not_opened(campaigns: list[Campaign], today: dt.date) -> int | None:
 
 def plans() -> list[Plan]:
     return list(db.session.scalars(sa.select(Plan).order_by(Plan.first_year, Plan.issued_on)))
+
+
+def plan_by_id(plan_id: int) -> Plan | None:
+    return db.session.get(Plan, plan_id)
 
 
 def plan_by_number(number: str) -> Plan | None:

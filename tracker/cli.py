@@ -168,7 +168,8 @@ def seed_demo_command(year) -> None:
 )
 def export_awards_command(year, output) -> None:
     """Write the year-end award workbook (as stored at closing once the year is closed)."""
-    from .award_queries import book_for_year, campaign_for_year
+    from .award_queries import book_for_year
+    from .campaigns import campaign_for_year
     from .spreadsheets import award_workbook
 
     require_schema()

@@ -22,10 +22,6 @@ def cell_by_code(code: str | None) -> Cell | None:
     return db.session.scalar(sa.select(Cell).where(Cell.code == code))
 
 
-def campaign_for_year(year: int) -> Campaign | None:
-    return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
-
-
 def rubric_for_year(campaign: Campaign) -> list[Criterion]:
     """The criteria of a campaign year, in rubric order."""
     return list(

@@ -3,7 +3,6 @@ carry out, and the committee's names from a year on."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -70,7 +69,7 @@ def years():
     _prepare_open_form(form, campaigns, plans)
     status = 200
     if form.validate_on_submit():
-        plan = db.session.get(Plan, int(form.plan.data)) if form.plan.data else None
+        plan = years_read.plan_by_id(int(form.plan.data)) if form.plan.data else None
         try:
             opened = open_campaign_year(
                 form.year.data,
@@ -108,7 +107,7 @@ def years():
 @bp.route("/years/<int:year>/plan", methods=["GET", "POST"])
 @admin_required
 def year_plan(year: int):
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = years_read.campaign_for_year(year)
     if campaign is None:
         abort(404, description=f"Không có năm thi đua {year}.")
     form = CampaignPlanForm()
@@ -118,7 +117,7 @@ def year_plan(year: int):
     status = 200
     if form.validate_on_submit():
         try:
-            set_campaign_plan(campaign, db.session.get(Plan, int(form.plan.data)), actor=current_user)
+            set_campaign_plan(campaign, years_read.plan_by_id(int(form.plan.data)), actor=current_user)
         except ServiceError as error:
             status = _refused(error, form)
         else:
@@ -174,7 +173,7 @@ def plan_new():
 @bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
 @admin_required
 def plan_edit(plan_id: int):
-    plan = db.session.get(Plan, plan_id)
+    plan = years_read.plan_by_id(plan_id)
     if plan is None:
         abort(404)
     form = PlanForm(obj=plan)
@@ -212,9 +211,7 @@ def _committee_values(form: CommitteeForm) -> dict:
 def _committee_rows():
     names = years_read.committee_names()
     years = years_read.campaign_years()
-    closed = set(
-        db.session.scalars(sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)))
-    )
+    closed = set(years_read.closed_years())
     return [
         {
             "row": row,

@@ -15,7 +15,7 @@ from flask_login import current_user
 
 from .. import award_queries as queries
 from .. import clock, spreadsheets
-from ..campaigns import committee_as_of
+from ..campaigns import campaign_for_year, committee_as_of
 from ..extensions import db
 from ..models import CellCategory, User
 from ..permissions import can_reopen_year, committee_required, rankings_readers
@@ -41,7 +41,7 @@ MATRIX_CATEGORY_NAME = "Điểm sinh hoạt từng tháng năm {year} - {categor
 
 
 def _campaign_or_404(year: int):
-    campaign = queries.campaign_for_year(year)
+    campaign = campaign_for_year(year)
     if campaign is None:
         abort(404, description=f"Không có năm thi đua {year}.")
     return campaign

@@ -9,7 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from .. import clock
-from ..campaigns import committee_names
+from ..campaigns import closed_years, committee_names
 from ..domain.periods import takes_part
 from ..domain.scoring import to_half_points, to_points
 from ..domain.vietnamese import normalise
@@ -67,19 +67,11 @@ def _check_committee_values(values: dict, *, exclude_id: int | None) -> dict:
     return errors
 
 
-def _closed_years() -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)).order_by(Campaign.year)
-        )
-    )
-
-
 def _names_of_closed_years(rows: list) -> dict[int, dict | None]:
     """What each closed year's documents print, for a list of names (objects or dicts)."""
     ordered = sorted(rows, key=lambda row: row["from_year"])
     printed = {}
-    for year in _closed_years():
+    for year in closed_years():
         in_force = [row for row in ordered if row["from_year"] <= year]
         row = in_force[-1] if in_force else (ordered[0] if ordered else None)
         printed[year] = {k: v for k, v in row.items() if k != "from_year"} if row else None
@@ -290,7 +282,7 @@ def _check_years(
         return
     changed = [
         year
-        for year in _closed_years()
+        for year in closed_years()
         if takes_part(cell.joined_year, cell.left_year, year)
         != takes_part(joined_year, left_year, year)
     ]

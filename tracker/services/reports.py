@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..campaigns import campaign_for_year
 from ..domain import report_rules as rules
 from ..domain.scoring import Criterion as RubricLine
 from ..domain.scoring import GradeBands, report_grade, to_points
@@ -40,7 +41,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE, can_report_for_cell, can_review
-from ..queries import campaign_for_year, grade_bands, rubric_for_year
+from ..queries import grade_bands, rubric_for_year
 from . import Conflict, NotAllowed, ValidationFailed, attachments, audit
 
 MSG_INVALID = "Báo cáo chưa hợp lệ; vui lòng sửa các mục được nêu."
