@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.orm import contains_eager
 
+from .domain import report_rules as rules
 from .domain.scoring import Criterion as RubricLine
 from .domain.scoring import Grade, GradeBands
 from .domain.vietnamese import name_key
@@ -68,3 +71,28 @@ def member_register(*, cell_ids: list[int] | None = None, active: bool | None = 
     members = list(db.session.scalars(statement))
     members.sort(key=lambda m: (m.cell.display_order, m.cell.id, name_key(m.full_name), m.id))
     return members
+
+
+@dataclass(frozen=True)
+class Rubric:
+    campaign: Campaign
+    criteria: list[Criterion]
+    lines: list[RubricLine]
+    bands: GradeBands
+
+    @property
+    def facts(self) -> rules.CampaignFacts:
+        return campaign_facts(self.campaign)
+
+    def by_code(self) -> dict[str, Criterion]:
+        return {criterion.code: criterion for criterion in self.criteria}
+
+
+def campaign_facts(campaign: Campaign) -> rules.CampaignFacts:
+    return rules.CampaignFacts(campaign.year, campaign.first_month, campaign.last_month)
+
+
+def rubric_of(campaign: Campaign) -> Rubric:
+    criteria = rubric_for_year(campaign)
+    lines = [RubricLine(c.code, c.title, c.max_half_points, c.gate) for c in criteria]
+    return Rubric(campaign, criteria, lines, grade_bands(campaign))

@@ -49,7 +49,7 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
-from ..queries import cell_by_code
+from ..queries import Rubric, cell_by_code, rubric_of
 from ..review.forms import ExemplaryForm
 from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
@@ -78,7 +78,7 @@ ATTENDANCE_CHOICES = [(status.value, status.label) for status in AttendanceStatu
 
 
 def _report_or_404(report_id: int) -> Report:
-    report = service.get_report(report_id)
+    report = queries.get_report(report_id)
     if report is None:
         abort(404, description="Không tìm thấy báo cáo này.")
     return report
@@ -114,7 +114,7 @@ class FormState:
     """What the form shows beyond its WTForms fields."""
 
     cell: Cell
-    rubric: service.Rubric
+    rubric: Rubric
     members: list[Member]
     member_state: dict[int, dict]
     scores: dict[str, str]
@@ -179,7 +179,7 @@ def _score_text(half_points: int | None) -> str:
     return "" if half_points is None else format_points(to_points(half_points))
 
 
-def _posted_scores(rubric: service.Rubric, formdata, prefix: str = "score-") -> dict[str, str]:
+def _posted_scores(rubric: Rubric, formdata, prefix: str = "score-") -> dict[str, str]:
     return {c.code: formdata.get(prefix + c.code, "").strip() for c in rubric.criteria}
 
 
@@ -337,15 +337,15 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
     )
     if campaign is None:
         return None
-    rubric = service.rubric_of(campaign)
-    members = service.members_for_form(cell, report)
+    rubric = rubric_of(campaign)
+    members = queries.members_for_form(cell, report)
     if request.method == "POST":
         member_state = _posted_member_state(members, request.form)
         scores = _posted_scores(rubric, request.form)
     else:
         member_state = _member_state_of(report, members)
         stored = (
-            {code: s.self_half_points for code, s in service.scores_by_code(report, rubric).items()}
+            {code: s.self_half_points for code, s in queries.scores_by_code(report, rubric).items()}
             if report
             else {}
         )
@@ -519,8 +519,8 @@ def _report_page(report: Report, template: str, **context):
         report=report,
         returned_by=returned_by,
         since_return=since_return,
-        scores=context.pop("scores", None) or service.score_table(report),
-        attendance=service.attendance_rows(report),
+        scores=context.pop("scores", None) or queries.score_table(report),
+        attendance=queries.attendance_rows(report),
         history=history,
         young_limit=report.campaign.young_age_limit,
         can_edit=can_edit_report(current_user, report)
@@ -597,7 +597,7 @@ def queue():
 
 
 def _committee_scores(report: Report, formdata) -> dict[str, str]:
-    rubric = service.rubric_of(report.campaign)
+    rubric = rubric_of(report.campaign)
     return _posted_scores(rubric, formdata, prefix="final-")
 
 
@@ -606,7 +606,7 @@ def _committee_scores(report: Report, formdata) -> dict[str, str]:
 def review(report_id: int):
     report = _report_or_404(report_id)
     form = ReviewForm()
-    table = service.score_table(report)
+    table = queries.score_table(report)
     committee_scores = {
         row["criterion"].code: _score_text(
             row["final"] if row["final"] is not None else row["self"]
@@ -647,7 +647,7 @@ def review(report_id: int):
             return redirect(url_for("reports.queue"))
     elif request.method == "POST":
         status_code = 400
-    rubric = service.rubric_of(report.campaign)
+    rubric = rubric_of(report.campaign)
     values, _errors = rules.check_scores(committee_scores, rubric.lines, complete=False)
     full = {row["criterion"].code: row["self"] or 0 for row in table}
     full.update(values)
