@@ -12,7 +12,16 @@ from .domain.scoring import Criterion as RubricLine
 from .domain.scoring import Grade, GradeBands
 from .domain.vietnamese import name_key
 from .extensions import db
-from .models import Campaign, Cell, Criterion, GradeBand, Member
+from .models import (
+    Campaign,
+    Cell,
+    Criterion,
+    ExemplaryMeeting,
+    GradeBand,
+    Member,
+    Report,
+    YearReview,
+)
 
 
 def cell_by_code(code: str | None) -> Cell | None:
@@ -96,3 +105,13 @@ def rubric_of(campaign: Campaign) -> Rubric:
     criteria = rubric_for_year(campaign)
     lines = [RubricLine(c.code, c.title, c.max_half_points, c.gate) for c in criteria]
     return Rubric(campaign, criteria, lines, grade_bands(campaign))
+
+
+def review_of(campaign: Campaign) -> YearReview | None:
+    return db.session.scalar(sa.select(YearReview).where(YearReview.campaign_id == campaign.id))
+
+
+def exemplary_of(report: Report) -> ExemplaryMeeting | None:
+    return db.session.scalar(
+        sa.select(ExemplaryMeeting).where(ExemplaryMeeting.report_id == report.id)
+    )

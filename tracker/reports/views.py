@@ -49,12 +49,11 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
-from ..queries import Rubric, cell_by_code, rubric_of
+from ..queries import Rubric, cell_by_code, exemplary_of, rubric_of
 from ..review.forms import ExemplaryForm
 from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
 from ..services import reports as service
-from ..services.review import exemplary_of
 from . import checks, queries
 from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
