@@ -15,13 +15,13 @@ from ..models import (
     CellFollower,
     Meeting,
     Report,
+    ReportDeadline,
     ReportKind,
     ReportStatus,
     Role,
     User,
 )
 from . import rules
-from .service import deadline_of
 
 
 def visible_meetings(
@@ -213,3 +213,21 @@ def report_flags(campaign: Campaign, today: dt.date) -> dict[int, Timeliness]:
         for row in timeliness_of_year(campaign, today)
         if row.report_id is not None and row.flag
     }
+
+
+def deadline_of(campaign_id: int) -> tuple[str, int]:
+    """The year's rule; a year without one follows the latest earlier year that set one (a new
+    year keeps the committee's rule), else the default of 5 days after the meeting."""
+    row = db.session.execute(
+        sa.select(ReportDeadline.rule, ReportDeadline.days)
+        .join(Campaign, Campaign.id == ReportDeadline.campaign_id)
+        .where(
+            Campaign.year
+            <= sa.select(Campaign.year).where(Campaign.id == campaign_id).scalar_subquery()
+        )
+        .order_by(Campaign.year.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return rules.DEFAULT_RULE
+    return row.rule.value, row.days

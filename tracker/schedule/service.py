@@ -35,6 +35,7 @@ from ..models import (
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE
 from ..services import Conflict, NotAllowed, ValidationFailed, audit
 from . import rules
+from .queries import deadline_of
 
 MSG_INVALID = "Lịch sinh hoạt chưa hợp lệ: xem các trường được đánh dấu."
 MSG_COMMITTEE_DOES_NOT_PLAN = (
@@ -511,24 +512,6 @@ def set_reminder_email(actor: User, email: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # The year's report deadline
-
-
-def deadline_of(campaign_id: int) -> tuple[str, int]:
-    """The year's rule; a year without one follows the latest earlier year that set one (a new
-    year keeps the committee's rule), else the default of 5 days after the meeting."""
-    row = db.session.execute(
-        sa.select(ReportDeadline.rule, ReportDeadline.days)
-        .join(Campaign, Campaign.id == ReportDeadline.campaign_id)
-        .where(
-            Campaign.year
-            <= sa.select(Campaign.year).where(Campaign.id == campaign_id).scalar_subquery()
-        )
-        .order_by(Campaign.year.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return rules.DEFAULT_RULE
-    return row.rule.value, row.days
 
 
 def set_deadline(actor: User, campaign: Campaign, rule: str, days: object) -> None:

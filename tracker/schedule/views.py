@@ -475,7 +475,7 @@ def deadline():
     campaign, _ = _campaign_and_month()
     form = forms.DeadlineForm()
     if request.method == "GET":
-        form.rule.data, form.days.data = service.deadline_of(campaign.id)
+        form.rule.data, form.days.data = queries.deadline_of(campaign.id)
     elif form.validate():
         try:
             service.set_deadline(current_user, campaign, form.rule.data, form.days.data)
