@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import sqlalchemy as sa
 from flask import Response, jsonify, request, url_for
 
 from .. import clock
@@ -20,6 +19,7 @@ from ..api.core import (
     path_whole,
     query_parameters,
 )
+from ..campaigns import campaign_for_year
 from ..domain import report_rules
 from ..extensions import db
 from ..models import Campaign, Cell, Meeting, Role
@@ -207,7 +207,7 @@ def _year_month_query(*names: str) -> tuple[Campaign, int | None]:
     month = _whole_parameter("month", 1, 12, MSG_MONTH, errors)
     if errors:
         raise ValidationFailed(MSG_INVALID_QUERY, errors)
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         raise no_campaign(year)
     return campaign, month

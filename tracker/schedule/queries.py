@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..campaigns import campaign_for_year
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -199,7 +200,7 @@ def count_late_reports(year: int, today: dt.date) -> dict[str, int]:
 
     Plain function: call it inside an app context with the committee's today
     (``tracker.clock.today()``)."""
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         return {"late": 0, "overdue": 0}
     flags = [row.flag for row in timeliness_of_year(campaign, today)]

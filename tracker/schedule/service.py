@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..campaigns import campaign_for_year
 from ..domain import report_rules
 from ..extensions import db
 from ..models import (
@@ -94,7 +95,7 @@ def check_meeting(
     if start is None:
         errors.setdefault("starts_at", rules.MSG_STARTS_AT)
     else:
-        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == start.year))
+        campaign = campaign_for_year(start.year)
         if campaign is None or start.month not in campaign.months:
             errors.setdefault("starts_at", rules.msg_month_outside(start.year, start.month))
             campaign = None
