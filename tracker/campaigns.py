@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from .domain.vietnamese import format_date, normalise
 from .extensions import db
+from .failures import NotFound
 from .models import Campaign, Committee, Plan, Report
 
 # --------------------------------------------------------------------------------------------
@@ -109,6 +110,17 @@ def plan_by_number(number: str) -> Plan | None:
     )
 
 
+def closed_years_citing(plan: Plan) -> list[int]:
+    """The closed years that carry out this plan (their documents cite it as it was)."""
+    return list(
+        db.session.scalars(
+            sa.select(Campaign.year)
+            .where(Campaign.plan_id == plan.id, Campaign.closed_at.is_not(None))
+            .order_by(Campaign.year)
+        )
+    )
+
+
 def report_counts() -> dict[int, int]:
     """The number of reports of each campaign (by campaign id), in one query."""
     return dict(
@@ -141,6 +153,14 @@ def plan_citation(plan: Plan | None) -> str:
 def committee_names() -> list[Committee]:
     """Every set of the committee's names, oldest first."""
     return list(db.session.scalars(sa.select(Committee).order_by(Committee.from_year)))
+
+
+def get_committee_names(committee_id: int) -> Committee:
+    """One set of the committee's names; NotFound (404) when there is no such set."""
+    committee = db.session.get(Committee, committee_id)
+    if committee is None:
+        raise NotFound("Không có tên gọi này của Đảng ủy.")
+    return committee
 
 
 def committee_as_of(year: int | None, names: list[Committee] | None = None) -> Committee | None:

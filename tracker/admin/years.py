@@ -8,12 +8,12 @@ from flask_login import current_user
 
 from .. import campaigns as years_read
 from .. import clock
+from ..campaigns import closed_years_citing, get_committee_names
 from ..extensions import db
 from ..models import Campaign, Plan
 from ..permissions import admin_required
 from ..services import ServiceError
 from ..services.campaigns import (
-    closed_years_citing,
     create_plan,
     open_campaign_year,
     set_campaign_plan,
@@ -22,7 +22,6 @@ from ..services.campaigns import (
 from ..services.organisation import (
     add_committee_names,
     delete_committee_names,
-    get_committee_names,
     update_committee,
 )
 from ..webforms import select_choices

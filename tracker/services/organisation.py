@@ -16,7 +16,7 @@ from ..domain.vietnamese import normalise
 from ..extensions import db
 from ..models import Campaign, Cell, CellCategory, Committee, Criterion, Member, Report, User
 from ..queries import cell_by_code
-from . import Conflict, NotFound, ValidationFailed, audit
+from . import Conflict, ValidationFailed, audit
 
 CELL_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 CRITERION_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -207,13 +207,6 @@ def delete_committee_names(committee: Committee, *, actor: User) -> None:
         summary=f"Xóa tên gọi Đảng ủy từ năm {before['from_year']}",
         before=before,
     )
-
-
-def get_committee_names(committee_id: int) -> Committee:
-    committee = db.session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound("Không có tên gọi này của Đảng ủy.")
-    return committee
 
 
 # --------------------------------------------------------------------------------------------
