@@ -540,6 +540,16 @@ def book_for_year(campaign: Campaign, today: dt.date | None = None) -> rules.Awa
     return closed_book(campaign) or award_book(proposal_page(campaign, today))
 
 
+def unreviewed_reports(campaign: Campaign) -> int:
+    """Reports of the year still waiting for review or for the cell's correction."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Report.id)).where(
+            Report.campaign_id == campaign.id,
+            Report.status.in_([ReportStatus.SUBMITTED, ReportStatus.RETURNED]),
+        )
+    )
+
+
 def saved_proposals() -> dict[int, tuple[int, int]]:
     """Per campaign id with a saved proposal: (cells, members) proposed (one statement)."""
     rows = db.session.execute(

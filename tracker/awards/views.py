@@ -100,7 +100,7 @@ def _render(campaign, status: int = 200, **failed):
             forms=forms,
             today=today,
             year_ended=service.year_has_ended(campaign, today),
-            unreviewed=service.unreviewed_reports(campaign),
+            unreviewed=queries.unreviewed_reports(campaign),
             categories=dict(CellCategory.choices()),
         ),
         status,

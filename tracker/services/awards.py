@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import award_queries as queries
 from .. import clock
+from ..award_queries import unreviewed_reports
 from ..domain import awards as rules
 from ..domain.periods import month_has_ended
 from ..domain.vietnamese import normalise
@@ -32,8 +33,6 @@ from ..models import (
     AwardProposal,
     Campaign,
     Member,
-    Report,
-    ReportStatus,
     User,
     utcnow,
 )
@@ -579,16 +578,6 @@ def update_member_entry(
 
 def year_has_ended(campaign: Campaign, today: dt.date) -> bool:
     return month_has_ended(campaign.year, campaign.last_month, today)
-
-
-def unreviewed_reports(campaign: Campaign) -> int:
-    """Reports of the year still waiting for review or for the cell's correction."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Report.id)).where(
-            Report.campaign_id == campaign.id,
-            Report.status.in_([ReportStatus.SUBMITTED, ReportStatus.RETURNED]),
-        )
-    )
 
 
 def close_year(
