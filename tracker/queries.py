@@ -34,6 +34,25 @@ def cell_by_code(code: str | None) -> Cell | None:
     return db.session.scalar(sa.select(Cell).where(Cell.code == code))
 
 
+def cells_in_display_order() -> list[Cell]:
+    """Every cell, open or closed, in display order (forms offer the open ones)."""
+    return list(db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id)))
+
+
+def active_cells(cell_id: int | None = None, year: int | None = None) -> list[Cell]:
+    """The cells in list order (or the one cell ``cell_id``): with ``year``, those taking part
+    in that campaign year, whether or not they still operate; without, those operating now."""
+    if cell_id is not None:
+        query = sa.select(Cell).where(Cell.id == cell_id)
+    elif year is None:
+        query = sa.select(Cell).where(Cell.active.is_(True))
+    else:
+        query = sa.select(Cell)
+    if year is not None:
+        query = query.where(Cell.takes_part_in(year))
+    return list(db.session.scalars(query.order_by(Cell.display_order, Cell.id)))
+
+
 def rubric_for_year(campaign: Campaign) -> list[Criterion]:
     """The criteria of a campaign year, in rubric order."""
     return list(

@@ -50,11 +50,6 @@ def live_token_count(user: User) -> int:
     )
 
 
-def cells_in_display_order() -> list[Cell]:
-    """Every cell, open or closed, in display order (forms offer the open ones)."""
-    return list(db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id)))
-
-
 def cells_in_list_order() -> list[Cell]:
     """Every cell as the cells page lists it: open ones first, then in display order."""
     return list(

@@ -17,7 +17,7 @@ from ..guards import whole_number
 from ..members.forms import ImportForm
 from ..models import Campaign, Cell, CellCategory, Role, User
 from ..permissions import admin_required, is_admin
-from ..queries import cell_by_code, rubric_for_year
+from ..queries import cell_by_code, cells_in_display_order, rubric_for_year
 from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
 from ..services.cell_import import import_cells, read_cell_file
@@ -113,7 +113,7 @@ def _campaign_or_404(year: int) -> Campaign:
 
 def _cell_choices(*, blank: str | None = None, keep: Cell | None = None) -> list[SelectChoice]:
     """Active cells for a select (plus ``keep``, the current one, even when closed)."""
-    cells = queries.cells_in_display_order()
+    cells = cells_in_display_order()
     choices = [("", blank)] if blank is not None else []
     for cell in cells:
         if cell.active or (keep is not None and cell.id == keep.id):

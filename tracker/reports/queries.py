@@ -27,7 +27,7 @@ from ..models import (
     ReportStatus,
     User,
 )
-from ..queries import Rubric, rubric_of
+from ..queries import Rubric, active_cells, rubric_of
 
 # --------------------------------------------------------------------------------------------
 # Campaign years
@@ -35,20 +35,6 @@ from ..queries import Rubric, rubric_of
 
 def campaigns() -> list[Campaign]:
     return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year)))
-
-
-def active_cells(cell_id: int | None = None, year: int | None = None) -> list[Cell]:
-    """The cells in list order (or the one cell ``cell_id``): with ``year``, those taking part
-    in that campaign year, whether or not they still operate; without, those operating now."""
-    if cell_id is not None:
-        query = sa.select(Cell).where(Cell.id == cell_id)
-    elif year is None:
-        query = sa.select(Cell).where(Cell.active.is_(True))
-    else:
-        query = sa.select(Cell)
-    if year is not None:
-        query = query.where(Cell.takes_part_in(year))
-    return list(db.session.scalars(query.order_by(Cell.display_order, Cell.id)))
 
 
 # --------------------------------------------------------------------------------------------

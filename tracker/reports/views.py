@@ -49,7 +49,7 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
-from ..queries import Rubric, cell_by_code, exemplary_of, rubric_of
+from ..queries import Rubric, active_cells, cell_by_code, exemplary_of, rubric_of
 from ..review.forms import ExemplaryForm
 from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
@@ -477,7 +477,7 @@ def new():
         if cell is None:
             return render_template(
                 "reports/choose_cell.html",
-                cells=queries.active_cells(),
+                cells=active_cells(),
                 asked=request.args.get("cell"),
             )
     if not can_report_for_cell(current_user, cell.id):
@@ -576,7 +576,7 @@ def index():
         reports=reports,
         years=years,
         campaign=campaign,
-        cells=queries.active_cells() if current_user.role is not Role.SECRETARY else [],
+        cells=active_cells() if current_user.role is not Role.SECRETARY else [],
         cell=cell,
         status=status,
         kind=kind,
@@ -713,7 +713,7 @@ def attendance():
     campaign = _chosen_campaign(request.args.get("year"), years)
     if campaign is None:
         abort(404, description="Chưa có năm thi đua nào.")
-    cells = queries.active_cells()
+    cells = active_cells()
     if current_user.role is Role.SECRETARY:
         cell = (
             cell_by_code(request.args.get("cell"))
