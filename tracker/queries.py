@@ -1,4 +1,12 @@
-"""Read-side queries shared by pages, the API and exports."""
+"""Read-side queries shared by pages, the API, exports and the service layer.
+
+Where the reads live: here, what several areas (or the services) read — cells, a year's rubric
+and grade bands, members, a year's review, exemplary meetings; ``campaigns.py``, campaign
+years, plans and the committee's names; ``standings.py`` and ``tallies.py``, scores and ranks;
+``award_queries.py``, the awards; each area's ``queries.py`` (admin, reports, review,
+schedule), what only its pages read. Reads import no service and no blueprint package
+(tests/test_import_layers.py).
+"""
 
 from __future__ import annotations
 
@@ -35,7 +43,7 @@ def cell_by_code(code: str | None) -> Cell | None:
 
 
 def cells_in_display_order() -> list[Cell]:
-    """Every cell, open or closed, in display order (forms offer the open ones)."""
+    """Every cell, open or closed, in display order."""
     return list(db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id)))
 
 
