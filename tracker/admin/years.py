@@ -68,7 +68,7 @@ def years():
     _prepare_open_form(form, campaigns, plans)
     status = 200
     if form.validate_on_submit():
-        plan = years_read.plan_by_id(int(form.plan.data)) if form.plan.data else None
+        plan = db.session.get(Plan, int(form.plan.data)) if form.plan.data else None
         try:
             opened = open_campaign_year(
                 form.year.data,
@@ -116,7 +116,7 @@ def year_plan(year: int):
     status = 200
     if form.validate_on_submit():
         try:
-            set_campaign_plan(campaign, years_read.plan_by_id(int(form.plan.data)), actor=current_user)
+            set_campaign_plan(campaign, db.session.get(Plan, int(form.plan.data)), actor=current_user)
         except ServiceError as error:
             status = _refused(error, form)
         else:
