@@ -68,7 +68,8 @@ def run_app(url: str, year: int, output: str, *, whole_export: bool) -> dict:
     """The app's workbook, given its award book in memory like the bare writer gets its rows;
     with ``whole_export``, also reading the book from the database (as the command does)."""
     from tracker import create_app
-    from tracker.awards.queries import book_for_year, campaign_for_year
+    from tracker.award_queries import book_for_year
+    from tracker.campaigns import campaign_for_year
     from tracker.spreadsheets import award_workbook
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": False})
@@ -176,7 +177,8 @@ def main() -> None:
         folder = Path(folder)
         url = "sqlite:///" + str(folder / "bench.sqlite3")
         app = bench_app(url)
-        from tracker.awards.queries import book_for_year, campaign_for_year
+        from tracker.award_queries import book_for_year
+        from tracker.campaigns import campaign_for_year
         from tracker.extensions import db
 
         with app.app_context():

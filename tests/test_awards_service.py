@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
-from tracker.awards import queries
+from tracker import award_queries as queries
 from tracker.domain.awards import DEFAULT_RECIPIENTS
 from tracker.extensions import db
 from tracker.models import (

@@ -18,6 +18,7 @@ from tracker.models import (
     ReportStatus,
     utcnow,
 )
+from tracker.reports import queries as report_reads
 from tracker.services import Conflict, NotAllowed, ValidationFailed, attachments
 from tracker.services import reports as service
 
@@ -459,7 +460,7 @@ def test_a_report_moved_to_another_year_is_scored_on_that_year_s_rubric(app, use
         db.session.expire_all()
         report = db.session.get(Report, report.id)
         assert {score.criterion.campaign.year for score in report.scores} == {2023}
-        scores = service.scores_by_code(report)
+        scores = report_reads.scores_by_code(report)
         assert set(scores) == set(SCORES)
         assert scores["results"].final_half_points == 40
         assert report.final_total_half_points == int(SCORES_TOTAL * 2) - 5

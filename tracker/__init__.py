@@ -183,6 +183,9 @@ def register_security_headers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the ``flask --app tracker`` commands."""
-    from .cli import init_app
+    from . import backup, cli
+    from .schedule import cli as schedule_cli
 
-    init_app(app)
+    # Each module adds its own commands; backup and schedule use cli's helpers, one way.
+    for commands in (cli, backup, schedule_cli):
+        commands.init_app(app)

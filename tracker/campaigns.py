@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from .domain.vietnamese import format_date, normalise
 from .extensions import db
+from .failures import NotFound
 from .models import Campaign, Committee, Plan, Report
 
 # --------------------------------------------------------------------------------------------
@@ -52,6 +53,15 @@ def all_campaigns() -> list[Campaign]:
 
 def campaign_years() -> list[int]:
     return list(db.session.scalars(sa.select(Campaign.year).order_by(Campaign.year)))
+
+
+def closed_years() -> list[int]:
+    """The campaign years that are closed (khóa sổ), in order."""
+    return list(
+        db.session.scalars(
+            sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)).order_by(Campaign.year)
+        )
+    )
 
 
 def campaign_for_year(year: int) -> Campaign | None:
@@ -90,9 +100,24 @@ def plans() -> list[Plan]:
     return list(db.session.scalars(sa.select(Plan).order_by(Plan.first_year, Plan.issued_on)))
 
 
+def plan_by_id(plan_id: int) -> Plan | None:
+    return db.session.get(Plan, plan_id)
+
+
 def plan_by_number(number: str) -> Plan | None:
     return db.session.scalar(
         sa.select(Plan).where(Plan.number == normalise(number))
+    )
+
+
+def closed_years_citing(plan: Plan) -> list[int]:
+    """The closed years that carry out this plan (their documents cite it as it was)."""
+    return list(
+        db.session.scalars(
+            sa.select(Campaign.year)
+            .where(Campaign.plan_id == plan.id, Campaign.closed_at.is_not(None))
+            .order_by(Campaign.year)
+        )
     )
 
 
@@ -128,6 +153,14 @@ def plan_citation(plan: Plan | None) -> str:
 def committee_names() -> list[Committee]:
     """Every set of the committee's names, oldest first."""
     return list(db.session.scalars(sa.select(Committee).order_by(Committee.from_year)))
+
+
+def get_committee_names(committee_id: int) -> Committee:
+    """One set of the committee's names; NotFound (404) when there is no such set."""
+    committee = db.session.get(Committee, committee_id)
+    if committee is None:
+        raise NotFound("Không có tên gọi này của Đảng ủy.")
+    return committee
 
 
 def committee_as_of(year: int | None, names: list[Committee] | None = None) -> Committee | None:

@@ -10,7 +10,8 @@ from flask_migrate import upgrade
 
 from .database import begin_write
 from .extensions import db
-from .models import Cell, Role, User
+from .models import Role, User
+from .queries import cell_by_code
 from .seed import seed_reference_data
 from .services import ServiceError
 from .services.accounts import create_token, create_user
@@ -100,7 +101,7 @@ def create_user_command(username, role, cell_code, password, full_name) -> None:
     begin_write()
     cell = None
     if cell_code:
-        cell = db.session.scalar(sa.select(Cell).where(Cell.code == cell_code))
+        cell = cell_by_code(cell_code)
         if cell is None:
             raise CommandFailed(f"Không có chi bộ mã '{cell_code}'.")
     if role is Role.SECRETARY and cell is None:
@@ -167,7 +168,8 @@ def seed_demo_command(year) -> None:
 )
 def export_awards_command(year, output) -> None:
     """Write the year-end award workbook (as stored at closing once the year is closed)."""
-    from .awards.queries import book_for_year, campaign_for_year
+    from .award_queries import book_for_year
+    from .campaigns import campaign_for_year
     from .spreadsheets import award_workbook
 
     require_schema()
@@ -277,8 +279,7 @@ def export_summary_command(year, output) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import backup
-
+    """Add the commands of this module (backup.py and schedule/cli.py add their own)."""
     for command in (
         init_db_command,
         create_user_command,
@@ -289,7 +290,3 @@ def init_app(app: Flask) -> None:
         export_summary_command,
     ):
         app.cli.add_command(command)
-    backup.init_app(app)
-    from .schedule.cli import init_app as schedule_commands
-
-    schedule_commands(app)

@@ -37,6 +37,7 @@ from .models import (
     Role,
     User,
 )
+from .queries import rubric_of
 from .seed import seed_reference_data
 from .services import ServiceError, attachments
 from .services import reports as service
@@ -437,7 +438,7 @@ def _file(
         attendance_rows, year=year, young_age_limit=limit
     )
     duration = rng.randint(*profile.duration)
-    rubric = service.rubric_of(campaign)
+    rubric = rubric_of(campaign)
     facts = MeetingFacts(
         required=counts.summoned - counts.exempted,
         present=counts.present,

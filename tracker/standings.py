@@ -48,6 +48,7 @@ from .domain.periods import (
 from .domain.ranking import CellTally, Standing, rank_cells
 from .domain.scoring import DEFAULT_BANDS, Grade, GradeBands
 from .extensions import db
+from .failures import NotFound
 from .models import (
     Campaign,
     Cell,
@@ -60,7 +61,6 @@ from .models import (
     YearTally,
 )
 from .queries import bands_by_campaign
-from .services import NotFound
 
 
 def no_campaign(year: int) -> NotFound:

@@ -40,6 +40,7 @@ from wtforms.validators import (
 from ..domain.vietnamese import format_date, normalise
 from ..extensions import db
 from ..models import Cell, CellCategory, Role, User
+from ..queries import cell_by_code
 from ..services import ServiceError
 from ..services.accounts import check_password, check_username
 from ..services.organisation import CELL_CODE_PATTERN
@@ -95,7 +96,7 @@ class AccountForm(Form):
             return
         if not field.data:
             raise ValidationError(MSG_SECRETARY_CELL)
-        cell = db.session.scalar(sa.select(Cell).where(Cell.code == field.data))
+        cell = cell_by_code(field.data)
         if cell is not None and not cell.active:
             raise ValidationError(MSG_CELL_CLOSED)
 
@@ -219,7 +220,7 @@ class NewCellForm(CellForm):
         if self.code.errors:
             return
         code = _cell_code(self.code.data)
-        if db.session.scalar(sa.select(Cell.id).where(Cell.code == code)) is not None:
+        if cell_by_code(code) is not None:
             self.code.errors = [MSG_CELL_CODE_TAKEN]
 
 

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from .. import clock
 from ..auth.sessions import sign_in
+from ..campaigns import campaign_for_year, campaign_years
 from ..database import begin_write_after_reading, reads_before_writing
 from ..domain.scoring import to_points
 from ..domain.vietnamese import format_points
 from ..extensions import db
 from ..guards import whole_number
 from ..members.forms import ImportForm
-from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
+from ..models import Campaign, Cell, CellCategory, Role, User
 from ..permissions import admin_required, is_admin
-from ..queries import rubric_for_year
+from ..queries import cell_by_code, cells_in_display_order, rubric_for_year
 from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
 from ..services.cell_import import import_cells, read_cell_file
@@ -35,6 +34,7 @@ from ..services.organisation import (
 from ..spreadsheets import send_workbook
 from ..spreadsheets.cell_list import cell_workbook
 from ..webforms import apply_service_error, select_choices
+from . import queries
 from .forms import (
     AccountForm,
     ActiveForm,
@@ -105,7 +105,7 @@ def _get_or_404(model, object_id: int):
 
 
 def _campaign_or_404(year: int) -> Campaign:
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         abort(404, description=f"Không có năm thi đua {year}.")
     return campaign
@@ -113,19 +113,13 @@ def _campaign_or_404(year: int) -> Campaign:
 
 def _cell_choices(*, blank: str | None = None, keep: Cell | None = None) -> list[SelectChoice]:
     """Active cells for a select (plus ``keep``, the current one, even when closed)."""
-    cells = db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id))
+    cells = cells_in_display_order()
     choices = [("", blank)] if blank is not None else []
     for cell in cells:
         if cell.active or (keep is not None and cell.id == keep.id):
             label = cell.name if cell.active else f"{cell.name} (ngừng hoạt động)"
             choices.append((cell.code, label))
     return select_choices(choices)
-
-
-def _cell_by_code(code: str | None) -> Cell | None:
-    if not code:
-        return None
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,23 +129,10 @@ def _cell_by_code(code: str | None) -> Cell | None:
 @bp.route("/")
 @admin_required
 def index():
-    counts = {
-        "accounts": db.session.scalar(
-            sa.select(sa.func.count(User.id)).where(User.active.is_(True))
-        ),
-        "cells": db.session.scalar(sa.select(sa.func.count(Cell.id)).where(Cell.active.is_(True))),
-        "members": db.session.scalar(
-            sa.select(sa.func.count(Member.id)).where(Member.active.is_(True))
-        ),
-        "tokens": db.session.scalar(
-            sa.select(sa.func.count(ApiToken.id)).where(ApiToken.revoked_at.is_(None))
-        ),
-    }
-    campaigns = db.session.scalars(sa.select(Campaign).order_by(Campaign.year.desc())).all()
     return render_template(
         "admin/index.html",
-        counts=counts,
-        campaigns=campaigns,
+        counts=queries.active_counts(),
+        campaigns=queries.campaigns_newest_first(),
         audit_url=_optional_url("audit.index"),
     )
 
@@ -168,12 +149,7 @@ def _optional_url(endpoint: str) -> str | None:
 @bp.route("/accounts")
 @admin_required
 def accounts():
-    users = db.session.scalars(
-        sa.select(User)
-        .options(selectinload(User.cell))
-        .order_by(User.active.desc(), User.role, User.username)
-    ).all()
-    return render_template("admin/accounts.html", users=users)
+    return render_template("admin/accounts.html", users=queries.accounts_in_list_order())
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
@@ -189,7 +165,7 @@ def account_new():
                 full_name=form.full_name.data,
                 role=Role(form.role.data),
                 password=form.password.data,
-                cell=_cell_by_code(form.cell.data),
+                cell=cell_by_code(form.cell.data),
                 actor=current_user,
             )
         except ServiceError as error:
@@ -216,11 +192,6 @@ def _render_account(user: User, *, form=None, password_form=None, status: int = 
         )
     form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —", keep=user.cell)
     password_form = password_form or ResetPasswordForm(formdata=None)
-    token_count = db.session.scalar(
-        sa.select(sa.func.count(ApiToken.id)).where(
-            ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)
-        )
-    )
     return (
         render_template(
             "admin/account_edit.html",
@@ -228,7 +199,7 @@ def _render_account(user: User, *, form=None, password_form=None, status: int = 
             form=form,
             password_form=password_form,
             active_form=ActiveForm(formdata=None),
-            token_count=token_count,
+            token_count=queries.live_token_count(user),
         ),
         status,
     )
@@ -253,7 +224,7 @@ def account_edit(user_id: int):
             user,
             full_name=form.full_name.data,
             role=Role(form.role.data),
-            cell=_cell_by_code(form.cell.data),
+            cell=cell_by_code(form.cell.data),
             active=user.active,
             actor=current_user,
         )
@@ -316,27 +287,13 @@ def account_active(user_id: int, action: str):
 @bp.route("/cells")
 @admin_required
 def cells():
-    rows = db.session.execute(
-        sa.select(Cell, sa.func.count(Member.id))
-        .outerjoin(Member, sa.and_(Member.cell_id == Cell.id, Member.active.is_(True)))
-        .group_by(Cell.id)
-        .order_by(Cell.active.desc(), Cell.display_order, Cell.id)
-    ).all()
-    return render_template("admin/cells.html", rows=rows)
-
-
-def _cells_in_list_order() -> list[Cell]:
-    return list(
-        db.session.scalars(
-            sa.select(Cell).order_by(Cell.active.desc(), Cell.display_order, Cell.id)
-        )
-    )
+    return render_template("admin/cells.html", rows=queries.cells_with_active_member_counts())
 
 
 @bp.route("/cells/export.xlsx")
 @admin_required
 def cells_export():
-    data = cell_workbook(_cells_in_list_order(), this_year=clock.today().year)
+    data = cell_workbook(queries.cells_in_list_order(), this_year=clock.today().year)
     return send_workbook(data, f"Danh sách chi bộ - {clock.today():%d-%m-%Y}.xlsx")
 
 
@@ -380,8 +337,7 @@ def cells_import():
 
 
 def _offer_years(form: CellForm) -> None:
-    years = list(db.session.scalars(sa.select(Campaign.year)))
-    form.offer_years(years, clock.today().year)
+    form.offer_years(campaign_years(), clock.today().year)
 
 
 @bp.route("/cells/new", methods=["GET", "POST"])
@@ -390,8 +346,7 @@ def cell_new():
     form = NewCellForm()
     _offer_years(form)
     if request.method == "GET":
-        next_order = db.session.scalar(sa.select(sa.func.max(Cell.display_order))) or 0
-        form.display_order.data = next_order + 1
+        form.display_order.data = queries.last_display_order() + 1
         form.joined_year.data = str(clock.today().year)
     status = 200
     if form.validate_on_submit():
@@ -465,14 +420,7 @@ def cell_edit(cell_id: int):
 @bp.route("/rubric")
 @login_required
 def rubric_index():
-    campaigns = db.session.execute(
-        sa.select(
-            Campaign,
-            sa.select(sa.func.count(Report.id))
-            .where(Report.campaign_id == Campaign.id)
-            .scalar_subquery(),
-        ).order_by(Campaign.year.desc())
-    ).all()
+    campaigns = queries.campaigns_with_report_counts()
     return render_template("admin/rubric_index.html", campaigns=campaigns)
 
 

@@ -3,18 +3,17 @@ carry out, and the committee's names from a year on."""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import campaigns as years_read
 from .. import clock
+from ..campaigns import closed_years_citing, get_committee_names
 from ..extensions import db
 from ..models import Campaign, Plan
 from ..permissions import admin_required
 from ..services import ServiceError
 from ..services.campaigns import (
-    closed_years_citing,
     create_plan,
     open_campaign_year,
     set_campaign_plan,
@@ -23,7 +22,6 @@ from ..services.campaigns import (
 from ..services.organisation import (
     add_committee_names,
     delete_committee_names,
-    get_committee_names,
     update_committee,
 )
 from ..webforms import select_choices
@@ -108,7 +106,7 @@ def years():
 @bp.route("/years/<int:year>/plan", methods=["GET", "POST"])
 @admin_required
 def year_plan(year: int):
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = years_read.campaign_for_year(year)
     if campaign is None:
         abort(404, description=f"Không có năm thi đua {year}.")
     form = CampaignPlanForm()
@@ -174,7 +172,7 @@ def plan_new():
 @bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
 @admin_required
 def plan_edit(plan_id: int):
-    plan = db.session.get(Plan, plan_id)
+    plan = years_read.plan_by_id(plan_id)
     if plan is None:
         abort(404)
     form = PlanForm(obj=plan)
@@ -212,9 +210,7 @@ def _committee_values(form: CommitteeForm) -> dict:
 def _committee_rows():
     names = years_read.committee_names()
     years = years_read.campaign_years()
-    closed = set(
-        db.session.scalars(sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)))
-    )
+    closed = set(years_read.closed_years())
     return [
         {
             "row": row,

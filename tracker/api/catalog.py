@@ -5,11 +5,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify
 
-from ..campaigns import all_campaigns
+from ..campaigns import all_campaigns, campaign_for_year
 from ..domain import report_rules as rules
 from ..domain.scoring import to_points
 from ..extensions import db
-from ..models import Campaign, Cell, Member
+from ..models import Cell, Member
 from ..queries import rubric_for_year
 from .core import api_error, bp, path_whole
 
@@ -67,7 +67,7 @@ def rubric(year: str):
     year = path_whole(
         year, low=rules.MIN_YEAR, high=rules.MAX_YEAR, field="year", message=rules.MSG_YEAR
     )
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         return api_error(
             404, f"Không có năm thi đua {year}.", {"year": "Năm không có kế hoạch thi đua."}

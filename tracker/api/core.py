@@ -11,8 +11,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from ..database import begin_write
 from ..extensions import csrf, db
+from ..failures import ServiceError, ValidationFailed
 from ..models import User
-from ..services import ServiceError
 from ..services.accounts import find_token, token_needs_touch, touch_token_best_effort
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -163,7 +163,6 @@ def json_body() -> dict:
     Python's json accepts NaN and Infinity, and Flask's reader tries other encodings; the API
     refuses both, and says what is wrong with the body under the field ``body``.
     """
-    from ..services import ValidationFailed
 
     def refuse(message: str):
         return ValidationFailed(MSG_BODY_INVALID, {"body": message})
@@ -184,7 +183,9 @@ def json_body() -> dict:
     except _JSONConstant:
         raise refuse(MSG_BODY_CONSTANT) from None
     except _JSONDuplicate as duplicate:
-        raise refuse(MSG_BODY_DUPLICATE.format(json.dumps(duplicate.key, ensure_ascii=False))) from None
+        raise refuse(
+            MSG_BODY_DUPLICATE.format(json.dumps(duplicate.key, ensure_ascii=False))
+        ) from None
     except json.JSONDecodeError as error:
         raise refuse(msg_json_syntax(error)) from None
     except RecursionError:
@@ -204,7 +205,6 @@ def path_whole(raw: str, *, low: int, high: int, field: str, message: str) -> in
 
     The routes take the segment as text so that ``abc``, ``-1`` or a number too large for the
     database are refused by the API itself, with the contract's error shape."""
-    from ..services import ValidationFailed
 
     number = int(raw) if _DIGITS.match(raw) else None
     if number is None or not low <= number <= high:

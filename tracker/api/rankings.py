@@ -6,8 +6,8 @@ from flask import jsonify, request
 
 from ..domain import report_rules as rules
 from ..domain.ranking import Standing
+from ..failures import ValidationFailed
 from ..rankings.params import parse_period_query
-from ..services import ValidationFailed
 from ..standings import load_campaigns, no_campaign, standings_for_period
 from .core import bp, query_parameters
 

@@ -6,13 +6,14 @@ of a body is checked by ``bodies.py``, its content by the shared report rules.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import jsonify, url_for
 
 from ..domain.scoring import to_points
 from ..extensions import db
 from ..models import Cell, Report, ReportStatus
 from ..permissions import OTHER_CELL_MESSAGE, can_view_report
+from ..queries import cell_by_code
+from ..reports import queries as report_reads
 from ..services import NotAllowed, NotFound
 from ..services import reports as service
 from ..services.organisation import CELL_CODE_PATTERN
@@ -33,7 +34,7 @@ def _number(half_points: int | None):
 
 def report_json(report: Report) -> dict:
     approved = report.status is ReportStatus.APPROVED
-    scores = service.scores_by_code(report)
+    scores = report_reads.scores_by_code(report)
     return {
         "id": report.id,
         "cell": report.cell.code,
@@ -62,13 +63,13 @@ def _named_cell(body: dict) -> tuple[Cell | None, bool]:
         return None, False
     if not isinstance(code, str) or not CELL_CODE_PATTERN.match(code.strip()):
         return None, True  # no cell has such a code: do not even ask the database
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code.strip())), True
+    return cell_by_code(code.strip()), True
 
 
 def _report_for(raw_id: str) -> Report:
     """The filed report of the URL. A draft (saved on the web form, never sent) does not
     exist for the API, whose reports are submitted, returned or approved (contract.md)."""
-    report = service.get_report(report_id_from(raw_id))
+    report = report_reads.get_report(report_id_from(raw_id))
     if report is None:
         raise NotFound(MSG_NOT_FOUND, {"id": MSG_NOT_FOUND})
     # Another cell's report answers 403 whatever its state: its being a draft is not told.

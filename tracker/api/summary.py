@@ -10,9 +10,9 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from ..domain import report_rules as rules
+from ..failures import NotAllowed, ValidationFailed
 from ..permissions import FORBIDDEN_MESSAGE, is_committee
 from ..rankings.params import _whole
-from ..services import NotAllowed, ValidationFailed
 from ..summary import year_summary
 from .core import api_user, bp, query_parameters
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..guards import whole_number
 from ..models import AuditEntry, Cell, User
 from ..permissions import admin_required
+from ..queries import cells_in_display_order
 from .labels import action_groups, action_label
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -61,7 +62,7 @@ def index():
     where = []
     if user_id:
         where.append(AuditEntry.user_id == user_id)
-    cells = list(db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id)))
+    cells = cells_in_display_order()
     cell = next((c for c in cells if c.code == cell_code), None)
     if cell is not None:
         where.append(AuditEntry.cell_id == cell.id)

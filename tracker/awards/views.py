@@ -13,8 +13,9 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import award_queries as queries
 from .. import clock, spreadsheets
-from ..campaigns import committee_as_of
+from ..campaigns import campaign_for_year, committee_as_of
 from ..extensions import db
 from ..models import CellCategory, User
 from ..permissions import can_reopen_year, committee_required, rankings_readers
@@ -22,7 +23,6 @@ from ..services import ServiceError, ValidationFailed
 from ..services import awards as service
 from ..standings import load_campaigns, monthly_matrix, standings_for_period
 from ..webforms import apply_service_error, select_choices
-from . import queries
 from .forms import (
     ActionForm,
     AddCellForm,
@@ -41,7 +41,7 @@ MATRIX_CATEGORY_NAME = "Điểm sinh hoạt từng tháng năm {year} - {categor
 
 
 def _campaign_or_404(year: int):
-    campaign = queries.campaign_for_year(year)
+    campaign = campaign_for_year(year)
     if campaign is None:
         abort(404, description=f"Không có năm thi đua {year}.")
     return campaign
@@ -100,7 +100,7 @@ def _render(campaign, status: int = 200, **failed):
             forms=forms,
             today=today,
             year_ended=service.year_has_ended(campaign, today),
-            unreviewed=service.unreviewed_reports(campaign),
+            unreviewed=queries.unreviewed_reports(campaign),
             categories=dict(CellCategory.choices()),
         ),
         status,

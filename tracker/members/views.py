@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..permissions import admin_required, ensure_cell_visible, is_admin, visible_cell_ids
-from ..queries import member_register
+from ..queries import cell_by_code, cells_in_display_order, member_register
 from ..services import ServiceError
 from ..services.members import (
     ImportRejected,
@@ -78,11 +78,11 @@ class CellGroup:
 
 
 def _all_cells() -> list[Cell]:
-    return list(db.session.scalars(sa.select(Cell).order_by(Cell.display_order, Cell.id)))
+    return cells_in_display_order()
 
 
 def _cell_or_404(code: str) -> Cell:
-    cell = db.session.scalar(sa.select(Cell).where(Cell.code == code))
+    cell = cell_by_code(code)
     if cell is None:
         abort(404, description=f"Không có chi bộ mã “{code}”.")
     return cell

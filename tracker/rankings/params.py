@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..failures import ValidationFailed
 from ..models import CellCategory
-from ..services import ValidationFailed
 
 _WHOLE = re.compile(r"^[+-]?[0-9]{1,9}$")
 CATEGORY_CODES = [category.value for category in CellCategory]

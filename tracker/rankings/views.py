@@ -8,17 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from .. import clock, grade_notes
 from ..campaigns import default_year
-from ..extensions import db
-from ..models import Cell, CellCategory
+from ..failures import ValidationFailed
+from ..models import CellCategory
 from ..pagecache import kept_page
 from ..permissions import can_open_report, rankings_readers
-from ..services import ValidationFailed
+from ..queries import cell_by_code
 from ..standings import (
     CampaignInfo,
     load_campaigns,
@@ -216,7 +215,7 @@ def years():
 @rankings_readers
 def cell(code: str):
     """One cell's year: monthly scores, criteria against all cells, attendance, rank history."""
-    target = db.session.scalar(sa.select(Cell).where(Cell.code == code))
+    target = cell_by_code(code)
     if target is None:
         abort(404, description="Không có chi bộ này.")
     today = clock.today()

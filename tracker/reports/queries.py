@@ -1,6 +1,6 @@
 """Read-side queries of the reports area: lists, the review queue, outstanding work, the
-attendance register and a report's history. Each runs a fixed number of statements, whatever
-the number of rows."""
+attendance register, a report's history, its score rows and attendance lines. Each runs a
+fixed number of statements, whatever the number of rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy.orm import aliased, contains_eager, joinedload
 
 from ..domain.attendance import Attendance, MemberRecord, member_record
 from ..domain.periods import campaign_quarters, month_has_ended, quarter_has_ended, quarter_of
@@ -18,13 +18,16 @@ from ..models import (
     AuditEntry,
     Campaign,
     Cell,
+    CellRole,
     Member,
     Report,
     ReportAttendance,
     ReportKind,
+    ReportScore,
     ReportStatus,
     User,
 )
+from ..queries import Rubric, active_cells, rubric_of
 
 # --------------------------------------------------------------------------------------------
 # Campaign years
@@ -32,20 +35,6 @@ from ..models import (
 
 def campaigns() -> list[Campaign]:
     return list(db.session.scalars(sa.select(Campaign).order_by(Campaign.year)))
-
-
-def active_cells(cell_id: int | None = None, year: int | None = None) -> list[Cell]:
-    """The cells in list order (or the one cell ``cell_id``): with ``year``, those taking part
-    in that campaign year, whether or not they still operate; without, those operating now."""
-    if cell_id is not None:
-        query = sa.select(Cell).where(Cell.id == cell_id)
-    elif year is None:
-        query = sa.select(Cell).where(Cell.active.is_(True))
-    else:
-        query = sa.select(Cell)
-    if year is not None:
-        query = query.where(Cell.takes_part_in(year))
-    return list(db.session.scalars(query.order_by(Cell.display_order, Cell.id)))
 
 
 # --------------------------------------------------------------------------------------------
@@ -338,3 +327,69 @@ def report_history(report_id: int) -> list[AuditEntry]:
             .order_by(AuditEntry.at, AuditEntry.id)
         )
     )
+
+
+# --------------------------------------------------------------------------------------------
+# A report's page and form: its score rows and attendance lines, the members on its form
+
+
+def get_report(report_id: int) -> Report | None:
+    return db.session.get(Report, report_id)
+
+
+def scores_by_code(report: Report, rubric: Rubric | None = None) -> dict[str, ReportScore]:
+    """The report's score rows by criterion code, in rubric order (no query per row)."""
+    rubric = rubric or rubric_of(report.campaign)
+    rows = {score.criterion_id: score for score in report.scores}
+    return {c.code: rows[c.id] for c in rubric.criteria if c.id in rows}
+
+
+def attendance_rows(report: Report) -> list[ReportAttendance]:
+    """The report's per-member lines with their members, in one statement, cell role then name."""
+    rows = db.session.scalars(
+        sa.select(ReportAttendance)
+        .options(joinedload(ReportAttendance.member))
+        .where(ReportAttendance.report_id == report.id)
+    ).all()
+    return sorted(
+        rows,
+        key=lambda row: (CELL_ROLE_ORDER[row.member.cell_role], name_key(row.member.full_name)),
+    )
+
+
+def score_table(report: Report) -> list[dict]:
+    """The rubric lines of a report with its self-assessed and final half-points."""
+    rubric = rubric_of(report.campaign)
+    scores = {score.criterion_id: score for score in report.scores}
+    table = []
+    for criterion in rubric.criteria:
+        score = scores.get(criterion.id)
+        table.append(
+            {
+                "criterion": criterion,
+                "self": score.self_half_points if score else None,
+                "final": score.final_half_points if score else None,
+            }
+        )
+    return table
+
+
+def members_for_form(cell: Cell, report: Report | None) -> list[Member]:
+    """The members listed on a report's form: those with a line, then the active members."""
+    member_ids = {row.member_id for row in report.attendance} if report is not None else set()
+    query = sa.select(Member).where(
+        sa.or_(
+            sa.and_(Member.cell_id == cell.id, Member.active.is_(True)),
+            Member.id.in_(member_ids) if member_ids else sa.false(),
+        )
+    )
+    members = list(db.session.scalars(query))
+    return sorted(members, key=lambda m: (CELL_ROLE_ORDER[m.cell_role], name_key(m.full_name)))
+
+
+CELL_ROLE_ORDER = {
+    CellRole.SECRETARY: 0,
+    CellRole.DEPUTY: 1,
+    CellRole.COMMITTEE_MEMBER: 2,
+    CellRole.MEMBER: 3,
+}

@@ -49,11 +49,11 @@ from ..permissions import (
     committee_required,
     ensure_cell_visible,
 )
+from ..queries import Rubric, active_cells, cell_by_code, exemplary_of, rubric_of
 from ..review.forms import ExemplaryForm
 from ..schedule.prefill import meeting_for_form, report_defaults
 from ..services import ServiceError, attachments
 from ..services import reports as service
-from ..services.review import exemplary_of
 from . import checks, queries
 from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
@@ -77,7 +77,7 @@ ATTENDANCE_CHOICES = [(status.value, status.label) for status in AttendanceStatu
 
 
 def _report_or_404(report_id: int) -> Report:
-    report = service.get_report(report_id)
+    report = queries.get_report(report_id)
     if report is None:
         abort(404, description="Không tìm thấy báo cáo này.")
     return report
@@ -88,12 +88,6 @@ def _visible_report(report_id: int) -> Report:
     if not can_view_report(current_user, report):
         abort(403, description=OTHER_CELL_MESSAGE)
     return report
-
-
-def _cell_by_code(code: str | None) -> Cell | None:
-    if not code:
-        return None
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code))
 
 
 def _campaign_by_year(raw) -> Campaign | None:
@@ -119,7 +113,7 @@ class FormState:
     """What the form shows beyond its WTForms fields."""
 
     cell: Cell
-    rubric: service.Rubric
+    rubric: Rubric
     members: list[Member]
     member_state: dict[int, dict]
     scores: dict[str, str]
@@ -184,7 +178,7 @@ def _score_text(half_points: int | None) -> str:
     return "" if half_points is None else format_points(to_points(half_points))
 
 
-def _posted_scores(rubric: service.Rubric, formdata, prefix: str = "score-") -> dict[str, str]:
+def _posted_scores(rubric: Rubric, formdata, prefix: str = "score-") -> dict[str, str]:
     return {c.code: formdata.get(prefix + c.code, "").strip() for c in rubric.criteria}
 
 
@@ -342,15 +336,15 @@ def _build_form(cell: Cell, report: Report | None) -> tuple[ReportForm, FormStat
     )
     if campaign is None:
         return None
-    rubric = service.rubric_of(campaign)
-    members = service.members_for_form(cell, report)
+    rubric = rubric_of(campaign)
+    members = queries.members_for_form(cell, report)
     if request.method == "POST":
         member_state = _posted_member_state(members, request.form)
         scores = _posted_scores(rubric, request.form)
     else:
         member_state = _member_state_of(report, members)
         stored = (
-            {code: s.self_half_points for code, s in service.scores_by_code(report, rubric).items()}
+            {code: s.self_half_points for code, s in queries.scores_by_code(report, rubric).items()}
             if report
             else {}
         )
@@ -479,11 +473,11 @@ def new():
         if asked and asked != cell.code:
             abort(403, description=OTHER_CELL_MESSAGE)
     else:
-        cell = _cell_by_code(request.args.get("cell"))
+        cell = cell_by_code(request.args.get("cell"))
         if cell is None:
             return render_template(
                 "reports/choose_cell.html",
-                cells=queries.active_cells(),
+                cells=active_cells(),
                 asked=request.args.get("cell"),
             )
     if not can_report_for_cell(current_user, cell.id):
@@ -524,8 +518,8 @@ def _report_page(report: Report, template: str, **context):
         report=report,
         returned_by=returned_by,
         since_return=since_return,
-        scores=context.pop("scores", None) or service.score_table(report),
-        attendance=service.attendance_rows(report),
+        scores=context.pop("scores", None) or queries.score_table(report),
+        attendance=queries.attendance_rows(report),
         history=history,
         young_limit=report.campaign.young_age_limit,
         can_edit=can_edit_report(current_user, report)
@@ -569,7 +563,7 @@ def index():
         if asked and asked != cell.code:
             abort(403, description=OTHER_CELL_MESSAGE)
     else:
-        cell = _cell_by_code(request.args.get("cell"))
+        cell = cell_by_code(request.args.get("cell"))
     status = request.args.get("status")
     status = ReportStatus(status) if status in {s.value for s in ReportStatus} else None
     kind = request.args.get("kind")
@@ -582,7 +576,7 @@ def index():
         reports=reports,
         years=years,
         campaign=campaign,
-        cells=queries.active_cells() if current_user.role is not Role.SECRETARY else [],
+        cells=active_cells() if current_user.role is not Role.SECRETARY else [],
         cell=cell,
         status=status,
         kind=kind,
@@ -602,7 +596,7 @@ def queue():
 
 
 def _committee_scores(report: Report, formdata) -> dict[str, str]:
-    rubric = service.rubric_of(report.campaign)
+    rubric = rubric_of(report.campaign)
     return _posted_scores(rubric, formdata, prefix="final-")
 
 
@@ -611,7 +605,7 @@ def _committee_scores(report: Report, formdata) -> dict[str, str]:
 def review(report_id: int):
     report = _report_or_404(report_id)
     form = ReviewForm()
-    table = service.score_table(report)
+    table = queries.score_table(report)
     committee_scores = {
         row["criterion"].code: _score_text(
             row["final"] if row["final"] is not None else row["self"]
@@ -652,7 +646,7 @@ def review(report_id: int):
             return redirect(url_for("reports.queue"))
     elif request.method == "POST":
         status_code = 400
-    rubric = service.rubric_of(report.campaign)
+    rubric = rubric_of(report.campaign)
     values, _errors = rules.check_scores(committee_scores, rubric.lines, complete=False)
     full = {row["criterion"].code: row["self"] or 0 for row in table}
     full.update(values)
@@ -719,16 +713,16 @@ def attendance():
     campaign = _chosen_campaign(request.args.get("year"), years)
     if campaign is None:
         abort(404, description="Chưa có năm thi đua nào.")
-    cells = queries.active_cells()
+    cells = active_cells()
     if current_user.role is Role.SECRETARY:
         cell = (
-            _cell_by_code(request.args.get("cell"))
+            cell_by_code(request.args.get("cell"))
             if request.args.get("cell")
             else current_user.cell
         )
     else:
         cell = (
-            _cell_by_code(request.args.get("cell"))
+            cell_by_code(request.args.get("cell"))
             if request.args.get("cell")
             else (cells[0] if cells else None)
         )

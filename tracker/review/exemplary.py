@@ -13,10 +13,11 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..models import Campaign, Cell, ExemplaryMeeting, Report, ReportKind, ReportStatus
 from ..permissions import can_review, committee_required
+from ..queries import exemplary_of
+from ..reports import queries as report_reads
 from ..reports.minutes import send_minutes
 from ..services import ServiceError
-from ..services import reports as report_service
-from ..services.review import exemplary_of, mark_exemplary, unmark_exemplary
+from ..services.review import mark_exemplary, unmark_exemplary
 from .forms import ExemplaryForm, UnmarkForm
 
 bp = Blueprint("exemplary", __name__, url_prefix="/exemplary")
@@ -100,7 +101,7 @@ def view(report_id: int):
         "review/exemplary_view.html",
         report=report,
         entry=entry,
-        scores=report_service.score_table(report),
+        scores=report_reads.score_table(report),
         can_mark=can_review(current_user),
         form=ExemplaryForm(formdata=None, note=entry.note),
         unmark_form=UnmarkForm(),

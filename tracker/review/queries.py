@@ -7,9 +7,11 @@ import datetime as dt
 from ..campaigns import document_identity
 from ..documents.review import FILENAME, ReviewText, review_document
 from ..models import Campaign, YearReview
-from ..services.review import recipient_lines, review_of
+from ..queries import review_of
 from ..standings import load_campaigns
 from ..summary import calendar_figures, year_summary
+
+ARCHIVE_LINE = "- Lưu Văn phòng Đảng ủy."
 
 
 def default_recipients(superior_body: str) -> str:
@@ -23,6 +25,21 @@ def default_recipients(superior_body: str) -> str:
         "- Lưu Văn phòng Đảng ủy.",
     ]
     return "\n".join(lines)
+
+
+def recipient_lines(text: str) -> list[str]:
+    """The "Nơi nhận" lines as printed: each starts with "- ", the archive line last."""
+    lines = []
+    for raw in (text or "").split("\n"):
+        line = raw.strip()
+        if not line:
+            continue
+        if not line.startswith("-"):
+            line = "- " + line
+        lines.append(line)
+    if not any(line.lower().startswith("- lưu") for line in lines):
+        lines.append(ARCHIVE_LINE)
+    return lines
 
 
 def review_text(campaign: Campaign, review: YearReview | None) -> ReviewText:

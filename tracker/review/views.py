@@ -14,8 +14,9 @@ from ..domain.periods import month_has_ended
 from ..extensions import db
 from ..models import CellCategory
 from ..permissions import committee_required
+from ..queries import review_of
 from ..services import ServiceError
-from ..services.review import ReviewInput, review_of, save_review
+from ..services.review import ReviewInput, save_review
 from ..standings import load_campaigns
 from ..summary import calendar_figures, year_summary
 from ..webforms import apply_service_error

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 
-import sqlalchemy as sa
 from flask import Response, jsonify, request, url_for
 
 from .. import clock
@@ -20,10 +19,12 @@ from ..api.core import (
     path_whole,
     query_parameters,
 )
+from ..campaigns import campaign_for_year
 from ..domain import report_rules
 from ..extensions import db
 from ..models import Campaign, Cell, Meeting, Role
 from ..permissions import OTHER_CELL_MESSAGE
+from ..queries import cell_by_code
 from ..services import NotAllowed, NotFound, ValidationFailed
 from ..services.organisation import CELL_CODE_PATTERN
 from ..standings import no_campaign
@@ -94,7 +95,7 @@ def _cell_of(code: object) -> tuple[Cell | None, bool, dict[str, str]]:
         return None, True, {"cell": report_rules.MSG_CELL_UNKNOWN}
     if not CELL_CODE_PATTERN.match(code.strip()):
         return None, True, {}
-    return db.session.scalar(sa.select(Cell).where(Cell.code == code.strip())), True, {}
+    return cell_by_code(code.strip()), True, {}
 
 
 def _checked_body() -> service.CheckedMeeting:
@@ -206,7 +207,7 @@ def _year_month_query(*names: str) -> tuple[Campaign, int | None]:
     month = _whole_parameter("month", 1, 12, MSG_MONTH, errors)
     if errors:
         raise ValidationFailed(MSG_INVALID_QUERY, errors)
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         raise no_campaign(year)
     return campaign, month
@@ -219,11 +220,7 @@ def list_meetings():
     cell_id = None
     code = request.args.get("cell")
     if code is not None:
-        cell = (
-            db.session.scalar(sa.select(Cell).where(Cell.code == code))
-            if CELL_CODE_PATTERN.match(code)
-            else None
-        )
+        cell = cell_by_code(code) if CELL_CODE_PATTERN.match(code) else None
         if cell is None:
             raise ValidationFailed(MSG_INVALID_QUERY, {"cell": report_rules.MSG_CELL_UNKNOWN})
         user = api_user()

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import click
-import sqlalchemy as sa
 from flask import Flask
 from flask.cli import with_appcontext
 
 from .. import clock
+from ..campaigns import campaign_for_year
 from ..cli import CommandFailed, require_schema
 from ..database import begin_write
 from ..extensions import db
-from ..models import Campaign
 from . import reminders
 
 
@@ -25,7 +24,7 @@ def calendar_notice_command(year, month, output) -> None:
     from .views import notice_bytes
 
     require_schema()
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         raise CommandFailed(f"Không có năm thi đua {year}.")
     if month not in campaign.months:

@@ -45,15 +45,13 @@ def home_panel(user: User) -> HomePanel:
         rows = queries.timeliness_of_year(campaign, today, cell_id=own)
         late = sum(1 for r in rows if r.flag == "late")
         overdue = [r for r in rows if r.flag == "overdue"]
-    from .service import deadline_of
-
     return HomePanel(
         year=campaign.year if campaign else None,
         upcoming=upcoming[:UPCOMING_LIMIT],
         late=late,
         overdue=overdue,
         cell_names=dict(db.session.execute(sa.select(Cell.id, Cell.name)).all()),
-        rule=deadline_of(campaign.id) if campaign else rules.DEFAULT_RULE,
+        rule=queries.deadline_of(campaign.id) if campaign else rules.DEFAULT_RULE,
     )
 
 
@@ -72,13 +70,12 @@ def report_lateness(report) -> dt.date | None:
     from flask import g
 
     from ..models import ReportStatus
-    from .service import deadline_of
 
     if report.held_on is None or report.status is ReportStatus.DRAFT or report.submitted_at is None:
         return None
     cache = g.setdefault("report_deadlines", {})
     if report.campaign_id not in cache:
-        cache[report.campaign_id] = deadline_of(report.campaign_id)
+        cache[report.campaign_id] = queries.deadline_of(report.campaign_id)
     rule, days = cache[report.campaign_id]
     due = rules.report_due(report.held_on, rule, days)
     submitted_on = report.submitted_at.astimezone(rules.ZONE).date()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
+from ..campaigns import campaign_for_year
 from ..extensions import db
 from ..models import (
     Campaign,
@@ -15,13 +16,13 @@ from ..models import (
     CellFollower,
     Meeting,
     Report,
+    ReportDeadline,
     ReportKind,
     ReportStatus,
     Role,
     User,
 )
 from . import rules
-from .service import deadline_of
 
 
 def visible_meetings(
@@ -199,7 +200,7 @@ def count_late_reports(year: int, today: dt.date) -> dict[str, int]:
 
     Plain function: call it inside an app context with the committee's today
     (``tracker.clock.today()``)."""
-    campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
+    campaign = campaign_for_year(year)
     if campaign is None:
         return {"late": 0, "overdue": 0}
     flags = [row.flag for row in timeliness_of_year(campaign, today)]
@@ -213,3 +214,21 @@ def report_flags(campaign: Campaign, today: dt.date) -> dict[int, Timeliness]:
         for row in timeliness_of_year(campaign, today)
         if row.report_id is not None and row.flag
     }
+
+
+def deadline_of(campaign_id: int) -> tuple[str, int]:
+    """The year's rule; a year without one follows the latest earlier year that set one (a new
+    year keeps the committee's rule), else the default of 5 days after the meeting."""
+    row = db.session.execute(
+        sa.select(ReportDeadline.rule, ReportDeadline.days)
+        .join(Campaign, Campaign.id == ReportDeadline.campaign_id)
+        .where(
+            Campaign.year
+            <= sa.select(Campaign.year).where(Campaign.id == campaign_id).scalar_subquery()
+        )
+        .order_by(Campaign.year.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return rules.DEFAULT_RULE
+    return row.rule.value, row.days

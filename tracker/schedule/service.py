@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from .. import clock
+from ..campaigns import campaign_for_year
 from ..domain import report_rules
 from ..extensions import db
 from ..models import (
@@ -35,6 +36,7 @@ from ..models import (
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE
 from ..services import Conflict, NotAllowed, ValidationFailed, audit
 from . import rules
+from .queries import deadline_of
 
 MSG_INVALID = "Lịch sinh hoạt chưa hợp lệ: xem các trường được đánh dấu."
 MSG_COMMITTEE_DOES_NOT_PLAN = (
@@ -93,7 +95,7 @@ def check_meeting(
     if start is None:
         errors.setdefault("starts_at", rules.MSG_STARTS_AT)
     else:
-        campaign = db.session.scalar(sa.select(Campaign).where(Campaign.year == start.year))
+        campaign = campaign_for_year(start.year)
         if campaign is None or start.month not in campaign.months:
             errors.setdefault("starts_at", rules.msg_month_outside(start.year, start.month))
             campaign = None
@@ -511,24 +513,6 @@ def set_reminder_email(actor: User, email: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # The year's report deadline
-
-
-def deadline_of(campaign_id: int) -> tuple[str, int]:
-    """The year's rule; a year without one follows the latest earlier year that set one (a new
-    year keeps the committee's rule), else the default of 5 days after the meeting."""
-    row = db.session.execute(
-        sa.select(ReportDeadline.rule, ReportDeadline.days)
-        .join(Campaign, Campaign.id == ReportDeadline.campaign_id)
-        .where(
-            Campaign.year
-            <= sa.select(Campaign.year).where(Campaign.id == campaign_id).scalar_subquery()
-        )
-        .order_by(Campaign.year.desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return rules.DEFAULT_RULE
-    return row.rule.value, row.days
 
 
 def set_deadline(actor: User, campaign: Campaign, rule: str, days: object) -> None:

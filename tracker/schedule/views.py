@@ -17,6 +17,7 @@ from ..documents.download import send_document
 from ..extensions import db
 from ..models import Campaign, Cell, Meeting, Role, User
 from ..permissions import OTHER_CELL_MESSAGE, committee_required
+from ..queries import active_cells
 from ..services import ServiceError
 from ..webforms import apply_service_error
 from . import forms, queries, rules, service
@@ -135,7 +136,7 @@ def month():
 def _cell_choices() -> list[tuple[str, str]]:
     if current_user.role is Role.SECRETARY:
         return [(str(current_user.cell.id), current_user.cell.name)]
-    cells = db.session.scalars(sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order, Cell.id))
+    cells = active_cells()
     return [(str(c.id), c.name) for c in cells]
 
 
@@ -363,7 +364,7 @@ def fill_from_followers():
 @bp.route("/phu-trach", methods=["GET", "POST"])
 @committee_required
 def followers():
-    cells = list(db.session.scalars(sa.select(Cell).where(Cell.active.is_(True)).order_by(Cell.display_order, Cell.id)))
+    cells = active_cells()
     accounts = queries.committee_accounts()
     form = forms.ActionForm()
     if request.method == "POST":
@@ -475,7 +476,7 @@ def deadline():
     campaign, _ = _campaign_and_month()
     form = forms.DeadlineForm()
     if request.method == "GET":
-        form.rule.data, form.days.data = service.deadline_of(campaign.id)
+        form.rule.data, form.days.data = queries.deadline_of(campaign.id)
     elif form.validate():
         try:
             service.set_deadline(current_user, campaign, form.rule.data, form.days.data)

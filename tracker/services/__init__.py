@@ -1,32 +1,10 @@
 """The service layer: every state change of the app goes through a function here.
 
 Service functions check the rules, change the objects, write their audit rows and flush; the
-caller (a view, the API, a CLI command) commits once, or rolls back on error.
+caller (a view, the API, a CLI command) commits once, or rolls back on error. The refusals
+they raise live in ``tracker/failures.py`` and are re-exported here.
 """
 
+from ..failures import Conflict, NotAllowed, NotFound, ServiceError, ValidationFailed
 
-class ServiceError(Exception):
-    """A change refused by the rules; ``status`` maps to HTTP, ``fields`` to form fields."""
-
-    status = 400
-
-    def __init__(self, message: str, fields: dict[str, str] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.fields = fields or {}
-
-
-class ValidationFailed(ServiceError):
-    status = 400
-
-
-class NotAllowed(ServiceError):
-    status = 403
-
-
-class NotFound(ServiceError):
-    status = 404
-
-
-class Conflict(ServiceError):
-    status = 409
+__all__ = ["Conflict", "NotAllowed", "NotFound", "ServiceError", "ValidationFailed"]

@@ -20,8 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from .. import award_queries as queries
 from .. import clock
-from ..awards import queries
+from ..award_queries import unreviewed_reports
 from ..domain import awards as rules
 from ..domain.periods import month_has_ended
 from ..domain.vietnamese import normalise
@@ -31,14 +32,12 @@ from ..models import (
     AwardMember,
     AwardProposal,
     Campaign,
-    Cell,
     Member,
-    Report,
-    ReportStatus,
     User,
     utcnow,
 )
 from ..permissions import can_manage_awards, can_reopen_year
+from ..queries import cell_by_code
 from . import Conflict, NotAllowed, NotFound, ValidationFailed, audit
 
 MSG_NOT_ALLOWED = "Chỉ Đảng ủy và quản trị viên được lập đề xuất khen thưởng."
@@ -393,7 +392,7 @@ def add_cell(
     """Add a cell at its rank's place in the list, with the summary drawn from its standing."""
     campaign = _open_campaign(campaign, actor)
     proposal = _saved_proposal(campaign)
-    cell = db.session.scalar(sa.select(Cell).where(Cell.code == str(cell_code or "")))
+    cell = cell_by_code(str(cell_code or ""))
     if cell is None or not cell.active:
         raise ValidationFailed(MSG_INVALID, {"cell": "Chọn một chi bộ đang hoạt động."})
     if any(entry.cell_id == cell.id for entry in proposal.cells):
@@ -579,16 +578,6 @@ def update_member_entry(
 
 def year_has_ended(campaign: Campaign, today: dt.date) -> bool:
     return month_has_ended(campaign.year, campaign.last_month, today)
-
-
-def unreviewed_reports(campaign: Campaign) -> int:
-    """Reports of the year still waiting for review or for the cell's correction."""
-    return db.session.scalar(
-        sa.select(sa.func.count(Report.id)).where(
-            Report.campaign_id == campaign.id,
-            Report.status.in_([ReportStatus.SUBMITTED, ReportStatus.RETURNED]),
-        )
-    )
 
 
 def close_year(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from ..campaigns import committee_as_of, default_award_form, plan_citation
+from ..campaigns import closed_years_citing, committee_as_of, default_award_form, plan_citation
 from ..domain.vietnamese import normalise
 from ..extensions import db
 from ..models import Campaign, Criterion, GradeBand, Plan, User
@@ -294,16 +294,6 @@ def create_plan(
         after=_plan_data(plan),
     )
     return plan
-
-
-def closed_years_citing(plan: Plan) -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Campaign.year)
-            .where(Campaign.plan_id == plan.id, Campaign.closed_at.is_not(None))
-            .order_by(Campaign.year)
-        )
-    )
 
 
 def update_plan(

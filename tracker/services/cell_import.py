@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from ..domain.vietnamese import ascii_fold, normalise
 from ..extensions import db
 from ..models import Cell, CellCategory, User
+from ..queries import cell_by_code
 from ..spreadsheets import RowError, SpreadsheetError, read_table, rejected_rows_message
 from ..spreadsheets.cell_list import (
     CELL_FILE,
@@ -268,7 +269,7 @@ def import_cells(parsed: CellFile, *, actor: User) -> CellImportResult:
             row_errors.append(RowError(row.number, tuple(_messages(error))))
             continue
         if outcome == "created":
-            created = db.session.scalar(sa.select(Cell).where(Cell.code == row.code))
+            created = cell_by_code(row.code)
             cells[row.code] = created
             result.created.append(created)
             if row.display_order is None:

@@ -9,13 +9,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from .. import clock
-from ..campaigns import committee_names
+from ..campaigns import closed_years, committee_names
 from ..domain.periods import takes_part
 from ..domain.scoring import to_half_points, to_points
 from ..domain.vietnamese import normalise
 from ..extensions import db
 from ..models import Campaign, Cell, CellCategory, Committee, Criterion, Member, Report, User
-from . import Conflict, NotFound, ValidationFailed, audit
+from ..queries import cell_by_code
+from . import Conflict, ValidationFailed, audit
 
 CELL_CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 CRITERION_CODE_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
@@ -66,19 +67,11 @@ def _check_committee_values(values: dict, *, exclude_id: int | None) -> dict:
     return errors
 
 
-def _closed_years() -> list[int]:
-    return list(
-        db.session.scalars(
-            sa.select(Campaign.year).where(Campaign.closed_at.is_not(None)).order_by(Campaign.year)
-        )
-    )
-
-
 def _names_of_closed_years(rows: list) -> dict[int, dict | None]:
     """What each closed year's documents print, for a list of names (objects or dicts)."""
     ordered = sorted(rows, key=lambda row: row["from_year"])
     printed = {}
-    for year in _closed_years():
+    for year in closed_years():
         in_force = [row for row in ordered if row["from_year"] <= year]
         row = in_force[-1] if in_force else (ordered[0] if ordered else None)
         printed[year] = {k: v for k, v in row.items() if k != "from_year"} if row else None
@@ -216,13 +209,6 @@ def delete_committee_names(committee: Committee, *, actor: User) -> None:
     )
 
 
-def get_committee_names(committee_id: int) -> Committee:
-    committee = db.session.get(Committee, committee_id)
-    if committee is None:
-        raise NotFound("Không có tên gọi này của Đảng ủy.")
-    return committee
-
-
 # --------------------------------------------------------------------------------------------
 # Cells
 
@@ -289,7 +275,7 @@ def _check_years(
         return
     changed = [
         year
-        for year in _closed_years()
+        for year in closed_years()
         if takes_part(cell.joined_year, cell.left_year, year)
         != takes_part(joined_year, left_year, year)
     ]
@@ -354,7 +340,7 @@ def create_cell(
         errors["code"] = (
             "Mã gồm 2–40 ký tự: chữ thường không dấu, số hoặc gạch ngang (ví dụ ap-moi)."
         )
-    elif db.session.scalar(sa.select(Cell.id).where(Cell.code == code)) is not None:
+    elif cell_by_code(code) is not None:
         raise Conflict("Mã chi bộ đã được dùng.", {"code": "Mã này đã có chi bộ khác dùng."})
     if errors:
         raise ValidationFailed("Thông tin chi bộ chưa hợp lệ.", errors)

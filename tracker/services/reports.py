@@ -11,25 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
+from ..campaigns import campaign_for_year
 from ..domain import report_rules as rules
-from ..domain.scoring import Criterion as RubricLine
-from ..domain.scoring import GradeBands, report_grade, to_points
-from ..domain.vietnamese import format_points, name_key
+from ..domain.scoring import report_grade, to_points
+from ..domain.vietnamese import format_points
 from ..extensions import db
 from ..models import (
     AttendanceStatus,
     Campaign,
     Cell,
-    CellRole,
-    Criterion,
-    Member,
     Report,
     ReportAttendance,
     ReportKind,
@@ -40,7 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE, can_report_for_cell, can_review
-from ..queries import campaign_for_year, grade_bands, rubric_for_year
+from ..queries import Rubric, campaign_facts, rubric_of
 from . import Conflict, NotAllowed, ValidationFailed, attachments, audit
 
 MSG_INVALID = "Báo cáo chưa hợp lệ; vui lòng sửa các mục được nêu."
@@ -60,35 +56,6 @@ def msg_closed(year: int) -> str:
 
 def msg_duplicate(month: int, year: int) -> str:
     return f"Chi bộ đã có báo cáo sinh hoạt thường kỳ tháng {month}/{year}."
-
-
-# --------------------------------------------------------------------------------------------
-# The rubric of a campaign year, as the rules need it
-
-
-@dataclass(frozen=True)
-class Rubric:
-    campaign: Campaign
-    criteria: list[Criterion]
-    lines: list[RubricLine]
-    bands: GradeBands
-
-    @property
-    def facts(self) -> rules.CampaignFacts:
-        return campaign_facts(self.campaign)
-
-    def by_code(self) -> dict[str, Criterion]:
-        return {criterion.code: criterion for criterion in self.criteria}
-
-
-def campaign_facts(campaign: Campaign) -> rules.CampaignFacts:
-    return rules.CampaignFacts(campaign.year, campaign.first_month, campaign.last_month)
-
-
-def rubric_of(campaign: Campaign) -> Rubric:
-    criteria = rubric_for_year(campaign)
-    lines = [RubricLine(c.code, c.title, c.max_half_points, c.gate) for c in criteria]
-    return Rubric(campaign, criteria, lines, grade_bands(campaign))
 
 
 def campaign_named(raw_year: Any) -> Campaign | None:
@@ -745,69 +712,3 @@ def reopen_report(actor: User, report: Report, *, reason: Any) -> Report:
     )
     db.session.flush()
     return report
-
-
-# --------------------------------------------------------------------------------------------
-# Reading helpers used by the pages and the API
-
-
-def get_report(report_id: int) -> Report | None:
-    return db.session.get(Report, report_id)
-
-
-def scores_by_code(report: Report, rubric: Rubric | None = None) -> dict[str, ReportScore]:
-    """The report's score rows by criterion code, in rubric order (no query per row)."""
-    rubric = rubric or rubric_of(report.campaign)
-    rows = {score.criterion_id: score for score in report.scores}
-    return {c.code: rows[c.id] for c in rubric.criteria if c.id in rows}
-
-
-def attendance_rows(report: Report) -> list[ReportAttendance]:
-    """The report's per-member lines with their members, in one statement, cell role then name."""
-    rows = db.session.scalars(
-        sa.select(ReportAttendance)
-        .options(joinedload(ReportAttendance.member))
-        .where(ReportAttendance.report_id == report.id)
-    ).all()
-    return sorted(
-        rows,
-        key=lambda row: (CELL_ROLE_ORDER[row.member.cell_role], name_key(row.member.full_name)),
-    )
-
-
-def score_table(report: Report) -> list[dict]:
-    """The rubric lines of a report with its self-assessed and final half-points."""
-    rubric = rubric_of(report.campaign)
-    scores = {score.criterion_id: score for score in report.scores}
-    table = []
-    for criterion in rubric.criteria:
-        score = scores.get(criterion.id)
-        table.append(
-            {
-                "criterion": criterion,
-                "self": score.self_half_points if score else None,
-                "final": score.final_half_points if score else None,
-            }
-        )
-    return table
-
-
-def members_for_form(cell: Cell, report: Report | None) -> list[Member]:
-    """The members listed on a report's form: those with a line, then the active members."""
-    member_ids = {row.member_id for row in report.attendance} if report is not None else set()
-    query = sa.select(Member).where(
-        sa.or_(
-            sa.and_(Member.cell_id == cell.id, Member.active.is_(True)),
-            Member.id.in_(member_ids) if member_ids else sa.false(),
-        )
-    )
-    members = list(db.session.scalars(query))
-    return sorted(members, key=lambda m: (CELL_ROLE_ORDER[m.cell_role], name_key(m.full_name)))
-
-
-CELL_ROLE_ORDER = {
-    CellRole.SECRETARY: 0,
-    CellRole.DEPUTY: 1,
-    CellRole.COMMITTEE_MEMBER: 2,
-    CellRole.MEMBER: 3,
-}

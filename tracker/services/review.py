@@ -15,11 +15,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import sqlalchemy as sa
-
 from ..extensions import db
 from ..models import Campaign, ExemplaryMeeting, Report, ReportStatus, User, YearReview
 from ..permissions import is_committee
+from ..queries import exemplary_of, review_of
 from . import Conflict, NotAllowed, ValidationFailed, audit
 
 NUMBER_MAX = 60
@@ -27,7 +26,6 @@ SIGNER_MAX = 120
 TEXT_MAX = 20_000
 RECIPIENTS_MAX = 2_000
 NOTE_MAX = 1_000
-ARCHIVE_LINE = "- Lưu Văn phòng Đảng ủy."
 
 MSG_NOT_ALLOWED = "Chỉ Đảng ủy và quản trị viên soạn báo cáo sơ kết và chọn mô hình hay."
 MSG_INVALID = "Thông tin chưa hợp lệ, xem các ô được đánh dấu."
@@ -83,10 +81,6 @@ def _ensure_may_edit(actor: User) -> None:
         raise NotAllowed(MSG_NOT_ALLOWED)
 
 
-def review_of(campaign: Campaign) -> YearReview | None:
-    return db.session.scalar(sa.select(YearReview).where(YearReview.campaign_id == campaign.id))
-
-
 def save_review(campaign: Campaign, data: ReviewInput, *, actor: User) -> YearReview:
     """Save the committee's draft of a year's review; refused while the year is closed."""
     _ensure_may_edit(actor)
@@ -133,29 +127,8 @@ def _as_dict(review: YearReview) -> dict:
     }
 
 
-def recipient_lines(text: str) -> list[str]:
-    """The "Nơi nhận" lines as printed: each starts with "- ", the archive line last."""
-    lines = []
-    for raw in (text or "").split("\n"):
-        line = raw.strip()
-        if not line:
-            continue
-        if not line.startswith("-"):
-            line = "- " + line
-        lines.append(line)
-    if not any(line.lower().startswith("- lưu") for line in lines):
-        lines.append(ARCHIVE_LINE)
-    return lines
-
-
 # --------------------------------------------------------------------------------------------
 # Exemplary meetings
-
-
-def exemplary_of(report: Report) -> ExemplaryMeeting | None:
-    return db.session.scalar(
-        sa.select(ExemplaryMeeting).where(ExemplaryMeeting.report_id == report.id)
-    )
 
 
 def mark_exemplary(report: Report, note: Any, *, actor: User) -> ExemplaryMeeting:

@@ -3,7 +3,8 @@ default proposal drawn from them, and the ``AwardBook`` that the workbook prints
 
 The ranks and averages come from THE standings function (tracker/standings.py), so that a
 cell's place in the award lists is the one the rankings page and the API show. A fixed number
-of statements, whatever the number of cells and members.
+of statements, whatever the number of cells and members. The award service and the CLI read
+it too, so it lives beside standings.py, outside the awards blueprint package.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from .. import clock
-from ..campaigns import committee_as_of, document_identity
-from ..domain import awards as rules
-from ..domain.periods import Period, campaign_quarters
-from ..domain.ranking import Standing
-from ..domain.vietnamese import name_key
-from ..extensions import db
-from ..models import (
+from . import clock
+from .campaigns import committee_as_of, document_identity
+from .domain import awards as rules
+from .domain.periods import Period, campaign_quarters
+from .domain.ranking import Standing
+from .domain.vietnamese import name_key
+from .extensions import db
+from .models import (
     AttendanceStatus,
     AwardCell,
     AwardMember,
@@ -39,7 +40,7 @@ from ..models import (
     ReportKind,
     ReportStatus,
 )
-from ..standings import (
+from .standings import (
     PeriodStandings,
     approved_month_scores,
     load_campaigns,
@@ -113,10 +114,6 @@ class AwardYear:
             return ""
         leads = record.is_secretary and record.cell_code in proposed_codes
         return rules.member_summary(record, leads_proposed_cell=leads)
-
-
-def campaign_for_year(year: int) -> Campaign | None:
-    return db.session.scalar(sa.select(Campaign).where(Campaign.year == year))
 
 
 def committee(year: int) -> Committee | None:
@@ -541,6 +538,16 @@ def closed_book(campaign: Campaign) -> rules.AwardBook | None:
 def book_for_year(campaign: Campaign, today: dt.date | None = None) -> rules.AwardBook:
     """The list to print: the snapshot of a closed year, else the proposal as it stands."""
     return closed_book(campaign) or award_book(proposal_page(campaign, today))
+
+
+def unreviewed_reports(campaign: Campaign) -> int:
+    """Reports of the year still waiting for review or for the cell's correction."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Report.id)).where(
+            Report.campaign_id == campaign.id,
+            Report.status.in_([ReportStatus.SUBMITTED, ReportStatus.RETURNED]),
+        )
+    )
 
 
 def saved_proposals() -> dict[int, tuple[int, int]]:
