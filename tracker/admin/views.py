@@ -19,7 +19,6 @@ from ..members.forms import ImportForm
 from ..models import ApiToken, Campaign, Cell, CellCategory, Member, Report, Role, User
 from ..permissions import admin_required, is_admin
 from ..queries import rubric_for_year
-from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
 from ..services.cell_import import import_cells, read_cell_file
 from ..services.members import ImportRejected
@@ -35,7 +34,7 @@ from ..services.organisation import (
 from ..spreadsheets import send_workbook
 from ..spreadsheets.cell_list import cell_workbook
 from ..unit_of_work import INVALID_FORM, UnitOfWork
-from ..webforms import apply_service_error, select_choices
+from ..webforms import add_service_errors, select_choices
 from .forms import (
     AccountForm,
     ActiveForm,
@@ -53,41 +52,6 @@ SPARE_CRITERION_ROWS = 3
 MSG_OWN_ADMIN_ROLE = (
     "Không thể tự bỏ quyền quản trị của mình; một quản trị viên khác phải làm việc này."
 )
-
-
-class _Undo(Exception):
-    """Raised to undo a trial run of a service."""
-
-
-def _fields(form):
-    """Every field of a form, the fields of FieldList rows included."""
-    for field in form:
-        entries = getattr(field, "entries", None)
-        if entries is None:
-            yield field
-            continue
-        for entry in entries:
-            subform = getattr(entry, "form", None)
-            yield from (_fields(subform) if subform is not None else [entry])
-
-
-def _also_check_with_service(form, change) -> None:
-    """The form has errors: let the service check the rest too, then undo what it changed.
-
-    One submission then shows every message, not the form's first and the service's on the
-    next round. A field keeps one message: the form's when both find fault with it.
-    """
-    try:
-        with db.session.begin_nested():
-            change()
-            raise _Undo
-    except _Undo:
-        return
-    except ServiceError as error:
-        apply_service_error(form, error)
-    for field in _fields(form):
-        if len(field.errors) > 1:
-            field.errors = field.errors[:1]
 
 
 def _get_or_404(model, object_id: int):
@@ -520,7 +484,7 @@ def rubric_edit(year: int):
         campaign = db.session.get(Campaign, campaign.id)
         lock_reason = rubric_lock_reason(campaign)
     elif form.is_submitted() and not form.csrf_token.errors and not lock_reason:
-        _also_check_with_service(
+        add_service_errors(
             form, lambda: replace_rubric(campaign, _rubric_lines(form), actor=current_user)
         )
     return (

@@ -40,7 +40,7 @@ from ..services.members import (
 from ..spreadsheets import MemberChoices, member_template, member_workbook, send_workbook
 from ..templating import current_committee
 from ..unit_of_work import INVALID_FORM, UnitOfWork
-from ..webforms import select_choices
+from ..webforms import add_service_errors, select_choices
 from .forms import ActiveForm, ImportForm, MemberForm, NewMemberForm, TransferForm
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -237,15 +237,9 @@ def _member_input(form: MemberForm) -> MemberInput:
 
 
 def _add_service_errors(form: MemberForm) -> None:
-    """The form is refused anyway: also give the service's messages for the other fields.
-
-    One submission then shows every field's error, not the form's first and the service's
-    on the next round (a one-word name along with an empty birth year). A field that already
-    has the form's message keeps that one alone.
-    """
-    for name, message in check_member_input(_member_input(form)).items():
-        if name in form and not form[name].errors:
-            form[name].errors = [message]
+    """The form is refused anyway: also give the service's messages for the other fields
+    (a one-word name along with an empty birth year)."""
+    add_service_errors(form, lambda: check_member_input(_member_input(form)))
 
 
 def _active_cell_choices(exclude: Cell | None = None) -> list[SelectChoice]:
