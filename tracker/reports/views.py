@@ -62,7 +62,6 @@ from .minutes import send_minutes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MONTH_CHOICES = [SelectChoice(str(m), f"Tháng {m}") for m in range(1, 13)]
 # The criteria whose points the recorded facts suggest (tracker/domain/scoring.suggest_points).
 SUGGESTED_CODES = ("attendance", "duration", "speaking")
@@ -504,7 +503,7 @@ def edit(report_id: int):
     if request.method == "GET" and report.campaign.closed_at is not None:
         flash(service.msg_closed(report.campaign.year), "warning")
         return redirect(url_for("reports.view", report_id=report.id))
-    if report.status not in EDITABLE and request.method == "GET":
+    if not service.may_take_step(report, "edit") and request.method == "GET":
         flash(service.MSG_NOT_EDITABLE, "warning")
         return redirect(url_for("reports.view", report_id=report.id))
     return _handle_form(report.cell, report)
@@ -528,7 +527,7 @@ def _report_page(report: Report, template: str, **context):
         history=history,
         young_limit=report.campaign.young_age_limit,
         can_edit=can_edit_report(current_user, report)
-        and report.status in EDITABLE
+        and service.may_take_step(report, "edit")
         and report.campaign.closed_at is None,
         can_review=can_review(current_user) and report.campaign.closed_at is None,
         closed=report.campaign.closed_at is not None,
