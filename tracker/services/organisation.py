@@ -224,16 +224,19 @@ def get_committee_names(committee_id: int) -> Committee:
 # Cells
 
 
+CELL_FIELDS = (
+    "code",
+    "name",
+    "category",
+    "display_order",
+    "active",
+    "joined_year",
+    "left_year",
+)
+
+
 def _cell_data(cell: Cell) -> dict:
-    return {
-        "code": cell.code,
-        "name": cell.name,
-        "category": cell.category,
-        "display_order": cell.display_order,
-        "active": cell.active,
-        "joined_year": cell.joined_year,
-        "left_year": cell.left_year,
-    }
+    return {key: getattr(cell, key) for key in CELL_FIELDS}
 
 
 KEEP = object()  # update_cell: leave the joined or left year as it is
@@ -441,26 +444,23 @@ def update_cell(
                     "hoặc chuyển các tài khoản đó sang chi bộ khác trước."
                 },
             )
-    before = _cell_data(cell)
     cell.name = name
     cell.category = category
     cell.display_order = display_order
     cell.active = active
     cell.joined_year = joined_year
     cell.left_year = left_year
+    audit.record_changes(
+        "cell.update",
+        cell,
+        CELL_FIELDS,
+        actor=actor,
+        object_type="cell",
+        object_id=cell.id,
+        cell_id=cell.id,
+        summary=f"Cập nhật chi bộ {cell.name} ({cell.code})",
+    )
     db.session.flush()
-    after = _cell_data(cell)
-    if after != before:
-        audit.record(
-            "cell.update",
-            actor=actor,
-            object_type="cell",
-            object_id=cell.id,
-            cell_id=cell.id,
-            summary=f"Cập nhật chi bộ {cell.name} ({cell.code})",
-            before=before,
-            after=after,
-        )
     return cell
 
 
