@@ -113,7 +113,7 @@ def add_service_errors(form, check: Callable[[], Mapping[str, str] | None]) -> N
     One submission then shows every message, not the form's first and the service's on the
     next round. ``check`` runs the service's checks on what was typed: it returns their
     messages by field, or raises the service's refusal; whatever it changes is undone (a
-    savepoint). A field the form already found fault with keeps the form's message alone.
+    savepoint). A field the form already found fault with keeps the form's messages alone.
     """
     try:
         with db.session.begin_nested():
