@@ -100,7 +100,8 @@ def _keys(node: ast.AST, tree: ast.Module) -> list[str]:
 def written_actions() -> dict[str, list[str]]:
     """Action key -> where it is written ("tracker/services/reports.py:635")."""
     modules = _modules()
-    writers = {"audit.record": 0}  # callee -> position of its action argument
+    # callee -> position of its action argument
+    writers = {"audit.record": 0, "audit.record_changes": 0}
     found: dict[str, list[str]] = {}
     while True:
         new_writers = {}

@@ -11,8 +11,9 @@ from flask_login import current_user, login_required
 from . import clock
 from .campaigns import all_campaigns, default_campaign, open_earlier_years, year_not_opened
 from .extensions import db
-from .models import Campaign, Member, Report, ReportStatus, Role
+from .models import Campaign, Member, Report, Role
 from .reports import queries
+from .services.reports import EDITABLE
 
 bp = Blueprint("main", __name__)
 
@@ -97,7 +98,7 @@ def _secretary_home(campaign, today, earlier, not_opened):
             .join(Report.campaign)
             .where(
                 Report.cell_id == cell.id,
-                Report.status.in_([ReportStatus.DRAFT, ReportStatus.RETURNED]),
+                Report.status.in_(EDITABLE),
                 Campaign.closed_at.is_(None),  # a closed year's reports can no longer change
             )
             .order_by(Report.updated_at.desc())

@@ -2,18 +2,20 @@
 
 ``Form`` is a FlaskForm (CSRF included) whose built-in WTForms messages ("Not a valid
 integer value.", "Not a valid choice.", ...) come out in Vietnamese. ``apply_service_error``
-puts the messages of a refused change (``ServiceError.fields``) beside the fields they name.
+puts the messages of a refused change (``ServiceError.fields``) beside the fields they name;
+``add_service_errors`` adds the service's findings to a form refused anyway.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
 
-from .services import ServiceError
+from .extensions import db
+from .services import ServiceError, ValidationFailed
 
 _MESSAGES = {
     "This field is required.": "Mục này là bắt buộc.",
@@ -96,9 +98,51 @@ def apply_service_error(
             placed = True
         elif message not in general:
             general.append(message)
-    if not placed and error.message not in general:
+    if not placed and error.message and error.message not in general:
         general.insert(0, error.message)
     form.form_errors = general
+
+
+class _Undo(Exception):
+    """Raised to undo a trial run of a service's checks."""
+
+
+def add_service_errors(form, check: Callable[[], Mapping[str, str] | None]) -> None:
+    """The form is refused anyway: also show what the service finds, in the same answer.
+
+    One submission then shows every message, not the form's first and the service's on the
+    next round. ``check`` runs the service's checks on what was typed: it returns their
+    messages by field, or raises the service's refusal; whatever it changes is undone (a
+    savepoint). A field the form already found fault with keeps the form's messages alone.
+    """
+    try:
+        with db.session.begin_nested():
+            found = check()
+            raise _Undo(found)
+    except _Undo as undo:
+        found = undo.args[0]
+        if not found:
+            return
+        error = ValidationFailed("", dict(found))
+    except ServiceError as refused:
+        error = refused
+    kept = {field.name: list(field.errors) for field in _fields(form) if field.errors}
+    apply_service_error(form, error)
+    for field in _fields(form):
+        if field.name in kept:
+            field.errors = kept[field.name]
+
+
+def _fields(form):
+    """Every field of a form, the fields of FieldList rows included."""
+    for field in form:
+        entries = getattr(field, "entries", None)
+        if entries is None:
+            yield field
+            continue
+        for entry in entries:
+            subform = getattr(entry, "form", None)
+            yield from (_fields(subform) if subform is not None else [entry])
 
 
 def _find_field(form, name: str):

@@ -18,7 +18,6 @@ from ..members.forms import ImportForm
 from ..models import Campaign, Cell, CellCategory, Role, User
 from ..permissions import admin_required, is_admin
 from ..queries import cell_by_code, cells_in_display_order, rubric_for_year
-from ..services import ServiceError
 from ..services.accounts import create_user, reset_password, set_user_active, update_user
 from ..services.cell_import import import_cells, read_cell_file
 from ..services.members import ImportRejected
@@ -33,7 +32,8 @@ from ..services.organisation import (
 )
 from ..spreadsheets import send_workbook
 from ..spreadsheets.cell_list import cell_workbook
-from ..webforms import apply_service_error, select_choices
+from ..unit_of_work import INVALID_FORM, UnitOfWork
+from ..webforms import add_service_errors, select_choices
 from . import queries
 from .forms import (
     AccountForm,
@@ -49,52 +49,9 @@ from .forms import (
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 SPARE_CRITERION_ROWS = 3
-INVALID_FORM = 400
 MSG_OWN_ADMIN_ROLE = (
     "Không thể tự bỏ quyền quản trị của mình; một quản trị viên khác phải làm việc này."
 )
-
-
-def _refused(error: ServiceError, form) -> int:
-    """Undo a refused change and put its messages on the form; return the HTTP status."""
-    db.session.rollback()
-    apply_service_error(form, error)
-    return error.status
-
-
-class _Undo(Exception):
-    """Raised to undo a trial run of a service."""
-
-
-def _fields(form):
-    """Every field of a form, the fields of FieldList rows included."""
-    for field in form:
-        entries = getattr(field, "entries", None)
-        if entries is None:
-            yield field
-            continue
-        for entry in entries:
-            subform = getattr(entry, "form", None)
-            yield from (_fields(subform) if subform is not None else [entry])
-
-
-def _also_check_with_service(form, change) -> None:
-    """The form has errors: let the service check the rest too, then undo what it changed.
-
-    One submission then shows every message, not the form's first and the service's on the
-    next round. A field keeps one message: the form's when both find fault with it.
-    """
-    try:
-        with db.session.begin_nested():
-            change()
-            raise _Undo
-    except _Undo:
-        return
-    except ServiceError as error:
-        apply_service_error(form, error)
-    for field in _fields(form):
-        if len(field.errors) > 1:
-            field.errors = field.errors[:1]
 
 
 def _get_or_404(model, object_id: int):
@@ -157,9 +114,9 @@ def accounts():
 def account_new():
     form = NewAccountForm()
     form.cell.choices = _cell_choices(blank="— Không thuộc chi bộ —")
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             user = create_user(
                 username=form.username.data,
                 full_name=form.full_name.data,
@@ -168,16 +125,12 @@ def account_new():
                 cell=cell_by_code(form.cell.data),
                 actor=current_user,
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã tạo tài khoản {user.username} ({user.role.label}).", "success")
             return redirect(url_for("admin.accounts"))
     elif form.is_submitted():
-        status = INVALID_FORM
         form.add_taken_errors()
-    return render_template("admin/account_new.html", form=form), status
+    return render_template("admin/account_new.html", form=form), work.status
 
 
 def _render_account(user: User, *, form=None, password_form=None, status: int = 200):
@@ -219,7 +172,7 @@ def account_edit(user_id: int):
             # anyway, so say it now along with the other fields' errors.
             form.role.errors = [*form.role.errors, MSG_OWN_ADMIN_ROLE][:1]
         return _render_account(user, form=form, status=INVALID_FORM)
-    try:
+    with UnitOfWork(form) as work:
         update_user(
             user,
             full_name=form.full_name.data,
@@ -228,10 +181,8 @@ def account_edit(user_id: int):
             active=user.active,
             actor=current_user,
         )
-    except ServiceError as error:
-        status = _refused(error, form)
-        return _render_account(db.session.get(User, user_id), form=form, status=status)
-    db.session.commit()
+    if work.refused:
+        return _render_account(db.session.get(User, user_id), form=form, status=work.status)
     flash(f"Đã lưu tài khoản {user.username}.", "success")
     return redirect(url_for("admin.accounts"))
 
@@ -243,12 +194,12 @@ def account_password(user_id: int):
     form = ResetPasswordForm()
     if not form.validate():
         return _render_account(user, password_form=form, status=INVALID_FORM)
-    try:
+    with UnitOfWork(form) as work:
         reset_password(user, form.password.data, actor=current_user)
-    except ServiceError as error:
-        status = _refused(error, form)
-        return _render_account(db.session.get(User, user_id), password_form=form, status=status)
-    db.session.commit()
+    if work.refused:
+        return _render_account(
+            db.session.get(User, user_id), password_form=form, status=work.status
+        )
     if user.id == current_user.id:
         sign_in(user)  # this browser carries on in a new session; the others ended
     flash(
@@ -266,13 +217,10 @@ def account_active(user_id: int, action: str):
     form = ActiveForm()
     if not form.validate():
         abort(400)
-    try:
+    with UnitOfWork(flash_message=True) as work:
         set_user_active(user, action == "reactivate", actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.refused:
         return redirect(url_for("admin.account_edit", user_id=user_id))
-    db.session.commit()
     flash(
         f"Đã {'mở khóa' if user.active else 'khóa'} tài khoản {user.username}.",
         "success",
@@ -309,31 +257,22 @@ def cells_template():
 @admin_required
 def cells_import():
     form = ImportForm()
-    status = 200
-    rejected = None
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form, shown_apart=(ImportRejected,))
+    if work.validate():
+        with work:
             # The file is read without the write lock (it may take a while); then the lock.
             parsed = read_cell_file(form.file.data.read())
             begin_write_after_reading()
             result = import_cells(parsed, actor=current_user)
-        except ImportRejected as error:
-            db.session.rollback()
-            rejected = error
-            status = error.status
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(
                 f"Đã nhập {result.total} dòng: {len(result.created)} chi bộ mới, "
                 f"{len(result.updated)} cập nhật, {result.unchanged} không thay đổi.",
                 "success",
             )
             return redirect(url_for("admin.cells"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/cells_import.html", form=form, rejected=rejected), status
+    rejected = work.error if isinstance(work.error, ImportRejected) else None
+    return render_template("admin/cells_import.html", form=form, rejected=rejected), work.status
 
 
 def _offer_years(form: CellForm) -> None:
@@ -348,9 +287,9 @@ def cell_new():
     if request.method == "GET":
         form.display_order.data = queries.last_display_order() + 1
         form.joined_year.data = str(clock.today().year)
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             cell = create_cell(
                 code=form.code.data,
                 name=form.name.data,
@@ -360,16 +299,12 @@ def cell_new():
                 joined_year=form.joined_year_value,
                 left_year=form.left_year_value,
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã thêm {cell.name} (mã {cell.code}).", "success")
             return redirect(url_for("admin.cells"))
     elif form.is_submitted():
-        status = INVALID_FORM
         form.add_taken_errors()
-    return render_template("admin/cell_form.html", form=form, cell=None), status
+    return render_template("admin/cell_form.html", form=form, cell=None), work.status
 
 
 @bp.route("/cells/<int:cell_id>", methods=["GET", "POST"])
@@ -383,9 +318,9 @@ def cell_edit(cell_id: int):
         form.category.data = cell.category.value
         form.joined_year.data = str(cell.joined_year or "")
         form.left_year.data = str(cell.left_year or "")
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             update_cell(
                 cell,
                 name=form.name.data,
@@ -401,16 +336,11 @@ def cell_edit(cell_id: int):
                     else KEEP
                 ),
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-            cell = db.session.get(Cell, cell_id)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã lưu {cell.name}.", "success")
             return redirect(url_for("admin.cells"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/cell_form.html", form=form, cell=cell), status
+        cell = db.session.get(Cell, cell_id)
+    return render_template("admin/cell_form.html", form=form, cell=cell), work.status
 
 
 # --------------------------------------------------------------------------------------------
@@ -492,29 +422,24 @@ def rubric_edit(year: int):
         form = RubricForm()
     else:
         form = RubricForm(formdata=None, data={"criteria": _rubric_rows(campaign)})
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             replace_rubric(campaign, _rubric_lines(form), actor=current_user)
-        except ServiceError as error:
-            status = _refused(error, form)
-            campaign = db.session.get(Campaign, campaign.id)
-            lock_reason = rubric_lock_reason(campaign)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã lưu thang điểm năm {year}.", "success")
             return redirect(url_for("admin.rubric", year=year))
-    elif form.is_submitted():
-        status = INVALID_FORM
-        if not form.csrf_token.errors and not lock_reason:
-            _also_check_with_service(
-                form, lambda: replace_rubric(campaign, _rubric_lines(form), actor=current_user)
-            )
+        campaign = db.session.get(Campaign, campaign.id)
+        lock_reason = rubric_lock_reason(campaign)
+    elif form.is_submitted() and not form.csrf_token.errors and not lock_reason:
+        add_service_errors(
+            form, lambda: replace_rubric(campaign, _rubric_lines(form), actor=current_user)
+        )
     return (
         render_template(
             "admin/rubric_edit.html", campaign=campaign, form=form, lock_reason=lock_reason
         ),
-        status,
+        work.status,
     )
 
 
@@ -523,9 +448,9 @@ def rubric_edit(year: int):
 def campaign_settings(year: int):
     campaign = _campaign_or_404(year)
     form = CampaignSettingsForm(obj=campaign)
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             update_campaign_settings(
                 campaign,
                 young_age_limit=form.young_age_limit.data,
@@ -534,13 +459,11 @@ def campaign_settings(year: int):
                 individual_min_speeches=form.individual_min_speeches.data,
                 actor=current_user,
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-            campaign = db.session.get(Campaign, campaign.id)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã lưu thiết lập năm thi đua {year}.", "success")
             return redirect(url_for("admin.rubric", year=year))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/campaign_settings.html", campaign=campaign, form=form), status
+        campaign = db.session.get(Campaign, campaign.id)
+    return (
+        render_template("admin/campaign_settings.html", campaign=campaign, form=form),
+        work.status,
+    )

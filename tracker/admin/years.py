@@ -24,9 +24,10 @@ from ..services.organisation import (
     delete_committee_names,
     update_committee,
 )
+from ..unit_of_work import UnitOfWork
 from ..webforms import select_choices
 from .forms import ActiveForm, CampaignPlanForm, CommitteeForm, OpenYearForm, PlanForm
-from .views import INVALID_FORM, _refused, bp
+from .views import bp
 
 # --------------------------------------------------------------------------------------------
 # Campaign years
@@ -66,10 +67,10 @@ def years():
     plans = years_read.plans()
     form = OpenYearForm()
     _prepare_open_form(form, campaigns, plans)
-    status = 200
-    if form.validate_on_submit():
+    work = UnitOfWork(form)
+    if work.validate():
         plan = db.session.get(Plan, int(form.plan.data)) if form.plan.data else None
-        try:
+        with work:
             opened = open_campaign_year(
                 form.year.data,
                 first_month=int(form.first_month.data),
@@ -78,15 +79,10 @@ def years():
                 plan=plan,
                 actor=current_user,
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-            campaigns = years_read.all_campaigns()
-        else:
-            db.session.commit()
+        if work.committed:
             flash(opened.line, "success")
             return redirect(url_for("admin.years"))
-    elif form.is_submitted():
-        status = INVALID_FORM
+        campaigns = years_read.all_campaigns()
     today = clock.today()
     return (
         render_template(
@@ -99,7 +95,7 @@ def years():
             this_year=today.year,
             not_opened=years_read.year_not_opened(campaigns, today),
         ),
-        status,
+        work.status,
     )
 
 
@@ -113,19 +109,16 @@ def year_plan(year: int):
     form.plan.choices = _plan_choices(years_read.plans())
     if request.method == "GET":
         form.plan.data = str(campaign.plan_id)
-    status = 200
-    if form.validate_on_submit():
-        try:
-            set_campaign_plan(campaign, db.session.get(Plan, int(form.plan.data)), actor=current_user)
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
+            set_campaign_plan(
+                campaign, db.session.get(Plan, int(form.plan.data)), actor=current_user
+            )
+        if work.committed:
             flash(f"Năm thi đua {year} thực hiện Kế hoạch số {campaign.plan.number}.", "success")
             return redirect(url_for("admin.years"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/year_plan.html", campaign=campaign, form=form), status
+    return render_template("admin/year_plan.html", campaign=campaign, form=form), work.status
 
 
 # --------------------------------------------------------------------------------------------
@@ -154,19 +147,14 @@ def plan_new():
         form.title.data = "Thi đua nâng cao chất lượng sinh hoạt chi bộ"
         form.first_year.data = this_year
         form.last_year.data = this_year + 4
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             plan = create_plan(**_plan_values(form), actor=current_user)
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã đăng ký Kế hoạch số {plan.number}.", "success")
             return redirect(url_for("admin.years"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/plan_form.html", form=form, plan=None, locked=None), status
+    return render_template("admin/plan_form.html", form=form, plan=None, locked=None), work.status
 
 
 @bp.route("/plans/<int:plan_id>", methods=["GET", "POST"])
@@ -177,20 +165,15 @@ def plan_edit(plan_id: int):
         abort(404)
     form = PlanForm(obj=plan)
     locked = closed_years_citing(plan)
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             update_plan(plan, **_plan_values(form), actor=current_user)
-        except ServiceError as error:
-            status = _refused(error, form)
-            plan = db.session.get(Plan, plan_id)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã lưu Kế hoạch số {plan.number}.", "success")
             return redirect(url_for("admin.years"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/plan_form.html", form=form, plan=plan, locked=locked), status
+        plan = db.session.get(Plan, plan_id)
+    return render_template("admin/plan_form.html", form=form, plan=plan, locked=locked), work.status
 
 
 # --------------------------------------------------------------------------------------------
@@ -230,25 +213,20 @@ def committee():
         if latest is not None:
             form.process(obj=latest)
         form.from_year.data = max(clock.today().year, (latest.from_year + 1) if latest else 0)
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             row = add_committee_names(
                 from_year=form.from_year.data, **_committee_values(form), actor=current_user
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã ghi tên gọi áp dụng từ năm {row.from_year}: {row.name}.", "success")
             return redirect(url_for("admin.committee"))
-    elif form.is_submitted():
-        status = INVALID_FORM
     return (
         render_template(
             "admin/committee.html", rows=_committee_rows(), form=form, delete_form=ActiveForm()
         ),
-        status,
+        work.status,
     )
 
 
@@ -260,22 +238,17 @@ def committee_edit(committee_id: int):
     except ServiceError:
         abort(404)
     form = CommitteeForm(obj=row)
-    status = 200
-    if form.validate_on_submit():
-        try:
+    work = UnitOfWork(form)
+    if work.validate():
+        with work:
             update_committee(
                 row, from_year=form.from_year.data, **_committee_values(form), actor=current_user
             )
-        except ServiceError as error:
-            status = _refused(error, form)
-            row = get_committee_names(committee_id)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã lưu tên gọi áp dụng từ năm {row.from_year}.", "success")
             return redirect(url_for("admin.committee"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("admin/committee_edit.html", form=form, row=row), status
+        row = get_committee_names(committee_id)
+    return render_template("admin/committee_edit.html", form=form, row=row), work.status
 
 
 @bp.route("/committee/<int:committee_id>/delete", methods=["POST"])
@@ -284,13 +257,8 @@ def committee_delete(committee_id: int):
     form = ActiveForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        row = get_committee_names(committee_id)
-        delete_committee_names(row, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("admin.committee"))
-    db.session.commit()
-    flash("Đã xóa tên gọi.", "success")
+    with UnitOfWork(flash_message=True) as work:
+        delete_committee_names(get_committee_names(committee_id), actor=current_user)
+    if work.committed:
+        flash("Đã xóa tên gọi.", "success")
     return redirect(url_for("admin.committee"))

@@ -9,9 +9,9 @@ from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, login_manager
 from ..models import User
-from ..services import ServiceError, audit
+from ..services import audit
 from ..services.accounts import LoginThrottled, authenticate, change_own_password
-from ..webforms import apply_service_error
+from ..unit_of_work import UnitOfWork
 from .forms import ChangePasswordForm, LoginForm
 from .sessions import (
     end_this_session,
@@ -29,6 +29,7 @@ BAD_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng."
 def throttled_message(seconds: int) -> str:
     wait = f"{seconds} giây" if seconds < 120 else f"{(seconds + 59) // 60} phút"
     return f"Đăng nhập sai nhiều lần từ máy này. Vui lòng đợi {wait} rồi thử lại."
+
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
@@ -108,17 +109,12 @@ def logout():
 def change_password():
     """Let whoever is signed in change her own password (her other sessions end)."""
     form = ChangePasswordForm()
-    status = 200
-    if form.validate_on_submit():
+    work = UnitOfWork(form)
+    if work.validate():
         user = current_user._get_current_object()
-        try:
+        with work:
             change_own_password(user, form.old_password.data, form.new_password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
+        if work.committed:
             sign_in(user)  # this browser carries on in a new session; every other one ended
             flash(
                 "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất và các mã API "
@@ -126,6 +122,4 @@ def change_password():
                 "success",
             )
             return redirect(url_for("main.home"))
-    elif form.is_submitted():
-        status = 400
-    return render_template("auth/change_password.html", form=form), status
+    return render_template("auth/change_password.html", form=form), work.status

@@ -22,6 +22,7 @@ from ..permissions import can_reopen_year, committee_required, rankings_readers
 from ..services import ServiceError, ValidationFailed
 from ..services import awards as service
 from ..standings import load_campaigns, monthly_matrix, standings_for_period
+from ..unit_of_work import UnitOfWork
 from ..webforms import apply_service_error, select_choices
 from .forms import (
     ActionForm,
@@ -177,17 +178,13 @@ def _render_closed(campaign, status: int = 200, **failed):
     )
 
 
-def _refused(campaign, error: ServiceError, form=None, **failed):
-    """Undo a refused change and show the page again with the messages where they belong."""
-    db.session.rollback()
-    if form is not None:
-        apply_service_error(form, error)
-    failed.setdefault("error", error.message)
-    return _render(_campaign_or_404(campaign.year), error.status, **failed)
+def _refused(campaign, work: UnitOfWork, **failed):
+    """Show the page again after a refused change, its forms as typed (``failed``)."""
+    failed.setdefault("error", work.error.message)
+    return _render(_campaign_or_404(campaign.year), work.status, **failed)
 
 
 def _done(campaign, message: str, anchor: str | None = None):
-    db.session.commit()
     flash(message, "success")
     return redirect(url_for("awards.proposal", year=campaign.year, _anchor=anchor), code=303)
 
@@ -206,10 +203,10 @@ def _checked(form) -> bool:
 def create_default(year: int):
     campaign = _campaign_or_404(year)
     _checked(ActionForm())
-    try:
+    with UnitOfWork() as work:
         service.create_default_proposal(campaign, actor=current_user)
-    except ServiceError as error:
-        return _refused(campaign, error)
+    if work.refused:
+        return _refused(campaign, work)
     return _done(campaign, "Đã tạo đề xuất mặc định; có thể chỉnh sửa bên dưới.")
 
 
@@ -219,16 +216,15 @@ def reset(year: int):
     campaign = _campaign_or_404(year)
     form = ConfirmForm()
     _checked(form)
-    if not form.confirm.data:
-        error = ValidationFailed(
-            "Cần xác nhận trước khi đặt lại.",
-            {"confirm": "Đánh dấu để xác nhận bỏ mọi chỉnh sửa của hai danh sách."},
-        )
-        return _refused(campaign, error, form, reset=form)
-    try:
+    with UnitOfWork(form) as work:
+        if not form.confirm.data:
+            raise ValidationFailed(
+                "Cần xác nhận trước khi đặt lại.",
+                {"confirm": "Đánh dấu để xác nhận bỏ mọi chỉnh sửa của hai danh sách."},
+            )
         service.reset_proposal(campaign, actor=current_user)
-    except ServiceError as error:
-        return _refused(campaign, error, form, reset=form)
+    if work.refused:
+        return _refused(campaign, work, reset=form)
     return _done(campaign, "Đã đặt lại đề xuất theo mặc định.")
 
 
@@ -237,10 +233,10 @@ def reset(year: int):
 def document(year: int):
     campaign = _campaign_or_404(year)
     form = DocumentForm()
-    if not _checked(form):
-        error = ValidationFailed("Thông tin chưa hợp lệ.", {})
-        return _refused(campaign, error, None, document=form)
-    try:
+    checked = _checked(form)
+    with UnitOfWork(form if checked else None) as work:
+        if not checked:
+            raise ValidationFailed("Thông tin chưa hợp lệ.", {})
         service.update_document(
             campaign,
             actor=current_user,
@@ -249,8 +245,8 @@ def document(year: int):
             signer_name=form.signer_name.data,
             recipients=form.recipients.data,
         )
-    except ServiceError as error:
-        return _refused(campaign, error, form, document=form)
+    if work.refused:
+        return _refused(campaign, work, document=form)
     return _done(campaign, "Đã lưu số, ngày, người ký và nơi nhận.", "van-ban")
 
 
@@ -273,10 +269,10 @@ def add_cell(year: int):
     campaign = _campaign_or_404(year)
     form = AddCellForm()
     _checked(form)
-    try:
+    with UnitOfWork() as work:
         entry = service.add_cell(campaign, actor=current_user, cell_code=request.form.get("cell"))
-    except ServiceError as error:
-        return _refused(campaign, error, None, add_cell=_fresh_with_error(AddCellForm, error))
+    if work.refused:
+        return _refused(campaign, work, add_cell=_fresh_with_error(AddCellForm, work.error))
     return _done(campaign, f"Đã thêm {entry.cell.name} vào danh sách.", "tap-the")
 
 
@@ -286,12 +282,12 @@ def add_member(year: int):
     campaign = _campaign_or_404(year)
     form = AddMemberForm()
     _checked(form)
-    try:
+    with UnitOfWork() as work:
         entry = service.add_member(
             campaign, actor=current_user, member_id=request.form.get("member")
         )
-    except ServiceError as error:
-        return _refused(campaign, error, None, add_member=_fresh_with_error(AddMemberForm, error))
+    if work.refused:
+        return _refused(campaign, work, add_member=_fresh_with_error(AddMemberForm, work.error))
     return _done(campaign, f"Đã thêm {entry.member.full_name} vào danh sách.", "ca-nhan")
 
 
@@ -309,7 +305,7 @@ def update_entry(year: int, kind: str, entry_id: int):
     campaign = _campaign_or_404(year)
     form = EntryForm()
     _checked(form)
-    try:
+    with UnitOfWork(form) as work:
         update(
             campaign,
             actor=current_user,
@@ -318,8 +314,8 @@ def update_entry(year: int, kind: str, entry_id: int):
             summary=form.summary.data,
             note=form.note.data,
         )
-    except ServiceError as error:
-        return _refused(campaign, error, form, entry=(kind, entry_id, form))
+    if work.refused:
+        return _refused(campaign, work, entry=(kind, entry_id, form))
     return _done(campaign, "Đã lưu.", f"{kind}-{entry_id}")
 
 
@@ -329,15 +325,15 @@ def move_entry(year: int, kind: str, entry_id: int):
     _update, move, _remove = _kind_or_404(kind)
     campaign = _campaign_or_404(year)
     _checked(ActionForm())
-    try:
+    with UnitOfWork() as work:
         move(
             campaign,
             actor=current_user,
             entry_id=entry_id,
             direction=request.form.get("direction"),
         )
-    except ServiceError as error:
-        return _refused(campaign, error)
+    if work.refused:
+        return _refused(campaign, work)
     return _done(campaign, "Đã đổi thứ tự.", f"{kind}-{entry_id}")
 
 
@@ -347,10 +343,10 @@ def remove_entry(year: int, kind: str, entry_id: int):
     _update, _move, remove = _kind_or_404(kind)
     campaign = _campaign_or_404(year)
     _checked(ActionForm())
-    try:
+    with UnitOfWork() as work:
         remove(campaign, actor=current_user, entry_id=entry_id)
-    except ServiceError as error:
-        return _refused(campaign, error)
+    if work.refused:
+        return _refused(campaign, work)
     return _done(campaign, "Đã bỏ khỏi danh sách.", "tap-the" if kind == "cells" else "ca-nhan")
 
 
@@ -364,11 +360,10 @@ def close(year: int):
     campaign = _campaign_or_404(year)
     form = ConfirmForm()
     _checked(form)
-    try:
+    with UnitOfWork(form) as work:
         service.close_year(campaign, actor=current_user, confirmed=bool(form.confirm.data))
-    except ServiceError as error:
-        return _refused(campaign, error, form, close=form)
-    db.session.commit()
+    if work.refused:
+        return _refused(campaign, work, close=form)
     flash(
         f"Đã khóa sổ năm thi đua {year}: báo cáo của năm bị khóa, danh sách được lưu lại.",
         "success",
@@ -382,14 +377,12 @@ def reopen(year: int):
     campaign = _campaign_or_404(year)
     form = ReopenForm()
     _checked(form)
-    try:
+    with UnitOfWork(form) as work:
         service.reopen_year(campaign, actor=current_user, reason=form.reason.data)
-    except ServiceError as error:
-        if error.status == 403:
-            db.session.rollback()
-            abort(403, description=error.message)
-        return _refused(campaign, error, form, reopen=form)
-    db.session.commit()
+    if work.status == 403:
+        abort(403, description=work.error.message)
+    if work.refused:
+        return _refused(campaign, work, reopen=form)
     flash(f"Đã mở lại năm thi đua {year}.", "success")
     return redirect(url_for("awards.proposal", year=year), code=303)
 

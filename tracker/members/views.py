@@ -26,7 +26,6 @@ from ..models import (
 )
 from ..permissions import admin_required, ensure_cell_visible, is_admin, visible_cell_ids
 from ..queries import cell_by_code, cells_in_display_order, member_register
-from ..services import ServiceError
 from ..services.members import (
     ImportRejected,
     MemberInput,
@@ -40,7 +39,8 @@ from ..services.members import (
 )
 from ..spreadsheets import MemberChoices, member_template, member_workbook, send_workbook
 from ..templating import current_committee
-from ..webforms import apply_service_error, select_choices
+from ..unit_of_work import INVALID_FORM, UnitOfWork
+from ..webforms import add_service_errors, select_choices
 from .forms import ActiveForm, ImportForm, MemberForm, NewMemberForm, TransferForm
 
 bp = Blueprint("members", __name__, url_prefix="/members")
@@ -50,7 +50,6 @@ STATUS_FILTERS = {
     "inactive": ("Đã thôi sinh hoạt", False),
     "all": ("Tất cả", None),
 }
-INVALID_FORM = 400
 
 
 @dataclass
@@ -195,34 +194,23 @@ def template():
 @admin_required
 def import_file():
     form = ImportForm()
-    status = 200
-    rejected = None
-    if form.validate_on_submit():
+    work = UnitOfWork(form, shown_apart=(ImportRejected,))
+    if work.validate():
         data = form.file.data.read()
-        try:
+        with work:
             # The file is read without the write lock (it may take a while); then the lock.
             parsed = read_member_file(data)
             begin_write_after_reading()
             result = import_members(parsed, actor=current_user)
-        except ImportRejected as error:
-            db.session.rollback()
-            rejected = error
-            status = error.status
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
+        if work.committed:
             flash(
                 f"Đã nhập {result.total} dòng: {result.created} đảng viên mới, {result.updated} "
                 f"cập nhật, {result.transferred} chuyển chi bộ, {result.unchanged} không thay đổi.",
                 "success",
             )
             return redirect(url_for("members.index"))
-    elif form.is_submitted():
-        status = INVALID_FORM
-    return render_template("members/import.html", form=form, rejected=rejected), status
+    rejected = work.error if isinstance(work.error, ImportRejected) else None
+    return render_template("members/import.html", form=form, rejected=rejected), work.status
 
 
 def _choice(enum, field):
@@ -249,15 +237,9 @@ def _member_input(form: MemberForm) -> MemberInput:
 
 
 def _add_service_errors(form: MemberForm) -> None:
-    """The form is refused anyway: also give the service's messages for the other fields.
-
-    One submission then shows every field's error, not the form's first and the service's
-    on the next round (a one-word name along with an empty birth year). A field that already
-    has the form's message keeps that one alone.
-    """
-    for name, message in check_member_input(_member_input(form)).items():
-        if name in form and not form[name].errors:
-            form[name].errors = [message]
+    """The form is refused anyway: also give the service's messages for the other fields
+    (a one-word name along with an empty birth year)."""
+    add_service_errors(form, lambda: check_member_input(_member_input(form)))
 
 
 def _active_cell_choices(exclude: Cell | None = None) -> list[SelectChoice]:
@@ -275,23 +257,17 @@ def new():
     form.cell.choices = _active_cell_choices()
     if request.method == "GET" and request.args.get("cell"):
         form.cell.data = request.args["cell"]
-    status = 200
-    if form.validate_on_submit():
+    work = UnitOfWork(form)
+    if work.validate():
         cell = _cell_or_404(form.cell.data)
-        try:
+        with work:
             member = create_member(_member_input(form), cell=cell, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-            status = error.status
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã thêm đảng viên {member.full_name} vào {cell.name}.", "success")
             return redirect(url_for("members.index", cell=cell.code))
     elif form.is_submitted():
-        status = INVALID_FORM
         _add_service_errors(form)
-    return render_template("members/new.html", form=form), status
+    return render_template("members/new.html", form=form), work.status
 
 
 def _transfers(member: Member) -> list:
@@ -347,13 +323,10 @@ def edit(member_id: int):
     if not form.validate():
         _add_service_errors(form)
         return _render_member(member, form=form, status=INVALID_FORM)
-    try:
+    with UnitOfWork(form) as work:
         update_member(member, _member_input(form), actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        apply_service_error(form, error)
-        return _render_member(_member_or_404(member_id), form=form, status=error.status)
-    db.session.commit()
+    if work.refused:
+        return _render_member(_member_or_404(member_id), form=form, status=work.status)
     flash(f"Đã lưu thông tin đảng viên {member.full_name}.", "success")
     return redirect(url_for("members.index", cell=member.cell.code))
 
@@ -368,7 +341,7 @@ def transfer(member_id: int):
         return _render_member(member, transfer_form=form, status=INVALID_FORM)
     to_cell = _cell_or_404(form.to_cell.data)
     from_name = member.cell.name
-    try:
+    with UnitOfWork(form) as work:
         transfer_member(
             member,
             to_cell=to_cell,
@@ -377,11 +350,8 @@ def transfer(member_id: int):
             cell_role=CellRole(form.cell_role.data),
             actor=current_user,
         )
-    except ServiceError as error:
-        db.session.rollback()
-        apply_service_error(form, error)
-        return _render_member(_member_or_404(member_id), transfer_form=form, status=error.status)
-    db.session.commit()
+    if work.refused:
+        return _render_member(_member_or_404(member_id), transfer_form=form, status=work.status)
     flash(f"Đã chuyển {member.full_name} từ {from_name} sang {to_cell.name}.", "success")
     return redirect(url_for("members.edit", member_id=member.id))
 
@@ -392,13 +362,10 @@ def active(member_id: int, action: str):
     member = _member_or_404(member_id)
     if not ActiveForm().validate():
         abort(400)
-    try:
+    with UnitOfWork(flash_message=True) as work:
         set_member_active(member, action == "reactivate", actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if work.refused:
         return redirect(url_for("members.edit", member_id=member_id))
-    db.session.commit()
     flash(
         f"{member.full_name}: {'đã cho sinh hoạt lại' if member.active else 'đã thôi sinh hoạt'}.",
         "success",

@@ -52,8 +52,9 @@ from ..permissions import (
 from ..queries import Rubric, active_cells, cell_by_code, exemplary_of, rubric_of
 from ..review.forms import ExemplaryForm
 from ..schedule.prefill import meeting_for_form, report_defaults
-from ..services import ServiceError, attachments
+from ..services import attachments
 from ..services import reports as service
+from ..unit_of_work import UnitOfWork
 from . import checks, queries
 from . import history as report_history
 from .forms import COUNT_LABELS, ReopenForm, ReportForm, ReviewForm, apply_errors
@@ -61,7 +62,6 @@ from .minutes import send_minutes
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 MONTH_CHOICES = [SelectChoice(str(m), f"Tháng {m}") for m in range(1, 13)]
 # The criteria whose points the recorded facts suggest (tracker/domain/scoring.suggest_points).
 SUGGESTED_CODES = ("attendance", "duration", "speaking")
@@ -400,7 +400,7 @@ def _handle_form(cell: Cell, report: Report | None):
         data = form.to_input(scores=state.scores, manual_counts=state.manual_counts)
         rows = None if state.manual_counts else _rows(state.members, state.member_state)
         upload = attachments.Upload.from_storage(form.minutes_file.data, attachments.max_bytes())
-        try:
+        with UnitOfWork() as work:
             if report is None:
                 saved = service.create_report(
                     current_user,
@@ -421,9 +421,8 @@ def _handle_form(cell: Cell, report: Report | None):
                     submit=submit,
                     attachment=upload,
                 )
-        except ServiceError as error:
-            db.session.rollback()
-            status_code = error.status
+        if work.refused:
+            error, status_code = work.error, work.status
             state.extra_errors = apply_errors(form, error.fields, manual_counts=state.manual_counts)
             if not error.fields:
                 state.extra_errors["other"].append(error.message)
@@ -432,7 +431,6 @@ def _handle_form(cell: Cell, report: Report | None):
                     "Vì báo cáo chưa lưu được, hãy chọn lại tệp biên bản."
                 ]
         else:
-            db.session.commit()
             if submit:
                 flash("Đã gửi báo cáo. Đảng ủy sẽ xem xét và phản hồi.", "success")
                 return redirect(url_for("reports.view", report_id=saved.id))
@@ -499,7 +497,7 @@ def edit(report_id: int):
     if request.method == "GET" and report.campaign.closed_at is not None:
         flash(service.msg_closed(report.campaign.year), "warning")
         return redirect(url_for("reports.view", report_id=report.id))
-    if report.status not in EDITABLE and request.method == "GET":
+    if not service.may_take_step(report, "edit") and request.method == "GET":
         flash(service.MSG_NOT_EDITABLE, "warning")
         return redirect(url_for("reports.view", report_id=report.id))
     return _handle_form(report.cell, report)
@@ -523,7 +521,7 @@ def _report_page(report: Report, template: str, **context):
         history=history,
         young_limit=report.campaign.young_age_limit,
         can_edit=can_edit_report(current_user, report)
-        and report.status in EDITABLE
+        and service.may_take_step(report, "edit")
         and report.campaign.closed_at is None,
         can_review=can_review(current_user) and report.campaign.closed_at is None,
         closed=report.campaign.closed_at is not None,
@@ -618,7 +616,7 @@ def review(report_id: int):
     if request.method == "POST" and form.validate_on_submit():
         committee_scores = _committee_scores(report, request.form)
         decision = request.form.get("decision")
-        try:
+        with UnitOfWork() as work:
             if decision == "approve":
                 service.approve_report(
                     current_user, report, scores=committee_scores, comment=form.comment.data
@@ -627,14 +625,12 @@ def review(report_id: int):
                 service.return_report(current_user, report, comment=form.comment.data)
             else:
                 service.review_report(current_user, report, decision=decision)
-        except ServiceError as error:
-            db.session.rollback()
-            status_code = error.status
+        if work.refused:
+            error, status_code = work.error, work.status
             extra = apply_errors(form, error.fields)
             score_errors = extra["scores"]
             other_errors = extra["other"] + ([error.message] if not error.fields else [])
         else:
-            db.session.commit()
             if decision == "approve":
                 flash(
                     f"Đã duyệt báo cáo: {_score_text(report.final_total_half_points)} điểm, "
@@ -676,15 +672,13 @@ def reopen(report_id: int):
     report = _report_or_404(report_id)
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
+        with UnitOfWork() as work:
             service.reopen_report(current_user, report, reason=form.reason.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_errors(form, error.fields)
-            if not error.fields:
-                flash(error.message, "error")
-            return _report_page(report, "reports/view.html", reopen_form=form), error.status
-        db.session.commit()
+        if work.refused:
+            apply_errors(form, work.error.fields)
+            if not work.error.fields:
+                flash(work.error.message, "error")
+            return _report_page(report, "reports/view.html", reopen_form=form), work.status
         flash("Đã mở lại báo cáo; báo cáo trở về danh sách chờ duyệt.", "success")
         return redirect(url_for("reports.review", report_id=report.id))
     return _report_page(report, "reports/view.html", reopen_form=form), 400

@@ -16,8 +16,8 @@ from ..permissions import can_review, committee_required
 from ..queries import exemplary_of
 from ..reports import queries as report_reads
 from ..reports.minutes import send_minutes
-from ..services import ServiceError
 from ..services.review import mark_exemplary, unmark_exemplary
+from ..unit_of_work import UnitOfWork
 from .forms import ExemplaryForm, UnmarkForm
 
 bp = Blueprint("exemplary", __name__, url_prefix="/exemplary")
@@ -133,14 +133,10 @@ def mark(report_id: int):
     form = ExemplaryForm()
     if not form.validate():
         abort(400, description="Phiên làm việc đã hết hạn, vui lòng tải lại trang.")
-    try:
+    with UnitOfWork(flash_message="note") as work:
         mark_exemplary(report, form.note.data, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        message = next(iter(error.fields.values()), error.message)
-        flash(message, "error")
+    if work.refused:
         return redirect(url_for("reports.view", report_id=report.id) + "#mo-hinh-hay", code=303)
-    db.session.commit()
     flash("Đã đưa buổi sinh hoạt vào danh sách mô hình hay.", "success")
     return redirect(url_for("exemplary.view", report_id=report.id), code=303)
 

@@ -11,15 +11,13 @@ from ..campaigns import all_campaigns, campaign_for_year, default_campaign
 from ..documents.download import send_document
 from ..documents.review import figure_rows
 from ..domain.periods import month_has_ended
-from ..extensions import db
 from ..models import CellCategory
 from ..permissions import committee_required
 from ..queries import review_of
-from ..services import ServiceError
 from ..services.review import ReviewInput, save_review
 from ..standings import load_campaigns
 from ..summary import calendar_figures, year_summary
-from ..webforms import apply_service_error
+from ..unit_of_work import UnitOfWork
 from . import charts
 from .forms import ReviewForm
 from .indicators import indicators
@@ -114,7 +112,7 @@ def save(year: int):
     form = ReviewForm()
     if not form.validate():
         return _render(campaign, form, 400)
-    try:
+    with UnitOfWork(form) as work:
         save_review(
             campaign,
             ReviewInput(
@@ -128,11 +126,8 @@ def save(year: int):
             ),
             actor=current_user,
         )
-    except ServiceError as error:
-        db.session.rollback()
-        apply_service_error(form, error)
-        return _render(campaign, form, error.status)
-    db.session.commit()
+    if work.refused:
+        return _render(campaign, form, work.status)
     flash("Đã lưu bản dự thảo báo cáo sơ kết.", "success")
     return redirect(url_for("review.page", year=year) + "#du-thao", code=303)
 

@@ -18,8 +18,7 @@ from ..extensions import db
 from ..models import Campaign, Cell, Meeting, Role, User
 from ..permissions import OTHER_CELL_MESSAGE, committee_required
 from ..queries import active_cells
-from ..services import ServiceError
-from ..webforms import apply_service_error
+from ..unit_of_work import UnitOfWork, show_refusal
 from . import forms, queries, rules, service
 from .api import ics_response
 from .ics import calendar_bytes
@@ -188,7 +187,7 @@ def _save_meeting(form, meeting: Meeting | None):
     if starts_at is None or form.day.errors or form.time.errors:
         return None
     cell, named = _chosen_cell(form)
-    try:
+    with UnitOfWork() as work:
         checked = service.check_meeting(
             cell=cell, cell_named=named, kind=form.kind.data, starts_at=starts_at,
             place=form.place.data or "", topic=form.topic.data or "",
@@ -197,13 +196,11 @@ def _save_meeting(form, meeting: Meeting | None):
             meeting = service.plan_meeting(current_user, checked)
         else:
             service.reschedule_meeting(current_user, meeting, checked)
-    except ServiceError as error:
-        db.session.rollback()
-        if error.fields.get("starts_at") == rules.MSG_STARTS_AT:
-            error.fields["starts_at"] = MSG_NO_SUCH_DAY
-        apply_service_error(form, error, field_names={"starts_at": "day"})
+    if work.refused:
+        if work.error.fields.get("starts_at") == rules.MSG_STARTS_AT:
+            work.error.fields["starts_at"] = MSG_NO_SUCH_DAY
+        show_refusal(work.error, form, field_names={"starts_at": "day"})
         return None
-    db.session.commit()
     return meeting
 
 
@@ -271,14 +268,10 @@ def cancel(meeting_id: int):
     if not form.validate():
         abort(400)
     target = _month_url(meeting)
-    try:
+    with UnitOfWork(flash_message=True) as work:
         service.cancel_meeting(current_user, meeting)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(target)
-    db.session.commit()
-    flash("Đã hủy lịch sinh hoạt.", "success")
+    if work.committed:
+        flash("Đã hủy lịch sinh hoạt.", "success")
     return redirect(target)
 
 
@@ -307,16 +300,11 @@ def rule():
         elif campaign is None:
             form.year.errors = ["Chọn năm thi đua."]
         else:
-            try:
+            with UnitOfWork(form):
                 outcome = service.plan_year_by_rule(
                     current_user, cell, campaign, day=form.day.data, at=at,
                     place=form.place.data or "", topic=form.topic.data or "",
                 )
-            except ServiceError as error:
-                db.session.rollback()
-                apply_service_error(form, error)
-            else:
-                db.session.commit()
     return render_template("schedule/rule.html", form=form, outcome=outcome,
                            choose_cell=current_user.role is Role.ADMIN)
 
@@ -337,13 +325,9 @@ def assign(meeting_id: int):
     if raw:
         account = db.session.get(User, int(raw)) if raw.isdigit() else None
         username = account.username if account else "?"
-    try:
+    with UnitOfWork(flash_message="username") as work:
         service.assign_attendee(current_user, meeting, username)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(error.fields.get("username", error.message), "error")
-    else:
-        db.session.commit()
+    if work.committed:
         flash(f"Đã phân công người dự sinh hoạt của {meeting.cell.name}.", "success")
     return redirect(_month_url(meeting) + f"#meeting-{meeting.id}")
 
@@ -396,13 +380,9 @@ def mine():
     row = service.calendar_account(current_user)
     email_form = forms.EmailForm(prefix="email")
     if request.method == "POST" and email_form.validate():
-        try:
+        with UnitOfWork(email_form) as work:
             service.set_reminder_email(current_user, email_form.email.data or "")
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(email_form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash("Đã lưu địa chỉ nhận nhắc lịch.", "success")
             return redirect(url_for("schedule.mine"))
     elif request.method == "GET" and row is not None:
@@ -478,13 +458,9 @@ def deadline():
     if request.method == "GET":
         form.rule.data, form.days.data = queries.deadline_of(campaign.id)
     elif form.validate():
-        try:
+        with UnitOfWork(form) as work:
             service.set_deadline(current_user, campaign, form.rule.data, form.days.data)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-        else:
-            db.session.commit()
+        if work.committed:
             flash(f"Đã lưu hạn nộp báo cáo năm {campaign.year}.", "success")
             return redirect(url_for("schedule.deadline", year=campaign.year))
     counts = queries.count_late_reports(campaign.year, clock.today())

@@ -192,19 +192,19 @@ def set_user_active(user: User, active: bool, *, actor: User) -> User:
     if user.active == active:
         return user
     user.active = active
-    if not active:
-        end_sessions(user)  # log the account out everywhere
-    db.session.flush()
-    audit.record(
+    audit.record_changes(
         "user.reactivate" if active else "user.deactivate",
+        user,
+        ["active"],
         actor=actor,
         object_type="user",
         object_id=user.id,
         cell_id=user.cell_id,
         summary=f"{'Mở khóa' if active else 'Khóa'} tài khoản {user.username}",
-        before={"active": not active},
-        after={"active": active},
     )
+    if not active:
+        end_sessions(user)  # log the account out everywhere
+    db.session.flush()
     return user
 
 
@@ -436,16 +436,17 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
         raise NotAllowed("Bạn chỉ được thu hồi mã API của mình.")
     if token.revoked_at is not None:
         return
+    owner = token.user  # loaded before the change: a query flushes, ending its history
     token.revoked_at = utcnow()
-    audit.record(
+    audit.record_changes(
         "token.revoke",
+        token,
+        ["revoked_at"],
         actor=actor,
         object_type="api_token",
         object_id=token.id,
-        cell_id=token.user.cell_id,
-        summary=f"Thu hồi mã API {token.prefix}… của {token.user.username}",
-        before={"revoked_at": None},
-        after={"revoked_at": token.revoked_at},
+        cell_id=owner.cell_id,
+        summary=f"Thu hồi mã API {token.prefix}… của {owner.username}",
     )
 
 

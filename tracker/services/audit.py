@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from flask import has_request_context, request
 
 from ..extensions import db
@@ -52,3 +54,33 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def changes(obj: Any, names: Iterable[str]) -> tuple[dict, dict]:
+    """The named attributes of ``obj`` before and after the changes made to it since it was
+    loaded or last flushed, read from SQLAlchemy's tracked changes (attribute history).
+
+    Call it after setting the attributes and before anything flushes: a flush makes the new
+    values the loaded ones. A query autoflushes, and so does loading a relationship, also in
+    the arguments of the call: load what the audit row names before the change.
+    """
+    attributes = sa.inspect(obj).attrs
+    before, after = {}, {}
+    for name in names:
+        attribute = attributes[name]
+        added, _unchanged, deleted = attribute.history
+        if added and not deleted:
+            raise RuntimeError(f"The value of {name} before the change was never loaded.")
+        after[name] = attribute.value
+        before[name] = deleted[0] if deleted else after[name]
+    return before, after
+
+
+def record_changes(action: str, obj: Any, names: Iterable[str], **entry: Any) -> bool:
+    """Add an audit row for the changes to ``obj``'s named attributes (see ``changes``), with
+    what was before and what is after; none when nothing changed. True when there was one."""
+    before, after = changes(obj, names)
+    if after == before:
+        return False
+    record(action, before=before, after=after, **entry)
+    return True

@@ -148,13 +148,11 @@ def _member_data(entry: AwardMember) -> dict:
     }
 
 
+DOCUMENT_FIELDS = ("document_number", "document_date", "signer_name", "recipients")
+
+
 def _document_data(proposal: AwardProposal) -> dict:
-    return {
-        "document_number": proposal.document_number,
-        "document_date": proposal.document_date,
-        "signer_name": proposal.signer_name,
-        "recipients": proposal.recipients,
-    }
+    return {key: getattr(proposal, key) for key in DOCUMENT_FIELDS}
 
 
 def _lists_data(proposal: AwardProposal) -> dict:
@@ -321,12 +319,11 @@ def update_document(
         errors["recipients"] = f"Mỗi nơi nhận không quá {MAX_RECIPIENT} ký tự."
     if errors:
         raise ValidationFailed(MSG_INVALID, errors)
-    before = _document_data(proposal)
     proposal.document_number = number
     proposal.document_date = document_date
     proposal.signer_name = signer
     proposal.recipients = "\n".join(names)
-    after = _document_data(proposal)
+    before, after = audit.changes(proposal, DOCUMENT_FIELDS)
     if after != before:
         proposal.updated_at = utcnow()
         db.session.flush()

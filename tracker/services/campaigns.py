@@ -200,15 +200,11 @@ def set_campaign_plan(campaign: Campaign, plan: Plan, *, actor: User) -> Campaig
 # Plans
 
 
+PLAN_FIELDS = ("number", "issued_on", "issuing_body", "title", "first_year", "last_year")
+
+
 def _plan_data(plan: Plan) -> dict:
-    return {
-        "number": plan.number,
-        "issued_on": plan.issued_on,
-        "issuing_body": plan.issuing_body,
-        "title": plan.title,
-        "first_year": plan.first_year,
-        "last_year": plan.last_year,
-    }
+    return {key: getattr(plan, key) for key in PLAN_FIELDS}
 
 
 def _check_plan(
@@ -326,19 +322,16 @@ def update_plan(
     errors = _check_plan(**values, exclude_id=plan.id)
     if errors:
         raise ValidationFailed("Thông tin kế hoạch chưa hợp lệ.", errors)
-    before = _plan_data(plan)
     for key, value in values.items():
         setattr(plan, key, value)
+    audit.record_changes(
+        "plan.update",
+        plan,
+        PLAN_FIELDS,
+        actor=actor,
+        object_type="plan",
+        object_id=plan.id,
+        summary=f"Sửa Kế hoạch số {plan.number}",
+    )
     db.session.flush()
-    after = _plan_data(plan)
-    if after != before:
-        audit.record(
-            "plan.update",
-            actor=actor,
-            object_type="plan",
-            object_id=plan.id,
-            summary=f"Sửa Kế hoạch số {plan.number}",
-            before=before,
-            after=after,
-        )
     return plan

@@ -167,17 +167,17 @@ def set_member_active(member: Member, active: bool, *, actor: User) -> Member:
             {"cell": "Chi bộ đã ngừng hoạt động."},
         )
     member.active = active
-    db.session.flush()
-    audit.record(
+    audit.record_changes(
         "member.reactivate" if active else "member.deactivate",
+        member,
+        ["active"],
         actor=actor,
         object_type="member",
         object_id=member.id,
         cell_id=member.cell_id,
         summary=f"{'Cho sinh hoạt lại' if active else 'Thôi sinh hoạt'}: {member.full_name}",
-        before={"active": not active},
-        after={"active": active},
     )
+    db.session.flush()
     return member
 
 

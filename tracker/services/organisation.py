@@ -170,21 +170,18 @@ def update_committee(
     before_rows = [_committee_data(row) for row in rows]
     after_rows = [values if row.id == committee.id else _committee_data(row) for row in rows]
     _refuse_changing_closed_years(before_rows, after_rows)
-    before = _committee_data(committee)
     for key, value in values.items():
         setattr(committee, key, value)
+    audit.record_changes(
+        "committee.update",
+        committee,
+        COMMITTEE_FIELDS,
+        actor=actor,
+        object_type="committee",
+        object_id=committee.id,
+        summary=f"Cập nhật tên gọi Đảng ủy từ năm {committee.from_year}",
+    )
     db.session.flush()
-    after = _committee_data(committee)
-    if after != before:
-        audit.record(
-            "committee.update",
-            actor=actor,
-            object_type="committee",
-            object_id=committee.id,
-            summary=f"Cập nhật tên gọi Đảng ủy từ năm {committee.from_year}",
-            before=before,
-            after=after,
-        )
     return committee
 
 
@@ -213,16 +210,19 @@ def delete_committee_names(committee: Committee, *, actor: User) -> None:
 # Cells
 
 
+CELL_FIELDS = (
+    "code",
+    "name",
+    "category",
+    "display_order",
+    "active",
+    "joined_year",
+    "left_year",
+)
+
+
 def _cell_data(cell: Cell) -> dict:
-    return {
-        "code": cell.code,
-        "name": cell.name,
-        "category": cell.category,
-        "display_order": cell.display_order,
-        "active": cell.active,
-        "joined_year": cell.joined_year,
-        "left_year": cell.left_year,
-    }
+    return {key: getattr(cell, key) for key in CELL_FIELDS}
 
 
 KEEP = object()  # update_cell: leave the joined or left year as it is
@@ -430,26 +430,23 @@ def update_cell(
                     "hoặc chuyển các tài khoản đó sang chi bộ khác trước."
                 },
             )
-    before = _cell_data(cell)
     cell.name = name
     cell.category = category
     cell.display_order = display_order
     cell.active = active
     cell.joined_year = joined_year
     cell.left_year = left_year
+    audit.record_changes(
+        "cell.update",
+        cell,
+        CELL_FIELDS,
+        actor=actor,
+        object_type="cell",
+        object_id=cell.id,
+        cell_id=cell.id,
+        summary=f"Cập nhật chi bộ {cell.name} ({cell.code})",
+    )
     db.session.flush()
-    after = _cell_data(cell)
-    if after != before:
-        audit.record(
-            "cell.update",
-            actor=actor,
-            object_type="cell",
-            object_id=cell.id,
-            cell_id=cell.id,
-            summary=f"Cập nhật chi bộ {cell.name} ({cell.code})",
-            before=before,
-            after=after,
-        )
     return cell
 
 
@@ -632,13 +629,7 @@ def replace_rubric(
     return result
 
 
-def _settings_data(campaign: Campaign) -> dict:
-    return {
-        "young_age_limit": campaign.young_age_limit,
-        "award_quota": campaign.award_quota,
-        "award_form": campaign.award_form,
-        "individual_min_speeches": campaign.individual_min_speeches,
-    }
+SETTINGS_FIELDS = ("young_age_limit", "award_quota", "award_form", "individual_min_speeches")
 
 
 def update_campaign_settings(
@@ -667,21 +658,18 @@ def update_campaign_settings(
         errors["individual_min_speeches"] = "Số lần là số nguyên từ 0 đến 100."
     if errors:
         raise ValidationFailed("Thiết lập chưa hợp lệ.", errors)
-    before = _settings_data(campaign)
     campaign.young_age_limit = young_age_limit
     campaign.award_quota = award_quota
     campaign.award_form = award_form
     campaign.individual_min_speeches = individual_min_speeches
+    audit.record_changes(
+        "campaign.settings",
+        campaign,
+        SETTINGS_FIELDS,
+        actor=actor,
+        object_type="campaign",
+        object_id=campaign.id,
+        summary=f"Cập nhật thiết lập năm thi đua {campaign.year}",
+    )
     db.session.flush()
-    after = _settings_data(campaign)
-    if after != before:
-        audit.record(
-            "campaign.settings",
-            actor=actor,
-            object_type="campaign",
-            object_id=campaign.id,
-            summary=f"Cập nhật thiết lập năm thi đua {campaign.year}",
-            before=before,
-            after=after,
-        )
     return campaign

@@ -49,6 +49,15 @@ MSG_NOT_APPROVED = "Chỉ mở lại được báo cáo đã duyệt."
 MSG_CELL_CHANGE = "Không thể đổi chi bộ của một báo cáo đã lập."
 MSG_INVALID_REVIEW = "Quyết định duyệt chưa hợp lệ."
 
+# The report state guard: the statuses each step starts from, and what is said otherwise.
+EDITABLE = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+STEPS = {
+    "edit": (EDITABLE, MSG_NOT_EDITABLE),
+    "resubmit": ((ReportStatus.RETURNED,), MSG_NOT_RETURNED),
+    "review": ((ReportStatus.SUBMITTED,), MSG_NOT_SUBMITTED),
+    "reopen": ((ReportStatus.APPROVED,), MSG_NOT_APPROVED),
+}
+
 
 def msg_closed(year: int) -> str:
     return f"Năm thi đua {year} đã khóa sổ; không thể thay đổi báo cáo của năm này."
@@ -105,6 +114,24 @@ def _ensure_open(campaign: Campaign) -> None:
     )
     if closed_at is not None:
         raise Conflict(msg_closed(campaign.year))
+
+
+def may_take_step(report: Report, step: str) -> bool:
+    """True when the report's status lets it take ``step`` (see ``STEPS``)."""
+    return report.status in STEPS[step][0]
+
+
+def _ensure_step(report: Report, step: str) -> None:
+    if not may_take_step(report, step):
+        raise Conflict(STEPS[step][1])
+
+
+def _start_review(actor: User, report: Report, step: str) -> None:
+    """Lock the report, then check the reviewer, the report's status and its year."""
+    _lock(report)
+    _ensure_may_review(actor)
+    _ensure_step(report, step)
+    _ensure_open(report.campaign)
 
 
 def _lock(report: Report) -> None:
@@ -464,10 +491,9 @@ def update_report(
     """
     _lock(report)
     _ensure_may_file(actor, report.cell)
-    if only_returned and report.status is not ReportStatus.RETURNED:
-        raise Conflict(MSG_NOT_RETURNED)
-    if report.status not in (ReportStatus.DRAFT, ReportStatus.RETURNED):
-        raise Conflict(MSG_NOT_EDITABLE)
+    if only_returned:
+        _ensure_step(report, "resubmit")
+    _ensure_step(report, "edit")
     _ensure_open(report.campaign)
 
     campaign = campaign_named(data.year)
@@ -541,11 +567,7 @@ def review_report(
 
     ``extra_errors``: the caller's own findings, refused with the rest (see create_report).
     """
-    _lock(report)
-    _ensure_may_review(actor)
-    if report.status is not ReportStatus.SUBMITTED:
-        raise Conflict(MSG_NOT_SUBMITTED)
-    _ensure_open(report.campaign)
+    _start_review(actor, report, "review")
     _adjusted, errors = _check_adjustments(report, scores)
     if decision not in rules.DECISIONS:
         errors["decision"] = rules.MSG_DECISION
@@ -572,11 +594,7 @@ def approve_report(actor: User, report: Report, *, scores: Any = None, comment: 
     ``scores`` maps criterion codes to the committee's points (raw); a criterion left out or
     blank keeps the self-assessed points. Stores the final points, total and grade.
     """
-    _lock(report)
-    _ensure_may_review(actor)
-    if report.status is not ReportStatus.SUBMITTED:
-        raise Conflict(MSG_NOT_SUBMITTED)
-    _ensure_open(report.campaign)
+    _start_review(actor, report, "review")
     rubric = rubric_of(report.campaign)
     adjusted, errors = rules.check_scores(
         scores, rubric.lines, complete=False, year=report.campaign.year
@@ -640,11 +658,7 @@ def approve_report(actor: User, report: Report, *, scores: Any = None, comment: 
 
 def return_report(actor: User, report: Report, *, comment: Any) -> Report:
     """Send a submitted report back to its cell; the comment says what to fix (required)."""
-    _lock(report)
-    _ensure_may_review(actor)
-    if report.status is not ReportStatus.SUBMITTED:
-        raise Conflict(MSG_NOT_SUBMITTED)
-    _ensure_open(report.campaign)
+    _start_review(actor, report, "review")
     text, errors = rules.check_comment(comment, required_message=rules.MSG_RETURN_COMMENT)
     if errors:
         raise ValidationFailed(MSG_INVALID_REVIEW, errors)
@@ -676,11 +690,7 @@ def reopen_report(actor: User, report: Report, *, reason: Any) -> Report:
     Its final points, total and grade are withdrawn (the audit trail keeps them) until it is
     approved again.
     """
-    _lock(report)
-    _ensure_may_review(actor)
-    if report.status is not ReportStatus.APPROVED:
-        raise Conflict(MSG_NOT_APPROVED)
-    _ensure_open(report.campaign)
+    _start_review(actor, report, "reopen")
     text, errors = rules.check_comment(
         reason, required_message=rules.MSG_REOPEN_REASON, key="reason"
     )

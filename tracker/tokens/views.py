@@ -10,9 +10,8 @@ from sqlalchemy.orm import contains_eager
 from ..extensions import db
 from ..models import ApiToken, User
 from ..permissions import can_revoke_token, can_see_all_tokens
-from ..services import ServiceError
 from ..services.accounts import create_token, revoke_token
-from ..webforms import apply_service_error
+from ..unit_of_work import UnitOfWork
 from .forms import NewTokenForm, RevokeForm
 
 bp = Blueprint("tokens", __name__, url_prefix="/tokens")
@@ -60,13 +59,10 @@ def _page(
 def index():
     form = NewTokenForm()
     if form.validate_on_submit():
-        try:
+        with UnitOfWork(form) as work:
             raw, token = create_token(current_user, label=form.label.data, actor=current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            apply_service_error(form, error)
-            return _page(form, status=error.status)
-        db.session.commit()
+        if work.refused:
+            return _page(form, status=work.status)
         # Shown once, in this answer only: it is stored hashed and never shown again.
         return _page(NewTokenForm(formdata=None), raw_token=raw, created=token, status=201)
     return _page(form, status=400 if form.is_submitted() else 200)
@@ -82,11 +78,9 @@ def revoke(token_id: int):
         abort(404, description="Không có mã API này.")
     if not can_revoke_token(current_user, token):
         abort(403, description="Bạn chỉ được thu hồi mã API của mình.")
-    try:
+    with UnitOfWork() as work:
         revoke_token(token, actor=current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        abort(error.status, description=error.message)
-    db.session.commit()
+    if work.refused:
+        abort(work.status, description=work.error.message)
     flash(f"Đã thu hồi mã {token.prefix}…; mã này không dùng được nữa.", "success")
     return redirect(url_for("tokens.index"))
