@@ -29,5 +29,10 @@ def save(page, directory, name: str, viewport: dict | None = None) -> None:
 
 
 def fits_the_screen(page, viewport: dict) -> bool:
-    """Nothing sticks out sideways: the page is no wider than the screen."""
+    """Nothing sticks out sideways: the page is no wider than the screen.
+
+    Measured once the page has loaded: before its stylesheet applies, a long unbroken word
+    (a new token) is laid out without the rules that wrap it.
+    """
+    page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]

@@ -9,9 +9,11 @@ A backend that cannot be reached makes its tests fail, never skip.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
 import shutil
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -54,6 +56,8 @@ class SQLiteTemplate:
     """A migrated, seeded SQLite file; each test gets its own copy."""
 
     def __init__(self, root: Path):
+        self.root = root
+        self.prepared = {}  # copies kept by the ``prepared`` fixture
         self.path = root / "template.sqlite3"
         build_schema_and_seed("sqlite:///" + str(self.path))
         # Fold the WAL into the main file so that a plain copy is complete.
@@ -73,16 +77,33 @@ class SQLiteTemplate:
 
     def reset(self) -> None:
         """Put the template back (the app's connections are closed first)."""
+        self._copy_in(self.path)
+
+    def save(self, name: str) -> None:
+        """Keep a copy of the database as it is now (see ``prepared``)."""
+        source, saved = sqlite3.connect(self.live), sqlite3.connect(self._saved(name))
+        source.backup(saved)
+        source.close()
+        saved.close()
+
+    def restore(self, name: str) -> None:
+        """Put back a copy kept by ``save`` (the app's connections are closed first)."""
+        self._copy_in(self._saved(name))
+
+    def _saved(self, name: str) -> Path:
+        return self.root / f"saved-{name}.sqlite3"
+
+    def _copy_in(self, source: Path) -> None:
         for suffix in ("-wal", "-shm", "-journal"):
             Path(str(self.live) + suffix).unlink(missing_ok=True)
-        shutil.copyfile(self.path, self.live)
+        shutil.copyfile(source, self.live)
 
     def close(self) -> None:
         pass
 
 
 class PostgresDatabase:
-    """A throwaway PostgreSQL database, migrated once, truncated and re-seeded per test."""
+    """A throwaway PostgreSQL database, migrated once, emptied and re-seeded per test."""
 
     def __init__(self):
         server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -99,47 +120,50 @@ class PostgresDatabase:
         )
         build_schema_and_seed(self.url)
         self.engine = sa.create_engine(self.url)
-        self.reset_sql = self._snapshot_seed()
+        self.restore_sql = {}
+        self.prepared = {}  # copies kept by the ``prepared`` fixture
+        self.save("seed")
 
-    def _snapshot_seed(self) -> str:
-        """Copy the seeded rows into a schema of their own; return the SQL that restores them.
+    def save(self, name: str) -> None:
+        """Copy every row into a schema of its own, and keep the SQL that puts them back.
 
-        A reset is then one round trip: truncate everything, copy the seed back, move the
-        sequences past it (re-running the seed through the ORM took ~10 times longer).
+        A reset is then one round trip: empty every table, copy the rows back, set the
+        sequences where they were (re-running the seed through the ORM took ~10 times longer).
         """
         from tracker.extensions import db as tracker_db
 
+        tables = tracker_db.metadata.sorted_tables  # parents before children
+        schema = f"saved_{name}".replace("-", "_")
+        # DELETE, children first: on tables this small it is much cheaper than TRUNCATE.
+        statements = [f'DELETE FROM public."{table.name}"' for table in reversed(tables)]
         with self.engine.begin() as connection:
-            connection.exec_driver_sql("CREATE SCHEMA seed")
-            statements = []
-            seeded = []
-            for table in tracker_db.metadata.sorted_tables:  # parents before children
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+            for table in tables:
                 count = connection.exec_driver_sql(f'SELECT count(*) FROM "{table.name}"').scalar()
                 if count:
                     connection.exec_driver_sql(
-                        f'CREATE TABLE seed."{table.name}" AS TABLE public."{table.name}"'
+                        f'CREATE TABLE "{schema}"."{table.name}" AS TABLE public."{table.name}"'
                     )
-                    seeded.append(table)
-        # DELETE, children first: on tables this small it is much cheaper than TRUNCATE.
-        for table in reversed(tracker_db.metadata.sorted_tables):
-            statements.append(f'DELETE FROM public."{table.name}"')
-        for table in tracker_db.metadata.sorted_tables:
-            if table in seeded:
-                statements.append(
-                    f'INSERT INTO public."{table.name}" SELECT * FROM seed."{table.name}"'
-                )
-            if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
-                # Ids start where they did after the seed, as on a fresh database.
-                sequence = f"pg_get_serial_sequence('public.\"{table.name}\"', 'id')"
-                statements.append(
-                    f"SELECT setval({sequence}, "
-                    f'coalesce((SELECT max(id) FROM public."{table.name}"), 0) + 1, false)'
-                )
-        return ";\n".join(statements)
+                    statements.append(
+                        f'INSERT INTO public."{table.name}" SELECT * FROM "{schema}"."{table.name}"'
+                    )
+                if "id" in table.c and isinstance(table.c.id.type, sa.Integer):
+                    sequence = connection.exec_driver_sql(
+                        f"SELECT pg_get_serial_sequence('public.\"{table.name}\"', 'id')"
+                    ).scalar()
+                    if sequence:
+                        last, called = connection.exec_driver_sql(
+                            f"SELECT last_value, is_called FROM {sequence}"
+                        ).one()
+                        statements.append(f"SELECT setval('{sequence}', {last}, {called})")
+        self.restore_sql[name] = ";\n".join(statements)
+
+    def restore(self, name: str) -> None:
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(self.restore_sql[name])
 
     def reset(self) -> None:
-        with self.engine.begin() as connection:
-            connection.exec_driver_sql(self.reset_sql)
+        self.restore("seed")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -161,11 +185,11 @@ def build_schema_and_seed(url: str) -> None:
 @pytest.fixture(scope="session")
 def database(backend, tmp_path_factory):
     if backend == "sqlite":
-        prepared = SQLiteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+        chosen = SQLiteTemplate(tmp_path_factory.mktemp("sqlite-template"))
     else:
-        prepared = PostgresDatabase()
-    yield prepared
-    prepared.close()
+        chosen = PostgresDatabase()
+    yield chosen
+    chosen.close()
 
 
 @pytest.fixture(scope="session")
@@ -214,6 +238,61 @@ def app(shared_app, database, tmp_path):
     app.config.update(config)
     app.view_functions.clear()
     app.view_functions.update(view_functions)
+
+
+# Columns holding a secret whose raw value a test may keep (an API token, a session, a feed
+# address): a copy put back would replace them with another test's. Their values are part of
+# the state that ``prepared`` matches, so a build after such rows is always made afresh.
+SECRETS = {"api_token": "token_hash", "login_session": "key_hash", "calendar_account": "feed_secret"}
+
+
+@pytest.fixture
+def prepared(app, database):
+    """Rows that many tests start from, built once per database and test process.
+
+    ``prepared(build)`` calls ``build()`` in an app context, commits, and returns what it
+    returned (plain values: ids, names). The first test to ask keeps a copy of the whole
+    database; the next ones in the same state get the copy put back instead of building
+    again (a season of reports took ~200 ms to insert; putting it back takes a few). The
+    state is the build function, ``key``, the app's TODAY, the number of rows of every table
+    and the secrets held (``SECRETS``), so a build on other rows or another day runs afresh.
+    """
+    from tracker.pagecache import pages
+
+    def state_before(build, key):
+        tables = db.metadata.sorted_tables
+        counts = db.session.execute(
+            sa.select(
+                *(sa.select(sa.func.count()).select_from(t).scalar_subquery() for t in tables)
+            )
+        ).one()
+        secrets = [
+            tuple(sorted(map(str, db.session.scalars(sa.select(db.metadata.tables[t].c[c])))))
+            for t, c in SECRETS.items()
+        ]
+        today = app.config.get("TODAY")
+        return (build.__module__, build.__qualname__, key, today, tuple(counts), tuple(secrets))
+
+    def build_or_restore(build, key=()):
+        with app.app_context():
+            state = state_before(build, key)
+            db.session.remove()
+            db.engine.dispose()  # SQLite: no connection may hold the file being replaced
+            if state in database.prepared:
+                name, value = database.prepared[state]
+                database.restore(name)
+                pages.clear()
+                return copy.deepcopy(value)
+            value = build()
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
+        name = f"p{len(database.prepared) + 1}"
+        database.save(name)
+        database.prepared[state] = (name, copy.deepcopy(value))
+        return value
+
+    return build_or_restore
 
 
 @pytest.fixture

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tracker.extensions import db
-
 from .browser import sign_in
 from .conftest import DESKTOP, PHONE
 from .factories import make_report
@@ -63,15 +61,17 @@ PAGES = {
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     """2022's season, with one report waiting for review."""
     app.config["TODAY"] = "2023-01-20"
-    with app.app_context():
+
+    def build():
         make_season()
         own = make_report("ap-cho", 2022, 1 + 3, kind="thematic", total=90, status="approved")
         pending = make_report("quan-su", 2022, 11, kind="thematic", total=88, status="submitted")
-        db.session.commit()
         return {"report": own.id, "pending": pending.id}
+
+    return prepared(build)
 
 
 @pytest.fixture

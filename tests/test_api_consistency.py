@@ -39,11 +39,9 @@ def bearer(app, users):
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2023-01-15"  # the whole 2022 campaign has ended
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 def comma_number(text: str) -> Decimal | None:

@@ -25,11 +25,9 @@ def tokens(app, users):
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2023-01-15"
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 def test_the_year_ranking_has_the_contract_shape(client, tokens, season):

@@ -31,12 +31,9 @@ MATRIX = "/awards/2022/matrix.xlsx"
 
 
 @pytest.fixture
-def season(app, users):
+def season(app, users, prepared):
     app.config["TODAY"] = TODAY
-    with app.app_context():
-        people = make_award_season()
-        db.session.commit()
-    return people
+    return prepared(make_award_season)
 
 
 def text_of(page_html: str) -> str:

@@ -35,13 +35,10 @@ FORM = "Giấy khen của Ban Chấp hành Đảng bộ thị trấn Cù Lao Dun
 
 
 @pytest.fixture
-def season(app, users):
+def season(app, users, prepared):
     """The finished 2022 season; returns the member ids of the story (award_data.py)."""
     app.config["TODAY"] = TODAY
-    with app.app_context():
-        people = make_award_season()
-        db.session.commit()
-    return people
+    return prepared(make_award_season)
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.extensions import db
-
 from .browser import sign_in
 from .conftest import DESKTOP, PHONE
 from .ranking_data import make_season
@@ -52,11 +50,9 @@ UNREACHABLE = """
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2022-11-20"
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 PAGES = [

@@ -2,19 +2,15 @@
 
 import pytest
 
-from tracker.extensions import db
-
 from .award_data import TODAY, make_award_season
 from .browser import fits_the_screen, save, sign_in
 from .conftest import DESKTOP, PHONE
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = TODAY
-    with app.app_context():
-        make_award_season()
-        db.session.commit()
+    prepared(make_award_season)
 
 
 

@@ -16,10 +16,11 @@ from .ranking_data import make_season
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     """2022's season, and two months of 2023 where two cells tie (shared ranks)."""
     app.config["TODAY"] = "2023-03-20"
-    with app.app_context():
+
+    def build():
         make_season()
         make_season(
             year=2023,
@@ -27,7 +28,8 @@ def season(app):
             thematic={},
             first_month=1,
         )
-        db.session.commit()
+
+    prepared(build)
 
 
 TABLE_PAGES = {

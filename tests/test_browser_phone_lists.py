@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.extensions import db
-
 from .browser import fits_the_screen, sign_in
 from .conftest import DESKTOP, PHONE
 from .ranking_data import make_season
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2022-11-20"
-    with app.app_context():
-        make_season()  # cong-an's August report waits in the queue
-        db.session.commit()
+    prepared(make_season)  # cong-an's August report waits in the queue
 
 
 def in_view(page, selector: str, viewport: dict) -> bool:

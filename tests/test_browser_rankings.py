@@ -2,19 +2,15 @@
 
 import pytest
 
-from tracker.extensions import db
-
 from .browser import fits_the_screen, save, sign_in
 from .conftest import DESKTOP, PHONE
 from .ranking_data import make_season
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2022-11-20"  # November not over: the year is provisional
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 

@@ -16,15 +16,17 @@ VIEWPORTS = pytest.mark.parametrize("viewport", [WIDE, PHONE], ids=["1280", "360
 
 
 @pytest.fixture
-def two_years(app):
+def two_years(app, prepared):
     """2022's season and a few months of 2023; today is in February 2024."""
     app.config["TODAY"] = "2024-02-10"
-    with app.app_context():
+
+    def build():
         make_season()
         for month in range(1, 13):
             make_report("ap-cho", 2023, month, total=92, attendance=(20, 1, 17, 2, 0))
             make_report("cong-an", 2023, month, total=85, attendance=(15, 0, 14, 1, 0))
-        db.session.commit()
+
+    prepared(build)
 
 
 @pytest.mark.backends("sqlite")

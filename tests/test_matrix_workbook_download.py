@@ -11,8 +11,6 @@ from urllib.parse import quote
 import pytest
 from openpyxl import load_workbook
 
-from tracker.extensions import db
-
 from .ranking_data import make_season
 
 # What these tests pin (where the matrix download is offered) does not depend on the database:
@@ -21,11 +19,9 @@ pytestmark = pytest.mark.backends("sqlite")
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2023-01-15"  # every month of 2022 has ended
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 def download_link(page_html: str) -> str:

@@ -37,11 +37,9 @@ PAGES = [
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     app.config["TODAY"] = "2022-11-20"  # November is not over
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 def text_of(page_html: str) -> str:

@@ -20,11 +20,9 @@ from .ranking_data import make_season
 
 
 @pytest.fixture
-def year_2022(app):
+def year_2022(app, prepared):
     app.config["TODAY"] = "2023-02-01"
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 def export(runner, tmp_path, year=2022) -> Document:

@@ -20,13 +20,11 @@ pytestmark = pytest.mark.backends("sqlite")
 
 
 @pytest.fixture
-def season(app):
+def season(app, prepared):
     # In the 2022 season cong-an's August report waits for review, ap-phuoc-hoa-b's September
     # report was returned, and thcs filed nothing for August.
     app.config["TODAY"] = "2022-11-20"
-    with app.app_context():
-        make_season()
-        db.session.commit()
+    prepared(make_season)
 
 
 def row_html(page: str, code: str) -> str:
