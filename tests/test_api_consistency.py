@@ -110,7 +110,7 @@ def api_rankings(client, headers, query: str) -> dict:
         "year=2022&quarter=4&category=school",
     ],
 )
-def test_the_rankings_page_shows_what_the_api_answers(client, auth, users, bearer, season, query):
+def test_the_rankings_page_shows_what_the_api_answers(client, auth, users, season, bearer, query):
     api = api_rankings(client, bearer["secretary"], query)
     auth.login(users["secretary"])
     page = page_rankings(client, query)
@@ -168,7 +168,7 @@ def standings_sheet(runner, tmp_path, year: int) -> tuple[list[str], list[dict]]
 
 
 def test_the_award_workbook_ranks_the_cells_as_the_api_does(
-    app, client, runner, bearer, season, tmp_path
+    app, client, runner, season, bearer, tmp_path
 ):
     api = api_rankings(client, bearer["admin"], "year=2022")
     headers, rows = standings_sheet(runner, tmp_path, 2022)
@@ -197,7 +197,7 @@ def test_the_award_workbook_ranks_the_cells_as_the_api_does(
 
 
 def test_each_month_of_the_workbook_is_the_total_the_api_gives_for_that_report(
-    app, client, runner, bearer, season, tmp_path
+    app, client, runner, season, bearer, tmp_path
 ):
     _headers, rows = standings_sheet(runner, tmp_path, 2022)
     by_name = {row["Tên chi bộ"]: row for row in rows}

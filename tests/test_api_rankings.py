@@ -30,7 +30,7 @@ def season(app, prepared):
     prepared(make_season)
 
 
-def test_the_year_ranking_has_the_contract_shape(client, tokens, season):
+def test_the_year_ranking_has_the_contract_shape(client, season, tokens):
     answer = client.get("/api/v1/rankings?year=2022", headers=tokens["committee"])
     assert answer.status_code == 200
     assert answer.mimetype == "application/json"
@@ -110,7 +110,7 @@ def test_shared_ranks_skip_the_next_rank(client, tokens, app):
     assert all(r["months_missing"] == 1 and r["grade"] == "kem" for r in tail)
 
 
-def test_a_category_is_ranked_from_one(client, tokens, season):
+def test_a_category_is_ranked_from_one(client, season, tokens):
     body = client.get(
         "/api/v1/rankings?year=2022&category=school", headers=tokens["other_secretary"]
     ).get_json()
@@ -194,7 +194,7 @@ def test_a_token_is_required(client, users, headers):
 
 
 @pytest.mark.parametrize("role", ["admin", "committee", "secretary", "other_secretary"])
-def test_every_role_reads_the_whole_ranking(client, tokens, season, role):
+def test_every_role_reads_the_whole_ranking(client, season, tokens, role):
     answer = client.get("/api/v1/rankings?year=2022", headers=tokens[role])
     assert answer.status_code == 200
     assert len(answer.get_json()["rankings"]) == 9
