@@ -37,6 +37,7 @@ class AuthActions:
 
     def __init__(self, client):
         self._client = client
+        self._token: tuple[str | None, str] | None = None  # (session cookie, CSRF token)
 
     def login(self, username: str | Account = "admin", password: str = PASSWORD, next_url=None):
         if isinstance(username, Account):
@@ -51,9 +52,21 @@ class AuthActions:
     def logout(self):
         return self._client.post("/logout", data={"csrf_token": self.csrf_token()})
 
-    def csrf_token(self, url: str = "/") -> str:
-        """A valid CSRF token of the current session, read from a page that has a form."""
-        return csrf_token_in(self._client.get(url).text)
+    def csrf_token(self, url: str | None = None) -> str:
+        """A valid CSRF token of the current session, read from a page that has a form.
+
+        The token lives as long as the session, so it is read once and read again only when
+        the session cookie changes (signing in or out), or from ``url`` when one is given.
+        """
+        if url is None and self._token and self._token[0] == self._session_cookie():
+            return self._token[1]
+        token = csrf_token_in(self._client.get(url or "/").text)
+        self._token = (self._session_cookie(), token)
+        return token
+
+    def _session_cookie(self) -> str | None:
+        cookie = self._client.get_cookie("session")
+        return cookie.value if cookie else None
 
     def post(self, url: str, data: dict | None = None, **kwargs):
         """POST a form with the session's CSRF token added."""
