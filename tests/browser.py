@@ -15,8 +15,17 @@ def sign_in(page, base: str, account: Account | str, password: str = PASSWORD) -
     page.wait_for_url(base + "/")
 
 
+def shot(page, directory, file_name: str, *, full_page: bool = False) -> None:
+    """One screenshot, when screenshots are asked for (``directory`` is None otherwise)."""
+    if directory is not None:
+        page.screenshot(path=directory / file_name, full_page=full_page)
+
+
 def save(page, directory, name: str, viewport: dict | None = None) -> None:
-    """A full-page screenshot, plus screen-sized parts of a long page for people to read."""
+    """A full-page screenshot, plus screen-sized parts of a long page for people to read
+    (when screenshots are asked for: ``directory`` is None otherwise)."""
+    if directory is None:
+        return
     page.screenshot(path=directory / f"{name}.png", full_page=True)
     size = viewport or page.viewport_size
     part_height = max(size["height"], 600)

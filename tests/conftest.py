@@ -35,6 +35,11 @@ def pytest_addoption(parser):
         choices=BACKENDS,
         help="database backend(s) to run the suite on (default: both)",
     )
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="save the browser tests' screenshots in test-artifacts/screenshots/",
+    )
 
 
 def pytest_generate_tests(metafunc):
@@ -74,6 +79,10 @@ class SQLiteTemplate:
     @property
     def url(self) -> str:
         return "sqlite:///" + str(self.live)
+
+    def release(self, engine) -> None:
+        """Close the app's connections: the file is about to be replaced."""
+        engine.dispose()
 
     def reset(self) -> None:
         """Put the template back (the app's connections are closed first)."""
@@ -158,6 +167,10 @@ class PostgresDatabase:
                         statements.append(f"SELECT setval('{sequence}', {last}, {called})")
         self.restore_sql[name] = ";\n".join(statements)
 
+    def release(self, engine) -> None:
+        """Nothing to close: rows are replaced under open, idle connections (a connection
+        per test cost the server a new process each time)."""
+
     def restore(self, name: str) -> None:
         with self.engine.begin() as connection:
             connection.exec_driver_sql(self.restore_sql[name])
@@ -231,7 +244,7 @@ def app(shared_app, database, tmp_path):
     yield app
     with app.app_context():
         db.session.remove()
-        db.engine.dispose()
+        database.release(db.engine)
     database.reset()
     pages.clear()
     app.config.clear()
@@ -277,7 +290,7 @@ def prepared(app, database):
         with app.app_context():
             state = state_before(build, key)
             db.session.remove()
-            db.engine.dispose()  # SQLite: no connection may hold the file being replaced
+            database.release(db.engine)
             if state in database.prepared:
                 name, value = database.prepared[state]
                 database.restore(name)
@@ -286,7 +299,7 @@ def prepared(app, database):
             value = build()
             db.session.commit()
             db.session.remove()
-            db.engine.dispose()
+            database.release(db.engine)
         name = f"p{len(database.prepared) + 1}"
         database.save(name)
         database.prepared[state] = (name, copy.deepcopy(value))
@@ -306,19 +319,21 @@ def runner(app):
 
 
 @pytest.fixture
-def users(app):
+def users(prepared):
     """One account of each role; every password is PASSWORD."""
+    return prepared(make_accounts)
+
+
+def make_accounts() -> dict[str, Account]:
     from .factories import make_user
 
-    with app.app_context():
-        accounts = {
-            "admin": make_user("admin", "admin"),
-            "committee": make_user("committee", "danguy"),
-            "secretary": make_user("secretary", "bithu.apcho", cell_code="ap-cho"),
-            "other_secretary": make_user("secretary", "bithu.congan", cell_code="cong-an"),
-        }
-        db.session.commit()
-        return {key: Account.of(user) for key, user in accounts.items()}
+    accounts = {
+        "admin": make_user("admin", "admin"),
+        "committee": make_user("committee", "danguy"),
+        "secretary": make_user("secretary", "bithu.apcho", cell_code="ap-cho"),
+        "other_secretary": make_user("secretary", "bithu.congan", cell_code="cong-an"),
+    }
+    return {key: Account.of(user) for key, user in accounts.items()}
 
 
 @pytest.fixture
@@ -388,7 +403,10 @@ def chromium():
 
 @pytest.fixture
 def screenshots_dir(request):
-    """Where browser tests save their screenshots for people to look at."""
+    """Where browser tests save their screenshots for people to look at, with
+    ``--screenshots``; None without it (taking them is a tenth of the browser tests' time)."""
+    if not request.config.getoption("screenshots"):
+        return None
     path = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -3,7 +3,7 @@
 import pytest
 from openpyxl import load_workbook
 
-from .browser import fits_the_screen, sign_in
+from .browser import fits_the_screen, shot, sign_in
 from .conftest import DESKTOP, PHONE
 
 NEW_PASSWORD = "bi-thu-moi-2023"
@@ -22,7 +22,7 @@ def test_admin_adds_a_secretary_and_imports_members(
 
     page.click("nav >> text=Quản trị")
     page.wait_for_url(live_server + "/admin/")
-    page.screenshot(path=screenshots_dir / "admin-index-1366.png", full_page=True)
+    shot(page, screenshots_dir, "admin-index-1366.png", full_page=True)
 
     page.click("a.admin-card:has-text('Tài khoản')")
     page.click("text=Tạo tài khoản")
@@ -35,14 +35,14 @@ def test_admin_adds_a_secretary_and_imports_members(
     page.click("button:has-text('Tạo tài khoản')")
     assert page.locator(".field__error").inner_text() == "Hai lần nhập mật khẩu không khớp nhau."
     assert page.input_value("input[name=username]") == "bithu.phuochoab"  # kept as typed
-    page.screenshot(path=screenshots_dir / "admin-account-error-1366.png", full_page=True)
+    shot(page, screenshots_dir, "admin-account-error-1366.png", full_page=True)
 
     page.fill("input[name=password]", NEW_PASSWORD)
     page.fill("input[name=password_again]", NEW_PASSWORD)
     page.click("button:has-text('Tạo tài khoản')")
     page.wait_for_url(live_server + "/admin/accounts")
     assert "Đã tạo tài khoản bithu.phuochoab (Bí thư chi bộ)." in page.inner_text(".flash")
-    page.screenshot(path=screenshots_dir / "admin-accounts-1366.png", full_page=True)
+    shot(page, screenshots_dir, "admin-accounts-1366.png", full_page=True)
 
     # Download the template, fill it in as a secretary of the hamlet would, import it.
     page.goto(live_server + "/admin/")
@@ -106,7 +106,7 @@ def test_admin_adds_a_secretary_and_imports_members(
     assert errors.count() == 1
     assert errors.first.locator("td").first.inner_text() == "4"
     assert "Chức vụ “Tổ trưởng” không hợp lệ" in errors.first.inner_text()
-    page.screenshot(path=screenshots_dir / "members-import-errors-1366.png", full_page=True)
+    shot(page, screenshots_dir, "members-import-errors-1366.png", full_page=True)
 
     sheet.delete_rows(4)
     good = tmp_path / "dung.xlsx"
@@ -115,7 +115,7 @@ def test_admin_adds_a_secretary_and_imports_members(
     page.click("button:has-text('Nhập danh sách')")
     page.wait_for_url(live_server + "/members/")
     assert "2 đảng viên mới" in page.inner_text(".flash")
-    page.screenshot(path=screenshots_dir / "members-after-import-1366.png")
+    shot(page, screenshots_dir, "members-after-import-1366.png")
 
     # The new secretary signs in on her phone and finds the members of her cell.
     phone = browser_page(PHONE)
@@ -127,34 +127,36 @@ def test_admin_adds_a_secretary_and_imports_members(
     assert names.index("Lâm Thị Kiều") < names.index("Sơn Văn Phol")  # Kiều before Phol
     assert phone.locator("text=Thêm đảng viên").count() == 0
     assert fits_the_screen(phone, PHONE)
-    phone.screenshot(path=screenshots_dir / "members-secretary-360.png")
-    phone.screenshot(path=screenshots_dir / "members-secretary-360-full.png", full_page=True)
+    shot(phone, screenshots_dir, "members-secretary-360.png")
+    shot(phone, screenshots_dir, "members-secretary-360-full.png", full_page=True)
+
+
+ADMIN_PAGES = [
+    "/members/?cell=ap-cho",
+    "/admin/accounts",
+    "/admin/rubric/2024/edit",
+    "/tokens/",
+    "/admin/accounts/1",
+    "/members/1",
+    "/admin/cells",
+    "/admin/",
+    "/admin/rubric/2022",
+    "/members/import",
+]
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/members/?cell=ap-cho",
-        "/admin/accounts",
-        "/admin/rubric/2024/edit",
-        "/tokens/",
-        "/admin/accounts/1",
-        "/members/1",
-        "/admin/cells",
-        "/admin/",
-        "/admin/rubric/2022",
-        "/members/import",
-    ],
-)
-def test_admin_pages_fit_a_phone(live_server, browser_page, users, screenshots_dir, path):
+def test_admin_pages_fit_a_phone(live_server, browser_page, users, screenshots_dir, subtests):
+    """Each page in one signed-in walk (a sign-in per page cost a browser context each)."""
     page = browser_page(PHONE)
     sign_in(page, live_server, users["admin"].username)
-    page.goto(live_server + path)
-    assert page.locator("h1").count() == 1
-    assert fits_the_screen(page, PHONE)
-    name = path.strip("/").replace("/", "-").replace("?cell=", "-") or "index"
-    page.screenshot(path=screenshots_dir / f"phone-{name}-360.png")
+    for path in ADMIN_PAGES:
+        with subtests.test(path=path):
+            page.goto(live_server + path)
+            assert page.locator("h1").count() == 1
+            assert fits_the_screen(page, PHONE)
+            name = path.strip("/").replace("/", "-").replace("?cell=", "-") or "index"
+            shot(page, screenshots_dir, f"phone-{name}-360.png")
 
 
 @pytest.mark.backends("sqlite")
@@ -167,6 +169,6 @@ def test_new_token_is_shown_once_in_the_browser(live_server, browser_page, users
     token = page.inner_text("#new-token")
     assert token.startswith("clt_")
     assert fits_the_screen(page, PHONE)
-    page.screenshot(path=screenshots_dir / "tokens-created-360.png", full_page=True)
+    shot(page, screenshots_dir, "tokens-created-360.png", full_page=True)
     page.goto(live_server + "/tokens/")
     assert token not in page.content()

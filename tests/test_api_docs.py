@@ -9,6 +9,7 @@ import pytest
 
 from tracker.api.openapi import PREFIX, description
 
+from .browser import shot
 from .conftest import DESKTOP, PHONE
 from .helpers import PASSWORD
 
@@ -87,8 +88,8 @@ def test_the_api_page_reads_well_at_every_width(
     # Nothing sticks out sideways: long paths wrap, examples scroll inside their box.
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
     name = "phone" if viewport is PHONE else "desktop"
-    page.screenshot(path=screenshots_dir / f"api-docs-{name}.png")
+    shot(page, screenshots_dir, f"api-docs-{name}.png")
     page.locator("#createReport").scroll_into_view_if_needed()
-    page.screenshot(path=screenshots_dir / f"api-docs-{name}-report.png")
+    shot(page, screenshots_dir, f"api-docs-{name}-report.png")
     page.locator("#createReport details summary").first.click()
     assert page.locator("#createReport details table").first.is_visible()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from .browser import shot
 from .conftest import DESKTOP, PHONE
 from .helpers import PASSWORD
 
@@ -14,14 +15,14 @@ def test_secretary_signs_in_and_sees_her_cell(
     page = browser_page(viewport)
     page.goto(live_server + "/")
     assert page.url.startswith(live_server + "/login")
-    page.screenshot(path=screenshots_dir / f"login-{viewport['width']}.png", full_page=True)
+    shot(page, screenshots_dir, f"login-{viewport['width']}.png", full_page=True)
 
     page.fill("input[name=username]", users["secretary"].username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_url(live_server + "/")
     assert page.locator("h1").inner_text() == "Chi bộ ấp Chợ"
-    page.screenshot(path=screenshots_dir / f"home-secretary-{viewport['width']}.png", full_page=True)
+    shot(page, screenshots_dir, f"home-secretary-{viewport['width']}.png", full_page=True)
 
     # Nothing sticks out sideways on a phone: the page is as wide as the screen.
     scroll_width = page.evaluate("document.documentElement.scrollWidth")

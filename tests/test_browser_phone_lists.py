@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import fits_the_screen, sign_in
+from .browser import fits_the_screen, shot, sign_in
 from .conftest import DESKTOP, PHONE
 from .ranking_data import make_season
 
@@ -33,7 +33,7 @@ def test_the_review_queue_shows_its_action_on_a_phone(
     assert in_view(page, "a.button:has-text('Duyệt')", PHONE)
     # The cell name opens the review too.
     assert page.locator(".stack-table__title a").first.get_attribute("href").endswith("/review")
-    page.screenshot(path=screenshots_dir / "ux_queue_360.png")
+    shot(page, screenshots_dir, "ux_queue_360.png")
 
 
 @pytest.mark.backends("sqlite")

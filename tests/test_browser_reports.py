@@ -8,23 +8,10 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import Report, ReportStatus
 
-from .browser import fits_the_screen, sign_in
+from .browser import fits_the_screen, save, sign_in
 from .conftest import DESKTOP, PHONE
 from .factories import members_of
 from .reporting import SCORES
-
-
-def shoot(page, directory, name, part_height=1600):
-    """Save a full-page screenshot, and readable parts of it when the page is long."""
-    page.screenshot(path=directory / f"{name}.png", full_page=True)
-    height = page.evaluate("document.documentElement.scrollHeight")
-    width = page.viewport_size["width"]
-    if height > part_height * 1.5:
-        for index, top in enumerate(range(0, height, part_height), start=1):
-            clip = {"x": 0, "y": top, "width": width, "height": min(part_height, height - top)}
-            page.screenshot(path=directory / f"{name}-part{index}.png", full_page=True, clip=clip)
-
-
 
 
 @pytest.mark.backends("sqlite")
@@ -76,7 +63,7 @@ def test_a_secretary_files_on_a_phone_and_the_committee_reviews_on_a_desktop(
     assert phone.locator("#score-total").inner_text() == "94,5"
     assert phone.locator("#score-grade").inner_text() == "Tốt"
     assert fits_the_screen(phone, PHONE)
-    shoot(phone, screenshots_dir, "report-form-360")
+    save(phone, screenshots_dir, "report-form-360")
 
     phone.check("input[name=confirm_no_minutes]")  # issue 12: no minutes, said explicitly
     phone.click("button[value=submit]")
@@ -84,14 +71,14 @@ def test_a_secretary_files_on_a_phone_and_the_committee_reviews_on_a_desktop(
     assert "Đã gửi báo cáo" in phone.content()
     assert phone.locator(".status--submitted").first.inner_text() == "Chờ duyệt"
     assert fits_the_screen(phone, PHONE)
-    shoot(phone, screenshots_dir, "report-submitted-360")
+    save(phone, screenshots_dir, "report-submitted-360")
     report_id = int(phone.url.rsplit("/", 1)[1])
 
     # --- The committee, on a desktop.
     desk = browser_page(DESKTOP)
     sign_in(desk, live_server, users["committee"].username)
     desk.goto(live_server + "/reports/queue")
-    shoot(desk, screenshots_dir, "review-queue-1366")
+    save(desk, screenshots_dir, "review-queue-1366")
     desk.click(f'a[href="/reports/{report_id}/review"]')
     desk.wait_for_url(re.compile(rf".*/reports/{report_id}/review"))
     desk.fill("input[name=final-preparation]", "12")
@@ -100,19 +87,19 @@ def test_a_secretary_files_on_a_phone_and_the_committee_reviews_on_a_desktop(
         "textarea[name=comment]",
         "Buổi sinh hoạt chuẩn bị tốt; đề nghị đảng viên trẻ phát biểu nhiều hơn.",
     )
-    shoot(desk, screenshots_dir, "report-review-1366")
+    save(desk, screenshots_dir, "report-review-1366")
     desk.click("button[value=approve]")
     desk.wait_for_url(live_server + "/reports/queue")
     assert "Đã duyệt báo cáo: 92,5 điểm, xếp loại Tốt." in desk.content()
     desk.goto(f"{live_server}/reports/{report_id}")
     assert "14 → 12" in desk.content()
-    shoot(desk, screenshots_dir, "report-approved-1366")
+    save(desk, screenshots_dir, "report-approved-1366")
 
     # --- The secretary sees the outcome and the comment at home.
     phone.goto(live_server + "/")
     assert "đề nghị đảng viên trẻ phát biểu nhiều hơn" in phone.content()
     assert fits_the_screen(phone, PHONE)
-    shoot(phone, screenshots_dir, "home-outcome-360")
+    save(phone, screenshots_dir, "home-outcome-360")
 
     with app.app_context():
         report = db.session.get(Report, report_id)
@@ -138,7 +125,7 @@ def test_the_form_works_with_javascript_off(app, live_server, chromium, users, s
         for code, points in SCORES.items():
             if code not in ("attendance", "duration", "speaking"):
                 page.fill(f"input[name=score-{code}]", str(points).replace(".", ","))
-        shoot(page, screenshots_dir, "report-form-nojs-360")
+        save(page, screenshots_dir, "report-form-nojs-360")
         page.click("button[value=draft] >> nth=1")
         # A draft stays on the form (issue 12).
         page.wait_for_url(re.compile(r".*/reports/\d+/edit\?saved=1$"))
