@@ -115,7 +115,9 @@ class PostgresDatabase:
     """A throwaway PostgreSQL database, migrated once, emptied and re-seeded per test."""
 
     def __init__(self):
-        server = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+        server = os.environ.get(
+            "TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+        )
         self.admin_url = normalise_database_url(server)
         self.name = f"tracker_test_{uuid.uuid4().hex[:12]}"
         self.admin_engine = sa.create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
@@ -124,8 +126,10 @@ class PostgresDatabase:
             # A throwaway database need not wait for the disk at each commit: losing the
             # last commits in a crash loses nothing here, and every test commits many times.
             connection.exec_driver_sql(f'ALTER DATABASE "{self.name}" SET synchronous_commit = off')
-        self.url = sa.make_url(self.admin_url).set(database=self.name).render_as_string(
-            hide_password=False
+        self.url = (
+            sa.make_url(self.admin_url)
+            .set(database=self.name)
+            .render_as_string(hide_password=False)
         )
         build_schema_and_seed(self.url)
         self.engine = sa.create_engine(self.url)
@@ -256,7 +260,11 @@ def app(shared_app, database, tmp_path):
 # Columns holding a secret whose raw value a test may keep (an API token, a session, a feed
 # address): a copy put back would replace them with another test's. Their values are part of
 # the state that ``prepared`` matches, so a build after such rows is always made afresh.
-SECRETS = {"api_token": "token_hash", "login_session": "key_hash", "calendar_account": "feed_secret"}
+SECRETS = {
+    "api_token": "token_hash",
+    "login_session": "key_hash",
+    "calendar_account": "feed_secret",
+}
 
 
 @pytest.fixture

@@ -46,7 +46,11 @@ class AuthActions:
         url = "/login" + (f"?next={next_url}" if next_url else "")
         return self._client.post(
             url,
-            data={"username": username, "password": password, "csrf_token": csrf_token_in(page.text)},
+            data={
+                "username": username,
+                "password": password,
+                "csrf_token": csrf_token_in(page.text),
+            },
         )
 
     def logout(self):
@@ -83,7 +87,11 @@ class QueryCounter:
         self.statements: list[str] = []
 
     def _count(self, conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+        if (
+            not statement.lstrip()
+            .upper()
+            .startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"))
+        ):
             self.statements.append(statement)
 
     def __enter__(self):

@@ -9,10 +9,6 @@ from .conftest import DESKTOP, PHONE
 NEW_PASSWORD = "bi-thu-moi-2023"
 
 
-
-
-
-
 @pytest.mark.backends("sqlite")
 def test_admin_adds_a_secretary_and_imports_members(
     live_server, browser_page, users, screenshots_dir, tmp_path
