@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import pytest
@@ -55,14 +56,11 @@ STATES = ("submitted", "returned", "approved", "draft")
 
 
 @pytest.fixture
-def world(app, users):
+def world(app, users, prepared):
     """Tokens of every role and reports of two cells in every state (2022, ended)."""
     app.config["TODAY"] = "2023-01-15"
-    with app.app_context():
-        tokens = {
-            key: create_token(db.session.get(User, account.id), label="fuzz")[0]
-            for key, account in users.items()
-        }
+
+    def build():
         ids = []
         for code in ("ap-cho", "cong-an"):
             for month, state in enumerate(STATES, start=4):
@@ -78,9 +76,24 @@ def world(app, users):
                 ),
             ).id
             for code in ("ap-cho", "cong-an")
-        ]
+        ]  # fmt: skip
+        return {"report_ids": ids, "meeting_ids": meeting_ids}
+
+    rows = prepared(build)
+    with app.app_context():  # after the build: a kept copy would replace the tokens
+        tokens = {
+            key: create_token(db.session.get(User, account.id), label="fuzz")[0]
+            for key, account in users.items()
+        }
         db.session.commit()
-    return {"tokens": tokens, "report_ids": ids, "meeting_ids": meeting_ids}
+    return {"tokens": tokens, **rows}
+
+
+@functools.cache
+def api_schema(app):
+    """The API's description as schemathesis reads it, loaded once per app (loading it
+    took about as long as fuzzing an operation)."""
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
 
 
 def operation_strategy(operation, overrides: list[dict]):
@@ -137,7 +150,7 @@ CALLS = [
 
 @pytest.mark.parametrize(("path", "method", "role"), CALLS)
 def test_every_operation_answers_as_described(app, world, path, method, role):
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema = api_schema(app)
     operation = schema[path][method]
     headers = {"Authorization": f"Bearer {world['tokens'][role]}"} if role else {}
     # Schemathesis's WSGI transport does not decode compressed bodies (responses are
@@ -277,7 +290,7 @@ def test_a_nearly_valid_report_is_accepted_or_refused_with_its_field(app, users)
         db.session.commit()
     client = app.test_client()
     auth = {"Authorization": f"Bearer {raw}"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    schema = api_schema(app)
     operation = schema["/reports"]["POST"]
     generated = operation.as_strategy(generation_mode=GenerationMode.POSITIVE)
     seen = set()
