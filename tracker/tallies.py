@@ -8,6 +8,7 @@ the ORM (bulk Core statements, as in the benchmarks) call ``rebuild_year_tallies
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -78,13 +79,22 @@ def refresh_year_tallies(connection, keys: Iterable[tuple[int, int]]) -> None:
     if not keys:
         return
     _serialise(connection, keys)
-    table = YearTally.__table__
+    delete, insert = _refresh_statements()
     for start in range(0, len(keys), 500):
         chunk = keys[start : start + 500]
-        pair = sa.tuple_(table.c.cell_id, table.c.campaign_id)
-        connection.execute(sa.delete(table).where(pair.in_(chunk)))
-        source = _tally_select(sa.tuple_(Report.cell_id, Report.campaign_id).in_(chunk))
-        connection.execute(sa.insert(table).from_select(_COLUMNS, source))
+        connection.execute(delete, {"keys": chunk})
+        connection.execute(insert, {"keys": chunk})
+
+
+@functools.cache
+def _refresh_statements() -> tuple[sa.Delete, sa.Insert]:
+    """The two statements of a refresh, built once: every flush that files a report runs
+    them, and building the aggregation anew each time was most of their cost."""
+    table = YearTally.__table__
+    keys = sa.bindparam("keys", expanding=True)
+    delete = sa.delete(table).where(sa.tuple_(table.c.cell_id, table.c.campaign_id).in_(keys))
+    source = _tally_select(sa.tuple_(Report.cell_id, Report.campaign_id).in_(keys))
+    return delete, sa.insert(table).from_select(_COLUMNS, source)
 
 
 def rebuild_year_tallies(connection) -> None:
