@@ -189,23 +189,3 @@ def test_the_rule_page_plans_the_year_and_refuses_a_bad_time(app, client, users,
     with app.app_context():
         days = sorted(m.starts_at.day for m in db.session.scalars(sa.select(Meeting)))
     assert days.count(28) == 1 and days.count(30) == 4 and days.count(31) == 7
-
-
-@pytest.mark.backends("sqlite")
-def test_the_living_demo_plans_this_years_meetings_once(app, runner):
-    app.config["TODAY"] = "2026-09-10"
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    with app.app_context():
-        from tracker.models import Campaign, Cell
-
-        year = db.session.scalar(sa.select(Campaign).where(Campaign.year == 2026))
-        cells = db.session.scalars(sa.select(Cell).where(Cell.active.is_(True))).all()
-        meetings = db.session.scalars(sa.select(Meeting).where(Meeting.campaign_id == year.id)).all()
-        regular = {(m.cell_id, m.month) for m in meetings if m.kind.value == "regular"}
-        assert {(c.id, month) for c in cells for month in (10, 11, 12)} <= regular
-        assert {m.cell_id for m in meetings if m.kind.value == "thematic" and m.month == 11} == {c.id for c in cells}
-        assert all(m.attendee is not None for m in meetings)
-        count = len(meetings)
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    with app.app_context():
-        assert db.session.scalar(sa.select(sa.func.count(Meeting.id))) == count

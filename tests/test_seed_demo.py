@@ -11,7 +11,16 @@ from docx import Document
 from tracker.demo import COMMITTEE_USERNAME, DEMO_PASSWORD
 from tracker.domain import report_rules as rules
 from tracker.extensions import db
-from tracker.models import AuditEntry, Campaign, Cell, Report, ReportKind, ReportStatus, User
+from tracker.models import (
+    AuditEntry,
+    Campaign,
+    Cell,
+    Meeting,
+    Report,
+    ReportKind,
+    ReportStatus,
+    User,
+)
 
 from .factories import campaign
 
@@ -155,8 +164,27 @@ def test_the_living_demo_opens_this_year_and_fills_it_up_to_last_month(app, runn
     )
     assert "Chưa có lịch" not in text
     with app.app_context():
-        cells = db.session.scalars(sa.select(Cell.name).where(Cell.active.is_(True))).all()
-    assert all(name in text for name in cells), text
+        cells = db.session.scalars(sa.select(Cell).where(Cell.active.is_(True))).all()
+        assert all(cell.name in text for cell in cells), text
+        # The rest of the year is planned too: every month's meeting of every cell, a
+        # thematic meeting in the middle month of each coming quarter, someone to attend.
+        this_year = db.session.scalar(sa.select(Campaign.id).where(Campaign.year == 2026))
+        meetings = db.session.scalars(
+            sa.select(Meeting).where(Meeting.campaign_id == this_year)
+        ).all()
+        regular = {(m.cell_id, m.month) for m in meetings if m.kind is ReportKind.REGULAR}
+        assert {(c.id, month) for c in cells for month in range(4, 13)} <= regular
+        for month in (5, 8, 11):
+            thematic = {
+                m.cell_id for m in meetings if m.kind is ReportKind.THEMATIC and m.month == month
+            }
+            assert thematic == {c.id for c in cells}, month
+        assert all(m.attendee is not None for m in meetings)
+    # A second run the same day plans and files nothing more.
+    before = (totals(app), len(meetings))
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    with app.app_context():
+        assert (totals(app), db.session.scalar(sa.select(sa.func.count(Meeting.id)))) == before
 
 
 def test_run_py_demo_seeds_the_same_data(app, capsys):
