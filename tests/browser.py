@@ -45,3 +45,13 @@ def fits_the_screen(page, viewport: dict) -> bool:
     """
     page.wait_for_load_state("load")
     return page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+
+
+def resize(page, viewport: dict) -> None:
+    """Lay the loaded page out at another size, as a reload at that size would: the CSS
+    follows the width, and the page's scripts (scroll-regions.js) mark tables again on the
+    resize event. Cheaper than a second load for checks made at both widths."""
+    page.set_viewport_size(viewport)
+    # Two frames: the resize event has run and the page is laid out at this width.
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    assert page.evaluate("window.innerWidth") == viewport["width"]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser import sign_in
+from .browser import resize, sign_in
 from .conftest import DESKTOP, PHONE
 from .factories import make_report
 from .ranking_data import make_season
@@ -132,10 +132,7 @@ def test_no_page_has_a_critical_or_serious_violation(live_server, axe_page, user
         answer = page.goto(live_server + path.format(**season))
         assert answer.status == 200, path
         for viewport in (PHONE, DESKTOP):
-            page.set_viewport_size(viewport)
-            # Two frames: the resize event has run and the page is laid out at this width.
-            page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
-            assert page.evaluate("window.innerWidth") == viewport["width"]
+            resize(page, viewport)
             blocking = violations(page)
             if blocking:
                 found[f"{path} at {viewport['width']} px"] = blocking
