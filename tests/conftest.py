@@ -214,7 +214,10 @@ def shared_app(database):
     """One app per backend and test process: building one (~65 ms, mostly URL rules) for each
     of thousands of tests was a large part of the suite's time. Each test still gets a fresh
     database and the app's original settings back (see ``app``)."""
-    return create_app({"SQLALCHEMY_DATABASE_URI": database.url})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database.url})
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # PostgreSQL keeps its connections from test to test
 
 
 @pytest.fixture
