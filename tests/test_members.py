@@ -300,8 +300,8 @@ def test_deactivate_and_reactivate_a_member(app, client, auth, users):
     with app.app_context():
         assert db.session.get(Member, member_id).active
         actions = db.session.scalars(
-            sa.select(AuditEntry.action).where(
-                AuditEntry.object_id == member_id, AuditEntry.object_type == "member"
-            )
+            sa.select(AuditEntry.action)
+            .where(AuditEntry.object_id == member_id, AuditEntry.object_type == "member")
+            .order_by(AuditEntry.id)
         ).all()
         assert actions == ["member.deactivate", "member.reactivate"]
