@@ -72,7 +72,12 @@ def campaign(year: int) -> Campaign:
 
 
 def make_user(
-    role: str, username: str, *, cell_code: str | None = None, password: str = PASSWORD
+    role: str,
+    username: str,
+    *,
+    cell_code: str | None = None,
+    password: str = PASSWORD,
+    flush: bool = True,
 ) -> User:
     user = User(
         username=username,
@@ -82,7 +87,8 @@ def make_user(
         password_hash=hash_password(password),
     )
     db.session.add(user)
-    db.session.flush()
+    if flush:
+        db.session.flush()
     return user
 
 
