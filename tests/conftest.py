@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import os
 import re
-import shutil
 import sqlite3
 import uuid
 from pathlib import Path
@@ -81,11 +80,10 @@ class SQLiteTemplate:
         return "sqlite:///" + str(self.live)
 
     def release(self, engine) -> None:
-        """Close the app's connections: the file is about to be replaced."""
-        engine.dispose()
+        """Nothing to close: a reset copies pages into the open database (see ``_copy_in``)."""
 
     def reset(self) -> None:
-        """Put the template back (the app's connections are closed first)."""
+        """Put the template back."""
         self._copy_in(self.path)
 
     def save(self, name: str) -> None:
@@ -96,16 +94,20 @@ class SQLiteTemplate:
         saved.close()
 
     def restore(self, name: str) -> None:
-        """Put back a copy kept by ``save`` (the app's connections are closed first)."""
+        """Put back a copy kept by ``save``."""
         self._copy_in(self._saved(name))
 
     def _saved(self, name: str) -> Path:
         return self.root / f"saved-{name}.sqlite3"
 
     def _copy_in(self, source: Path) -> None:
-        for suffix in ("-wal", "-shm", "-journal"):
-            Path(str(self.live) + suffix).unlink(missing_ok=True)
-        shutil.copyfile(source, self.live)
+        """Copy ``source`` into the tests' database with SQLite's backup API: the app's
+        connections stay open and see the copy (replacing the file meant closing them and
+        reconnecting for every test)."""
+        copy, live = sqlite3.connect(source), sqlite3.connect(self.live)
+        copy.backup(live)
+        copy.close()
+        live.close()
 
     def close(self) -> None:
         pass
