@@ -9,7 +9,7 @@ import pytest
 
 from tracker.extensions import db
 
-from .browser import fits_the_screen, save, sign_in
+from .browser import fits_the_screen, resize, save, sign_in
 from .conftest import DESKTOP, PHONE
 from .factories import make_report
 from .ranking_data import make_season
@@ -72,20 +72,21 @@ def test_table_pages_do_not_widen_a_phone_screen(
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_every_menu_item_shows_whole(live_server, browser_page, users, viewport):
-    page = browser_page(viewport)
+def test_every_menu_item_shows_whole(live_server, browser_page, users):
+    page = browser_page(PHONE)
     sign_in(page, live_server, users["admin"])  # the longest menu
-    items = page.locator("nav.main-nav a")
-    assert items.count() >= 8
-    inner = page.locator(".main-nav__inner")
-    assert inner.evaluate("el => el.scrollWidth <= el.clientWidth")
-    for index in range(items.count()):
-        item = items.nth(index)
-        box = item.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], item.inner_text()
-        assert item.evaluate("el => el.scrollWidth <= el.clientWidth"), item.inner_text()
-    assert fits_the_screen(page, viewport)
+    for viewport in (PHONE, DESKTOP):
+        resize(page, viewport)
+        items = page.locator("nav.main-nav a")
+        assert items.count() >= 8
+        inner = page.locator(".main-nav__inner")
+        assert inner.evaluate("el => el.scrollWidth <= el.clientWidth")
+        for index in range(items.count()):
+            item = items.nth(index)
+            box = item.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], item.inner_text()
+            assert item.evaluate("el => el.scrollWidth <= el.clientWidth"), item.inner_text()
+        assert fits_the_screen(page, viewport)
 
 
 # --------------------------------------------------------------------------------------------
@@ -165,21 +166,21 @@ def test_the_sticky_bar_of_a_returned_report_is_one_row_on_a_phone(
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
-def test_the_attendance_register_headers_wrap_sensibly(
-    live_server, browser_page, users, season, viewport
-):
-    page = browser_page(viewport)
+def test_the_attendance_register_headers_wrap_sensibly(live_server, browser_page, users, season):
+    page = browser_page(PHONE)
     sign_in(page, live_server, users["committee"])
     page.goto(live_server + "/reports/attendance?cell=ap-cho&year=2022")
-    heights = page.locator("table.register thead th").evaluate_all(
-        "els => els.map(el => [el.textContent.trim(), el.getBoundingClientRect().height])"
-    )
-    line = page.locator("table.register thead th").first.evaluate(
-        "el => parseFloat(getComputedStyle(el).lineHeight)"
-    )
-    for text, height in heights:
-        assert height <= 3 * line + 16, (text, height)  # at most three lines, not a word each
+    for viewport in (PHONE, DESKTOP):
+        resize(page, viewport)
+        heights = page.locator("table.register thead th").evaluate_all(
+            "els => els.map(el => [el.textContent.trim(), el.getBoundingClientRect().height])"
+        )
+        line = page.locator("table.register thead th").first.evaluate(
+            "el => parseFloat(getComputedStyle(el).lineHeight)"
+        )
+        for text, height in heights:
+            # At most three lines, not a word each.
+            assert height <= 3 * line + 16, (viewport["width"], text, height)
 
 
 # --------------------------------------------------------------------------------------------
@@ -206,30 +207,33 @@ def _run_together(a, b, gap: float = 4) -> bool:
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_chart_text_is_legible_and_month_labels_do_not_run_together(
-    app, live_server, browser_page, users, season, viewport, screenshots_dir
+    app, live_server, browser_page, users, season, screenshots_dir
 ):
     app.config["TODAY"] = "2024-01-10"  # every month of 2023 has ended: 12 labels a chart
-    page = browser_page(viewport)
+    page = browser_page(PHONE)
     sign_in(page, live_server, users["committee"])
     page.goto(live_server + "/rankings/cells/ap-cho?year=2023")  # 12 months
-    for chart in ("chart-scores", "chart-attendance", "chart-rank", "chart-years"):
-        svg = page.locator(f"svg#{chart}")
-        assert svg.locator("title").first.text_content()
-        assert svg.locator("desc").first.text_content()
-        texts = svg.evaluate(CHART_TEXT)
-        for text in texts:
-            if text["text"].strip():
-                assert text["size"] >= 10.9, (chart, text)
-        labels = [t for t in texts if t["cls"] == "chart__label"]
-        if chart != "chart-years":
-            assert [t["text"] for t in labels] == [f"T{m}" for m in range(1, 13)], chart
-        for first, second in itertools.pairwise(labels):
-            assert not _run_together(first, second), (chart, first["text"], second["text"])
-        for label in labels:
-            # Every label is inside the drawing (not cut at its edges).
-            box = svg.bounding_box()
-            assert box["x"] - 1 <= label["left"] and label["right"] <= box["x"] + box["width"] + 1
-    assert fits_the_screen(page, viewport)
-    save(page, screenshots_dir, f"layout-cell-charts-{viewport['width']}", viewport)
+    for viewport in (PHONE, DESKTOP):
+        resize(page, viewport)
+        for chart in ("chart-scores", "chart-attendance", "chart-rank", "chart-years"):
+            svg = page.locator(f"svg#{chart}")
+            assert svg.locator("title").first.text_content()
+            assert svg.locator("desc").first.text_content()
+            texts = svg.evaluate(CHART_TEXT)
+            for text in texts:
+                if text["text"].strip():
+                    assert text["size"] >= 10.9, (chart, text)
+            labels = [t for t in texts if t["cls"] == "chart__label"]
+            if chart != "chart-years":
+                assert [t["text"] for t in labels] == [f"T{m}" for m in range(1, 13)], chart
+            for first, second in itertools.pairwise(labels):
+                assert not _run_together(first, second), (chart, first["text"], second["text"])
+            for label in labels:
+                # Every label is inside the drawing (not cut at its edges).
+                box = svg.bounding_box()
+                assert (
+                    box["x"] - 1 <= label["left"] and label["right"] <= box["x"] + box["width"] + 1
+                )
+        assert fits_the_screen(page, viewport)
+        save(page, screenshots_dir, f"layout-cell-charts-{viewport['width']}", viewport)
