@@ -82,6 +82,7 @@ def axe_page(chromium):
 
     def open_page(viewport):
         context = chromium.new_context(viewport=viewport, locale="vi-VN", bypass_csp=True)
+        context.add_init_script(path=AXE)  # in every page, without sending it for each
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
