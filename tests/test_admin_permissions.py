@@ -92,27 +92,31 @@ def sign_in(auth, users, role):
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize(("url", "expected"), PAGES, ids=[url for url, _ in PAGES])
-def test_who_may_open_each_page(client, auth, users, ids, role, url, expected):
+def test_who_may_open_each_page(client, auth, users, ids, role, subtests):
+    """Each role signs in once and opens every page of the table (one subtest a page)."""
     sign_in(auth, users, role)
-    answer = client.get(url.format(**ids))
-    assert answer.status_code == expected[role]
-    if role == ANONYMOUS:
-        assert answer.headers["Location"].startswith("/login?next=")
+    for url, expected in PAGES:
+        with subtests.test(url=url):
+            answer = client.get(url.format(**ids))
+            assert answer.status_code == expected[role]
+            if role == ANONYMOUS:
+                assert answer.headers["Location"].startswith("/login?next=")
 
 
 @pytest.mark.parametrize("role", (SECRETARY, COMMITTEE))
-@pytest.mark.parametrize(("url", "expected"), POSTS, ids=[url for url, _ in POSTS])
-def test_only_the_admin_may_post_admin_forms(app, client, auth, users, ids, role, url, expected):
+def test_only_the_admin_may_post_admin_forms(app, client, auth, users, ids, role, subtests):
+    """Each role signs in once and posts every form of the table (one subtest a form)."""
     sign_in(auth, users, role)
-    with app.app_context():
-        before = db.session.execute(sa.text("SELECT count(*) FROM audit_entry")).scalar()
-    answer = auth.post(url.format(**ids), data={"name": "x", "full_name": "Nguyễn Văn X"})
-    assert answer.status_code == expected[role] == 403
-    assert "Bạn không có quyền" in answer.text
-    with app.app_context():
-        after = db.session.execute(sa.text("SELECT count(*) FROM audit_entry")).scalar()
-    assert after == before  # nothing changed, nothing recorded
+    for url, expected in POSTS:
+        with subtests.test(url=url):
+            with app.app_context():
+                before = db.session.execute(sa.text("SELECT count(*) FROM audit_entry")).scalar()
+            answer = auth.post(url.format(**ids), data={"name": "x", "full_name": "Nguyễn Văn X"})
+            assert answer.status_code == expected[role] == 403
+            assert "Bạn không có quyền" in answer.text
+            with app.app_context():
+                after = db.session.execute(sa.text("SELECT count(*) FROM audit_entry")).scalar()
+            assert after == before  # nothing changed, nothing recorded
 
 
 @pytest.mark.parametrize(
