@@ -88,10 +88,7 @@ class SQLiteTemplate:
 
     def save(self, name: str) -> None:
         """Keep a copy of the database as it is now (see ``prepared``)."""
-        source, saved = sqlite3.connect(self.live), sqlite3.connect(self._saved(name))
-        source.backup(saved)
-        source.close()
-        saved.close()
+        _backup(self.live, self._saved(name))
 
     def restore(self, name: str) -> None:
         """Put back a copy kept by ``save``."""
@@ -104,13 +101,18 @@ class SQLiteTemplate:
         """Copy ``source`` into the tests' database with SQLite's backup API: the app's
         connections stay open and see the copy (replacing the file meant closing them and
         reconnecting for every test)."""
-        copy, live = sqlite3.connect(source), sqlite3.connect(self.live)
-        copy.backup(live)
-        copy.close()
-        live.close()
+        _backup(source, self.live)
 
     def close(self) -> None:
         pass
+
+
+def _backup(source: Path, target: Path) -> None:
+    """Copy one SQLite database into another, page by page (safe under open connections)."""
+    reader, writer = sqlite3.connect(source), sqlite3.connect(target)
+    reader.backup(writer)
+    reader.close()
+    writer.close()
 
 
 class PostgresDatabase:
@@ -349,9 +351,7 @@ def make_accounts() -> dict[str, Account]:
         "admin": make_user("admin", "admin", flush=False),
         "committee": make_user("committee", "danguy", flush=False),
         "secretary": make_user("secretary", "bithu.apcho", cell_code="ap-cho", flush=False),
-        "other_secretary": make_user(
-            "secretary", "bithu.congan", cell_code="cong-an", flush=False
-        ),
+        "other_secretary": make_user("secretary", "bithu.congan", cell_code="cong-an", flush=False),
     }
     db.session.flush()
     return {key: Account.of(user) for key, user in accounts.items()}
