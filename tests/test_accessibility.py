@@ -76,8 +76,8 @@ def season(app, prepared):
 
 @pytest.fixture
 def axe_page(chromium):
-    """Open pages that axe can be injected into (the app's CSP allows no inline script, so
-    this context alone bypasses it); closed after the test."""
+    """Open pages with axe-core loaded in every document (the app's CSP allows no inline
+    script, so this context alone bypasses it); closed after the test."""
     contexts = []
 
     def open_page(viewport):
@@ -94,9 +94,8 @@ def axe_page(chromium):
 
 
 def violations(page) -> list[dict]:
-    """The blocking violations axe-core finds on the page as it is now."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    """The blocking violations axe-core finds on the page as it is now (a page of
+    ``axe_page``, where axe is loaded with every document)."""
     found = page.evaluate(
         """async () => {
             const result = await axe.run(document, {resultTypes: ['violations']});

@@ -176,6 +176,12 @@ class Unpacked:
         """Approved counted regular reports (every approved report has a grade)."""
         return self.tot + self.kha + self.trung_binh + self.kem
 
+    @property
+    def months(self) -> tuple[sa.ColumnElement, ...]:
+        """The month counts and the thematic quarters, in the order tallies store them:
+        tot, kha, trung_binh, kem, pending, quarter_mask."""
+        return (self.tot, self.kha, self.trung_binh, self.kem, self.pending, self.quarter_mask)
+
 
 def unpacked(sums) -> Unpacked:
     """Unpack the counts of ``cell_sums`` in SQL, on one row per cell."""

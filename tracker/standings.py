@@ -388,12 +388,7 @@ def _aggregate_tallies(slices, category: CellCategory | None) -> list[list[CellT
             sums.c.slice,
             counts.total,
             counts.scored,
-            counts.tot,
-            counts.kha,
-            counts.trung_binh,
-            counts.kem,
-            counts.pending,
-            counts.quarter_mask,
+            *counts.months,
         )
         .select_from(Cell)
         .outerjoin(sums, sums.c.cell_id == Cell.id)

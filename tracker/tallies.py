@@ -24,17 +24,7 @@ def _tally_select(where=None):
     the database: the shared aggregation (tracker/aggregates.py) over every month of a year."""
     sums = cell_sums(sa.true() if where is None else where, is_regular(), Report.campaign_id)
     counts = unpacked(sums)
-    return sa.select(
-        sums.c.cell_id,
-        sums.c.slice,
-        counts.total,
-        counts.tot,
-        counts.kha,
-        counts.trung_binh,
-        counts.kem,
-        counts.pending,
-        counts.quarter_mask,
-    )
+    return sa.select(sums.c.cell_id, sums.c.slice, counts.total, *counts.months)
 
 
 _COLUMNS = [
