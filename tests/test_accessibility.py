@@ -42,7 +42,9 @@ PAGES = {
         "/awards/2022",
         "/review/2022",
         "/review/2022/indicators",
-        "/members/",
+        # The register filtered to four cells' groups: the whole register (256 rows, 3,000
+        # elements) repeats the same row and group templates and took axe 9 s alone.
+        "/members/?q=Hoa",
         "/lich/",
         "/lich/phu-trach",
     ],
@@ -131,6 +133,8 @@ def test_no_page_has_a_critical_or_serious_violation(live_server, axe_page, user
         page.set_viewport_size(PHONE)
         answer = page.goto(live_server + path.format(**season))
         assert answer.status == 200, path
+        if path.startswith("/members/?"):  # the filter still finds members of several cells
+            assert page.locator("table").count() >= 2, path
         for viewport in (PHONE, DESKTOP):
             resize(page, viewport)
             blocking = violations(page)
