@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from .helpers import PASSWORD, Account
 
 
-def sign_in(page, base: str, account: Account | str, password: str = PASSWORD) -> None:
-    """Sign in through the login form and wait for the home page."""
+def sign_in(page, base: str, account: Account | str, password: str = PASSWORD, then: str = "/"):
+    """Sign in through the login form and wait for the page it leads to: the home page, or
+    ``then`` (the form's ``next``, as when a signed-out link asks to sign in first; it
+    saves drawing the home page in tests that start elsewhere)."""
     username = account.username if isinstance(account, Account) else account
-    page.goto(base + "/login")
+    page.goto(base + "/login" + ("" if then == "/" else "?" + urlencode({"next": then})))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + then)
 
 
 def shot(page, directory, file_name: str, *, full_page: bool = False) -> None:

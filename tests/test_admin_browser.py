@@ -158,8 +158,7 @@ def test_admin_pages_fit_a_phone(live_server, browser_page, users, screenshots_d
 @pytest.mark.backends("sqlite")
 def test_new_token_is_shown_once_in_the_browser(live_server, browser_page, users, screenshots_dir):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["committee"].username)
-    page.goto(live_server + "/tokens/")
+    sign_in(page, live_server, users["committee"].username, then="/tokens/")
     page.fill("input[name=label]", "Tập lệnh tổng hợp")
     page.click("button:has-text('Tạo mã')")
     token = page.inner_text("#new-token")

@@ -9,7 +9,8 @@ schemathesis's "valid data is accepted" check is left out; the report rules get 
 property tests below.
 
 SQLite only, deterministic (derandomized, no example database), with a bounded number of
-examples, so that CI stays fast and never flaky.
+examples, so that CI stays fast and never flaky: 25 per operation and role (fuzzing a
+release deeper: raise EXAMPLES; 50 took 54 s here against 30 s, and found nothing more).
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ from .factories import cell, make_report
 def path_methods(path: str) -> set[str]:
     return {method.upper() for method in description()["paths"][path]}
 
+
 pytestmark = pytest.mark.backends("sqlite")
 
-EXAMPLES = 50
+EXAMPLES = 25
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,

@@ -110,8 +110,7 @@ def test_the_report_form_fits_and_lines_up(
     live_server, browser_page, users, season, viewport, screenshots_dir
 ):
     page = browser_page(viewport)
-    sign_in(page, live_server, users["secretary"])
-    page.goto(live_server + "/reports/new?year=2022&month=12")
+    sign_in(page, live_server, users["secretary"], then="/reports/new?year=2022&month=12")
 
     # A suggestion's "Dùng" shows only when there is a suggestion.
     page.fill("input[name=duration_minutes]", "")
@@ -153,8 +152,7 @@ def test_the_sticky_bar_of_a_returned_report_is_one_row_on_a_phone(
         report_id = make_report("ap-cho", 2023, 3, total=80, status="returned").id
         db.session.commit()
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["secretary"])
-    page.goto(live_server + f"/reports/{report_id}/edit")
+    sign_in(page, live_server, users["secretary"], then=f"/reports/{report_id}/edit")
     buttons = _boxes(page, ".actions--sticky .button")
     assert len(buttons) == 3  # save, resubmit, cancel
     assert len({round(box["y"]) for box in buttons}) == 1, buttons
@@ -168,8 +166,7 @@ def test_the_sticky_bar_of_a_returned_report_is_one_row_on_a_phone(
 @pytest.mark.backends("sqlite")
 def test_the_attendance_register_headers_wrap_sensibly(live_server, browser_page, users, season):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["committee"])
-    page.goto(live_server + "/reports/attendance?cell=ap-cho&year=2022")
+    sign_in(page, live_server, users["committee"], then="/reports/attendance?cell=ap-cho&year=2022")
     for viewport in (PHONE, DESKTOP):
         resize(page, viewport)
         heights = page.locator("table.register thead th").evaluate_all(

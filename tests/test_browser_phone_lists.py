@@ -27,8 +27,7 @@ def test_the_review_queue_shows_its_action_on_a_phone(
     app, live_server, browser_page, users, season, screenshots_dir
 ):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["committee"].username)
-    page.goto(live_server + "/reports/queue")
+    sign_in(page, live_server, users["committee"].username, then="/reports/queue")
     assert fits_the_screen(page, PHONE)
     assert in_view(page, "a.button:has-text('Duyệt')", PHONE)
     # The cell name opens the review too.
@@ -41,8 +40,7 @@ def test_the_secretarys_report_list_shows_status_score_and_grade_on_a_phone(
     app, live_server, browser_page, users, season
 ):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["secretary"].username)
-    page.goto(live_server + "/reports/?year=2022")
+    sign_in(page, live_server, users["secretary"].username, then="/reports/?year=2022")
     assert fits_the_screen(page, PHONE)
     first = page.locator(".stack-table tbody tr").first
     for label in ("Trạng thái", "Điểm", "Xếp loại"):
@@ -70,8 +68,7 @@ def test_a_table_that_scrolls_sideways_takes_keyboard_focus(
     app, live_server, browser_page, users, season
 ):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["committee"].username)
-    page.goto(live_server + "/rankings/matrix?year=2022")
+    sign_in(page, live_server, users["committee"].username, then="/rankings/matrix?year=2022")
     page.wait_for_load_state("load")
     unreachable = page.evaluate(
         """() => Array.from(document.querySelectorAll('.table-wrap'))
@@ -91,8 +88,7 @@ def test_the_standings_say_waiting_not_kem_in_the_browser(
     app, live_server, browser_page, users, season
 ):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["committee"].username)
-    page.goto(live_server + "/rankings/?year=2022&period=m8")
+    sign_in(page, live_server, users["committee"].username, then="/rankings/?year=2022&period=m8")
     for viewport in (PHONE, DESKTOP):
         resize(page, viewport)
         row = page.locator("tr[data-cell='cong-an']")

@@ -44,8 +44,7 @@ def open_form(app, live_server, browser_page, users):
     with app.app_context():
         members = [m for m in members_of("ap-cho") if m.active and not m.exempted]
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["secretary"].username)
-    page.goto(live_server + "/reports/new?year=2022&month=5")
+    sign_in(page, live_server, users["secretary"].username, then="/reports/new?year=2022&month=5")
     return page, members
 
 

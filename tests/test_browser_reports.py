@@ -112,8 +112,7 @@ def test_the_form_works_with_javascript_off(app, live_server, chromium, users, s
     context = chromium.new_context(viewport=PHONE, locale="vi-VN", java_script_enabled=False)
     try:
         page = context.new_page()
-        sign_in(page, live_server, users["secretary"].username)
-        page.goto(live_server + "/reports/new")
+        sign_in(page, live_server, users["secretary"].username, then="/reports/new")
         page.select_option("select[name=year]", "2022")
         page.select_option("select[name=month]", "6")
         page.fill("input[name=held_on]", "8")  # the day of the chosen month (issue 12)

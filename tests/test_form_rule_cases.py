@@ -39,8 +39,7 @@ def test_python_grade_and_reason_follow_the_table(scores, expected):
 @pytest.mark.backends("sqlite")
 def test_the_forms_javascript_follows_the_same_table(live_server, browser_page, users):
     page = browser_page(PHONE)
-    sign_in(page, live_server, users["secretary"].username)
-    page.goto(live_server + "/reports/new?year=2022&month=5")
+    sign_in(page, live_server, users["secretary"].username, then="/reports/new?year=2022&month=5")
     for facts, expected in SUGGESTION_CASES:
         required, present, unexcused, duration, speakers, young, young_present = facts
         got = page.evaluate(
