@@ -19,6 +19,9 @@ from tracker.services.accounts import create_token
 
 from .factories import make_report
 
+# The description is built from the code, not read from the database: SQLite only.
+pytestmark = pytest.mark.backends("sqlite")
+
 METHODS = {"get", "put", "post", "delete", "patch"}
 
 

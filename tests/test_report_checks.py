@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 import sqlalchemy as sa
 
 from tracker.domain.consistency import ContentFacts, contradictions, suggestion_differences
@@ -18,6 +19,10 @@ from tracker.models import Report
 from .factories import make_report
 from .reporting import PDF, field_error, form_data
 from .test_rankings_pages import text_of
+
+# Hints the form draws from the facts typed (the report service's storage runs on both
+# databases in test_report_services): SQLite only.
+pytestmark = pytest.mark.backends("sqlite")
 
 RUBRIC = [
     Criterion("attendance", "Tỷ lệ dự họp", 30, gate=True),

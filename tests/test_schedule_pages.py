@@ -12,6 +12,10 @@ from tracker.schedule import service
 
 from .factories import cell, make_report
 
+# The calendar's pages over the schedule service, whose statements the schedule API,
+# planning and deadline tests run on both databases: SQLite only.
+pytestmark = pytest.mark.backends("sqlite")
+
 
 def user(username) -> User:
     return db.session.scalar(sa.select(User).where(User.username == username))

@@ -1,9 +1,13 @@
 """Security headers, cookies and the error pages."""
 
+import pytest
 import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.models import AuditEntry
+
+# Headers, cookies and error pages come from the app, the same on both databases.
+pytestmark = pytest.mark.backends("sqlite")
 
 
 def test_every_answer_carries_the_security_headers(client):
