@@ -150,7 +150,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
     with count_queries() as few:
         assert client.get(url).status_code == 200
     with app.app_context():
-        many_reports(range(5, 13))
+        many_reports(range(5, 9))  # four more months: every state again
         db.session.commit()
     with count_queries() as many:
         page = client.get(url)
