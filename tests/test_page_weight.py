@@ -5,6 +5,9 @@ the stylesheet and scripts are counted separately and cached by the browser."""
 from __future__ import annotations
 
 import gzip
+import hashlib
+import re
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +19,7 @@ from .factories import make_report
 from .ranking_data import add_cells, make_season
 
 LIMIT = 100 * 1024
+STATIC = Path(__file__).resolve().parent.parent / "tracker" / "static"
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Thạch"]
 GIVEN = ["An", "Bình", "Chi", "Dũng", "Hòa", "Lan", "Minh", "Ngọc", "Phúc", "Tâm", "Vân"]
 
@@ -104,3 +108,22 @@ def test_a_client_that_asks_for_no_compression_gets_plain_pages(client):
     answer = client.get("/login", headers={"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in answer.headers
     assert "Đăng nhập" in answer.get_data(as_text=True)
+
+
+def test_pages_link_their_assets_by_digest_and_browsers_keep_them(client):
+    """A page's stylesheet, scripts and icon carry their file's digest: a phone keeps them a
+    year and asks for none of them on the next page; a changed file has a new address."""
+    page = client.get("/login", headers={"Accept-Encoding": "identity"}).get_data(as_text=True)
+    assets = re.findall(r'(?:href|src)="(/static/[^"?]+)\?v=([0-9a-f]+)"', page)
+    assert {path for path, _digest in assets} >= {"/static/css/app.css", "/static/favicon.svg"}
+    for path, digest in assets:
+        data = (STATIC / path.removeprefix("/static/")).read_bytes()
+        assert hashlib.sha256(data).hexdigest().startswith(digest), path
+        kept = client.get(f"{path}?v={digest}")
+        assert kept.status_code == 200
+        assert kept.headers["Cache-Control"] == "public, max-age=31536000", path
+    # Without the digest, or with another file's, the answer is checked again each time.
+    for address in ("/static/css/app.css", "/static/css/app.css?v=0123456789ab"):
+        answer = client.get(address)
+        assert answer.headers["Cache-Control"] == "no-cache", address
+        assert answer.headers["ETag"]

@@ -31,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
+    register_static_files(app)
     register_security_headers(app)
     register_commands(app)
     return app
@@ -170,6 +171,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     """Make the Vietnamese formatting helpers available in templates."""
     from .templating import init_app
+
+    init_app(app)
+
+
+def register_static_files(app: Flask) -> None:
+    """Static addresses carry the file's digest, so browsers keep the files."""
+    from .static_files import init_app
 
     init_app(app)
 
