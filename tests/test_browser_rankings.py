@@ -2,7 +2,7 @@
 
 import pytest
 
-from .browser import fits_the_screen, save, sign_in
+from .browser import fits_the_screen, resize, save, sign_in
 from .conftest import DESKTOP, PHONE
 from .ranking_data import make_season
 
@@ -13,20 +13,22 @@ def season(app, prepared):
     prepared(make_season)
 
 
-
-
-
-
+def both_widths(page, screenshots_dir, name: str) -> None:
+    """The page as loaded fits a phone and a desk (resized; the layout follows the width)."""
+    for viewport in (PHONE, DESKTOP):
+        resize(page, viewport)
+        assert fits_the_screen(page, viewport), (name, viewport["width"])
+        save(page, screenshots_dir, f"{name}-{viewport['width']}", viewport)
+    page.set_viewport_size(PHONE)
 
 
 @pytest.mark.backends("sqlite")
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_dashboard_reads_well_at_every_width(
-    live_server, browser_page, users, season, viewport, screenshots_dir
+    live_server, browser_page, users, season, screenshots_dir
 ):
-    page = browser_page(viewport)
+    """Walked on a phone through the menu, tabs and links; each page also laid out on a desk."""
+    page = browser_page(PHONE)
     sign_in(page, live_server, users["secretary"])
-    width = viewport["width"]
 
     page.click("nav.main-nav >> text=Xếp hạng")
     page.wait_for_url(live_server + "/rankings/")
@@ -36,8 +38,7 @@ def test_dashboard_reads_well_at_every_width(
     first = table.locator("tbody tr").first
     assert "Chi bộ ấp Chợ" in first.inner_text()
     assert "94,57" in first.inner_text()  # 662 points over April to October
-    assert fits_the_screen(page, viewport)
-    save(page, screenshots_dir, f"rankings-{width}", viewport)
+    both_widths(page, screenshots_dir, "rankings")
 
     # Choose a quarter and a category through the filter form.
     page.select_option("select[name=period]", "q3")
@@ -46,15 +47,14 @@ def test_dashboard_reads_well_at_every_width(
     page.wait_for_url("**/rankings/?year=2022&period=q3&category=sector")
     assert page.locator("h2#ranking-title").inner_text() == "Quý III/2022 · Chi bộ ngành"
     assert page.locator("table.ranking-table tbody tr").count() == 3
-    save(page, screenshots_dir, f"rankings-q3-sector-{width}", viewport)
+    both_widths(page, screenshots_dir, "rankings-q3-sector")
 
     page.click("nav.tabs >> text=Điểm từng tháng")
     page.wait_for_url("**/rankings/matrix?year=2022")
     assert page.locator("table.score-matrix td.sq--missing").count() >= 2
     assert page.locator("table.score-matrix td.sq--pending").count() == 1
     assert page.locator("table.score-matrix td.sq--returned").count() == 1
-    assert fits_the_screen(page, viewport)
-    save(page, screenshots_dir, f"rankings-matrix-{width}", viewport)
+    both_widths(page, screenshots_dir, "rankings-matrix")
 
     page.click("table.score-matrix >> text=Chi bộ Công an")
     page.wait_for_url("**/rankings/cells/cong-an?year=2022")
@@ -63,13 +63,11 @@ def test_dashboard_reads_well_at_every_width(
         svg = page.locator(f"svg#{chart}")
         assert svg.is_visible()
         assert svg.locator("title").first.text_content()
-    assert fits_the_screen(page, viewport)
-    save(page, screenshots_dir, f"rankings-cell-{width}", viewport)
+    both_widths(page, screenshots_dir, "rankings-cell")
 
     page.goto(live_server + "/rankings/years")
     assert page.locator("table.years-table").is_visible()
-    assert fits_the_screen(page, viewport)
-    save(page, screenshots_dir, f"rankings-years-{width}", viewport)
+    both_widths(page, screenshots_dir, "rankings-years")
 
 
 @pytest.mark.backends("sqlite")
