@@ -403,7 +403,8 @@ def live_server(app):
     from werkzeug.serving import make_server
 
     server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    # A short poll: shutting down waits for it (the default half second, for every test).
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
@@ -433,18 +434,92 @@ def screenshots_dir(request):
     return path
 
 
-@pytest.fixture
-def browser_page(chromium):
-    """Open pages at a given size: ``page = browser_page(PHONE)``; closed after the test."""
-    contexts = []
+# What a test may listen to on a page: a page given back with a listener still on is not kept.
+PAGE_EVENTS = (
+    "close", "console", "crash", "dialog", "domcontentloaded", "download", "filechooser",
+    "frameattached", "framedetached", "framenavigated", "load", "pageerror", "popup",
+    "request", "requestfailed", "requestfinished", "response", "websocket", "worker",
+)  # fmt: skip
 
-    def open_page(viewport=DESKTOP):
-        context = chromium.new_context(viewport=viewport, locale="vi-VN")
-        contexts.append(context)
+
+class PagePool:
+    """Pages kept from test to test, per kind of context.
+
+    A new page costs chromium a renderer process (about 0.7 s of CPU here, more than most
+    page loads); a kept page costs only the test's own navigations. A page goes back clean
+    or not at all: its cookies, the storage of the site it shows, the offline switch and the
+    timeout are reset; a page that was closed, opened a popup or still has a listener the
+    test added is closed with its context. Each test's live server has a port of its own,
+    so a kept page never shows a previous test's site as the next test's.
+    """
+
+    def __init__(self, browser):
+        self.browser = browser
+        self.idle: dict[tuple, list] = {}
+        self.kinds: dict[int, tuple] = {}  # id(page) -> (kind, listener counts when made)
+
+    def take(self, viewport: dict, init_script: Path | None = None, **options):
+        kind = (init_script, *sorted(options.items()))
+        idle = self.idle.setdefault(kind, [])
+        if idle:
+            page = idle.pop()
+            page.set_viewport_size(viewport)
+            return page
+        context = self.browser.new_context(viewport=viewport, locale="vi-VN", **options)
+        if init_script is not None:
+            context.add_init_script(path=init_script)
         page = context.new_page()
         page.set_default_timeout(10_000)
+        self.kinds[id(page)] = (kind, _listener_counts(page))
+        return page
+
+    def give_back(self, page) -> None:
+        from playwright.sync_api import Error as PlaywrightError
+
+        kind, listeners = self.kinds.pop(id(page))
+        context = page.context
+        clean = (
+            not page.is_closed() and len(context.pages) == 1 and _listener_counts(page) == listeners
+        )
+        if clean:
+            try:
+                page.evaluate(
+                    "() => { try { localStorage.clear(); sessionStorage.clear(); } catch (e) {} }"
+                )
+                context.clear_cookies()
+                context.set_offline(False)
+                page.set_default_timeout(10_000)
+            except PlaywrightError:  # a page that cannot be reset is not kept
+                clean = False
+        if not clean:
+            context.close()
+            return
+        self.kinds[id(page)] = (kind, listeners)
+        self.idle[kind].append(page)
+
+
+def _listener_counts(page) -> tuple[int, ...]:
+    events = page._impl_obj  # Playwright's own emitter: the public API can only remove one
+    return tuple(events.listener_count(name) for name in PAGE_EVENTS)
+
+
+@pytest.fixture(scope="session")
+def page_pool(chromium):
+    return PagePool(chromium)
+
+
+@pytest.fixture
+def browser_page(page_pool):
+    """Open pages at a given size: ``page = browser_page(PHONE)``; given back after the test
+    (see ``PagePool``). Context options (``java_script_enabled=False``, ``bypass_csp=True``,
+    ``init_script=path``) are passed on."""
+    taken = []
+
+    def open_page(viewport=DESKTOP, **options):
+        page = page_pool.take(viewport, **options)
+        taken.append(page)
         return page
 
     yield open_page
-    for context in contexts:
-        context.close()
+    for page in taken:
+        page_pool.give_back(page)
