@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import sqlite3
 import uuid
 from pathlib import Path
@@ -371,8 +370,9 @@ def count_queries(app):
 
 
 def pytest_collection_modifyitems(items):
+    """Mark every test that drives chromium (``-m browser``, ``-m "not browser"``)."""
     for item in items:
-        if re.search(r"browser", item.nodeid):
+        if {"chromium", "browser_page"} & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.browser)
 
 
