@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import itertools
 from pathlib import Path
 
@@ -28,6 +29,7 @@ class UnreadableAction(Exception):
     pass
 
 
+@functools.cache  # the source does not change during a run: parse it once
 def _modules() -> dict[Path, ast.Module]:
     return {path: ast.parse(path.read_text("utf-8")) for path in sorted(SOURCE.rglob("*.py"))}
 
@@ -97,6 +99,7 @@ def _keys(node: ast.AST, tree: ast.Module) -> list[str]:
     raise UnreadableAction(ast.unparse(node))
 
 
+@functools.cache
 def written_actions() -> dict[str, list[str]]:
     """Action key -> where it is written ("tracker/services/reports.py:635")."""
     modules = _modules()
