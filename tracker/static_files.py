@@ -33,14 +33,14 @@ class Digests:
             return None
         try:
             stat = os.stat(path)
-        except OSError:
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            known = self._known.get(filename)
+            if known is not None and known[0] == stamp:
+                return known[1]
+            with open(path, "rb") as handle:
+                digest = hashlib.sha256(handle.read()).hexdigest()[:DIGEST_LENGTH]
+        except OSError:  # no such file (the address then 404s as before), or a folder
             return None
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        known = self._known.get(filename)
-        if known is not None and known[0] == stamp:
-            return known[1]
-        with open(path, "rb") as handle:
-            digest = hashlib.sha256(handle.read()).hexdigest()[:DIGEST_LENGTH]
         with self._lock:
             self._known[filename] = (stamp, digest)
         return digest
