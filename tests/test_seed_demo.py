@@ -128,8 +128,8 @@ def test_seed_demo_refuses_an_unknown_year(app, runner):
 def test_the_living_demo_opens_this_year_and_fills_it_up_to_last_month(
     app, runner, client, auth, capsys
 ):
-    """Seeded by `run.py --demo` (the README's first command); `seed-demo` run afterwards
-    the same day adds nothing, so both seed the same data."""
+    """Seeded by `python run.py --demo` (the README's first command with the demo option);
+    `seed-demo` run afterwards the same day adds nothing, so both seed the same data."""
     from run import prepare
 
     app.config["TODAY"] = "2026-03-10"
