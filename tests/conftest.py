@@ -476,7 +476,7 @@ class PagePool:
     def give_back(self, page) -> None:
         from playwright.sync_api import Error as PlaywrightError
 
-        kind, listeners = self.kinds.pop(id(page))
+        kind, listeners = self.kinds[id(page)]
         context = page.context
         clean = (
             not page.is_closed() and len(context.pages) == 1 and _listener_counts(page) == listeners
@@ -491,11 +491,11 @@ class PagePool:
                 page.set_default_timeout(10_000)
             except PlaywrightError:  # a page that cannot be reset is not kept
                 clean = False
-        if not clean:
+        if clean:
+            self.idle[kind].append(page)
+        else:
+            del self.kinds[id(page)]
             context.close()
-            return
-        self.kinds[id(page)] = (kind, listeners)
-        self.idle[kind].append(page)
 
 
 def _listener_counts(page) -> tuple[int, ...]:

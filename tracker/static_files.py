@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import threading
 
 from flask import Flask, request
 from werkzeug.security import safe_join
@@ -24,8 +23,7 @@ class Digests:
 
     def __init__(self, folder: str):
         self.folder = folder
-        self._known: dict[str, tuple[tuple[int, int], str]] = {}
-        self._lock = threading.Lock()
+        self._known: dict[str, tuple[tuple[int, int], str]] = {}  # one assignment per entry
 
     def __call__(self, filename: str) -> str | None:
         path = safe_join(self.folder, filename)
@@ -41,8 +39,7 @@ class Digests:
                 digest = hashlib.sha256(handle.read()).hexdigest()[:DIGEST_LENGTH]
         except OSError:  # no such file (the address then 404s as before), or a folder
             return None
-        with self._lock:
-            self._known[filename] = (stamp, digest)
+        self._known[filename] = (stamp, digest)
         return digest
 
 
