@@ -22,6 +22,14 @@ def both_widths(page, screenshots_dir, name: str) -> None:
     page.set_viewport_size(PHONE)
 
 
+def name_lines(page) -> int:
+    """The most lines a cell's name takes in the standings."""
+    return page.evaluate(
+        """() => Math.max(...[...document.querySelectorAll('.ranking-table__name a')]
+            .map(a => a.getClientRects().length))"""
+    )
+
+
 @pytest.mark.backends("sqlite")
 def test_dashboard_reads_well_at_every_width(
     live_server, browser_page, users, season, screenshots_dir
@@ -39,6 +47,9 @@ def test_dashboard_reads_well_at_every_width(
     assert "Chi bộ ấp Chợ" in first.inner_text()
     assert "94,57" in first.inner_text()  # 662 points over April to October
     both_widths(page, screenshots_dir, "rankings")
+    resize(page, DESKTOP)
+    assert name_lines(page) <= 2  # a grade note or a badge does not squeeze the names
+    page.set_viewport_size(PHONE)
 
     # Choose a quarter and a category through the filter form.
     page.select_option("select[name=period]", "q3")
