@@ -5,6 +5,7 @@ then the environment (``DATABASE_URL``, ``SECRET_KEY``). A later source wins.
 """
 
 import os
+from typing import ClassVar
 
 
 class Config:
@@ -13,7 +14,7 @@ class Config:
     # Set from instance/ by the factory when absent (see tracker/config_loader.py).
     SECRET_KEY = None
     SQLALCHEMY_DATABASE_URI = None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, object]] = {"pool_pre_ping": True}
 
     # Uploaded minutes live outside the web root, under instance/ unless configured.
     UPLOAD_FOLDER = None

@@ -80,7 +80,7 @@ def get(port: int, path: str, cookie: str = "") -> tuple[int, bytes, http.client
 
 def sign_in(port: int, username: str) -> str:
     """Sign in through the login form; return the session cookie."""
-    status, body, headers = get(port, "/login")
+    _status, body, headers = get(port, "/login")
     cookie = headers["Set-Cookie"].split(";")[0]
     token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body).group(1).decode()
     form = urllib.parse.urlencode({"username": username, "password": PASSWORD, "csrf_token": token})

@@ -94,8 +94,8 @@ def test_admin_edits_adds_and_removes_criteria(app, client, auth, users):
         "duration",
         "results",
     ]
-    assert dict((code, half) for code, half, *_ in summary)["mass_work"] == 15
-    assert dict((code, gate) for code, _half, gate, _pos in summary)["ideology"] is True
+    assert {code: half for code, half, *_ in summary}["mass_work"] == 15
+    assert {code: gate for code, _half, gate, _pos in summary}["ideology"] is True
     assert [pos for *_, pos in summary] == list(range(1, 10))
     with app.app_context():
         entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "rubric.update"))

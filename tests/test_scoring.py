@@ -92,8 +92,10 @@ def test_grades_carry_vietnamese_labels_best_first():
 
 
 def facts(**changes):
-    base = dict(required=20, present=19, absent_unexcused=0, duration_minutes=120, speakers=8,
-                young_speakers=1, young_present=2)
+    base = {
+        "required": 20, "present": 19, "absent_unexcused": 0, "duration_minutes": 120,
+        "speakers": 8, "young_speakers": 1, "young_present": 2,
+    }  # fmt: skip
     base.update(changes)
     return MeetingFacts(**base)
 

@@ -5,9 +5,8 @@ Revises: 827821ee7711
 Create Date: 2026-11-26 16:14:17.986049
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '31ba8db1d205'

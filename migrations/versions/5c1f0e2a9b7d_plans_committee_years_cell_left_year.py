@@ -14,9 +14,8 @@ Revises: 31ba8db1d205
 Create Date: 2026-12-02 19:10:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c1f0e2a9b7d'

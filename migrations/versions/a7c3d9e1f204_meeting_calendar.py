@@ -6,10 +6,8 @@ Revises: e14a5b7c9d20
 Create Date: 2026-12-02 23:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a7c3d9e1f204'

@@ -5,9 +5,8 @@ Revises: 7d3e9a41c2b8
 Create Date: 2026-12-02 23:05:00
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e14a5b7c9d20'
