@@ -4,6 +4,7 @@ blueprint package, and no read module imports the service layer (issue 16, item 
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "tracker"
@@ -48,6 +49,7 @@ def _imports(tree: ast.AST):
             yield from _imports(node)
 
 
+@functools.cache  # the package is parsed once for all the tests below
 def import_graph() -> dict[str, set[str]]:
     """Module -> the modules of the package it imports (a name imported from a package
     counts as its submodule when there is one)."""
