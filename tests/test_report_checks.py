@@ -6,12 +6,18 @@ JavaScript a chosen file that could not be kept is named; a draft stays on the f
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 import sqlalchemy as sa
 
-from tracker.domain.consistency import ContentFacts, contradictions, suggestion_differences
+from tracker.domain.consistency import (
+    ContentFacts,
+    contradictions,
+    held_after_sending,
+    suggestion_differences,
+)
 from tracker.domain.scoring import Criterion
 from tracker.extensions import db
 from tracker.models import Report
@@ -127,6 +133,35 @@ def test_the_reviewer_sees_the_suggestions_and_the_contradictions(app, client, a
     assert "chấm 10,5 điểm, số liệu gợi ý 15 điểm" in text
     assert "nhưng chưa đính kèm biên bản" in text
     assert "nhưng báo cáo ghi không sinh hoạt tư tưởng" in text
+
+
+def test_a_meeting_dated_after_the_sending_is_flagged():
+    sent = dt.date(2026, 12, 3)
+    assert held_after_sending(dt.date(2026, 12, 3), sent) is None  # the same day
+    assert held_after_sending(None, sent) is None
+    flag = held_after_sending(dt.date(2026, 12, 14), sent)
+    assert flag.message.startswith("Ngày họp 14/12/2026 sau ngày gửi báo cáo 03/12/2026")
+
+
+def test_the_reviewer_and_the_queue_see_a_report_sent_before_its_meeting(
+    app, client, auth, users
+):
+    app.config["TODAY"] = "2022-05-10"
+    with app.app_context():
+        early = make_report("ap-cho", 2022, 5, status="submitted", held_on=dt.date(2022, 5, 20))
+        early.submitted_at = dt.datetime(2022, 5, 10, 2, 0, tzinfo=dt.UTC)  # 09:00 local
+        held = make_report("cong-an", 2022, 5, status="submitted", held_on=dt.date(2022, 5, 10))
+        held.submitted_at = dt.datetime(2022, 5, 10, 12, 0, tzinfo=dt.UTC)  # 19:00 local
+        db.session.commit()
+        early_id, held_id = early.id, held.id
+    auth.login(users["committee"])
+    text = text_of(client.get(f"/reports/{early_id}/review").get_data(as_text=True))
+    assert "Ngày họp 20/05/2022 sau ngày gửi báo cáo 10/05/2022" in text
+    assert "sau ngày gửi" not in text_of(client.get(f"/reports/{held_id}/review").text)
+    rows = client.get("/reports/queue").text.split("<tr>")[2:]
+    flagged = [row for row in rows if "sau ngày gửi" in row]
+    assert len(rows) == 2 and len(flagged) == 1
+    assert f"/reports/{early_id}/review" in flagged[0]
 
 
 # --------------------------------------------------------------------------------------------

@@ -339,6 +339,20 @@ def test_a_second_regular_report_of_the_month_is_refused_on_the_form(app, client
     assert report_count(app) == 1
 
 
+def test_the_form_says_at_once_that_the_month_has_its_regular_report(app, client, auth, users):
+    """Opened on a month that has its regular report (from the calendar, a link, a choice),
+    the form says so before anything is typed, with a link to that report."""
+    report_id = one_report(app, "approved", month=5)
+    auth.login(users["secretary"])
+    page = client.get("/reports/new?year=2022&month=5").text
+    notice = re.search(r'<div class="alert alert--warning month-taken".*?</div>', page, re.DOTALL)
+    assert notice, "the form names the month's report"
+    assert "Tháng 5/2022 chi bộ đã có báo cáo sinh hoạt thường kỳ" in notice.group(0)
+    assert f'href="/reports/{report_id}"' in notice.group(0)
+    assert "month-taken" not in client.get("/reports/new?year=2022&month=6").text
+    assert "month-taken" not in client.get("/reports/new?year=2022&month=5&kind=thematic").text
+
+
 def test_the_admin_files_a_paper_report_for_a_cell(app, client, auth, users):
     auth.login(users["admin"])
     chooser = client.get("/reports/new")

@@ -45,7 +45,7 @@ def test_the_report_form_of_a_planned_meeting_starts_from_its_date_kind_and_topi
         meeting_id = plan("ap-cho", "2023-03-10T19:30", kind="thematic", topic="Học tập và làm theo Bác")
     auth.login(users["secretary"])
     page = client.get(f"/reports/new?meeting={meeting_id}").get_data(as_text=True)
-    assert 'value="2023-03-10"' in page
+    assert 'value="10/03/2023"' in page  # in the form's own dd/mm/yyyy
     assert "Học tập và làm theo Bác" in page
     assert re.search(r'<input checked[^>]*value="thematic"', page)
 

@@ -78,6 +78,25 @@ def test_a_new_report_is_proposed_for_the_month_after_the_cell_s_latest(app, cli
     assert (selected(page, "year"), selected(page, "month")) == ("2023", "1")
 
 
+def test_a_new_report_is_not_proposed_for_a_gap_of_an_older_open_year(app, client, auth, users):
+    """2022–2024 are left open without a report of this cell: the form proposes this year's
+    forgotten month, then this month, never January three years back."""
+    app.config["TODAY"] = "2025-06-10"
+    with app.app_context():
+        for month in (1, 2, 4, 5, 6):
+            make_report("ap-cho", 2025, month)
+        db.session.commit()
+    auth.login(users["secretary"])
+    page = client.get("/reports/new").text
+    assert (selected(page, "year"), selected(page, "month")) == ("2025", "3")
+
+    with app.app_context():
+        make_report("ap-cho", 2025, 3)
+        db.session.commit()
+    page = client.get("/reports/new").text
+    assert (selected(page, "year"), selected(page, "month")) == ("2025", "6")
+
+
 # --------------------------------------------------------------------------------------------
 # A closed year asks nothing more of anybody
 

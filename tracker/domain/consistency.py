@@ -2,11 +2,13 @@
 
 People decide the points; these checks only flag what a reviewer would ask about: a self-score
 that differs from what the recorded facts suggest, points on a criterion whose content the
-report says did not happen, points for minutes that are not attached. No Flask here.
+report says did not happen, points for minutes that are not attached, a meeting dated after
+the report was sent. No Flask here.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -108,3 +110,15 @@ def contradictions(
             )
         )
     return flags
+
+
+def held_after_sending(held_on: dt.date | None, sent_on: dt.date | None) -> Flag | None:
+    """A report sent before the day of the meeting it reports: its attendance, speakers and
+    minutes cannot be those of a meeting that had not taken place."""
+    if held_on is None or sent_on is None or held_on <= sent_on:
+        return None
+    return Flag(
+        "held_on",
+        f"Ngày họp {held_on:%d/%m/%Y} sau ngày gửi báo cáo {sent_on:%d/%m/%Y}: khi gửi, buổi "
+        "họp chưa diễn ra (kiểm tra lại ngày họp, điểm danh và biên bản).",
+    )

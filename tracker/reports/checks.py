@@ -3,9 +3,17 @@ the self-assessed points, and contradictions between the facts and the points.""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import sqlalchemy as sa
 
-from ..domain.consistency import ContentFacts, contradictions, suggestion_differences
+from .. import clock
+from ..domain.consistency import (
+    ContentFacts,
+    contradictions,
+    held_after_sending,
+    suggestion_differences,
+)
 from ..domain.scoring import MeetingFacts, suggest_points
 from ..extensions import db
 from ..models import AttendanceStatus, Member, Report, ReportAttendance
@@ -47,12 +55,25 @@ def content_facts(report: Report, *, has_minutes: bool | None = None) -> Content
     )
 
 
+def sent_on(report: Report) -> dt.date | None:
+    """The committee's local date on which the report was last sent."""
+    if report.submitted_at is None:
+        return None
+    return report.submitted_at.astimezone(clock.local_zone()).date()
+
+
+def sent_before_meeting(report: Report) -> bool:
+    return held_after_sending(report.held_on, sent_on(report)) is not None
+
+
 def report_checks(report: Report, table, lines) -> tuple[dict[str, int], list, list]:
-    """(suggestions, differences from them, contradictions) of a report's self-assessment."""
+    """(suggestions, differences from them, contradictions) of a report's self-assessment;
+    a meeting dated after the sending comes first among the contradictions."""
     self_scores = {row["criterion"].code: row["self"] for row in table}
     suggestions = stored_suggestions(report, lines)
+    early = held_after_sending(report.held_on, sent_on(report))
     return (
         suggestions,
         suggestion_differences(self_scores, suggestions, lines),
-        contradictions(self_scores, content_facts(report), lines),
+        [early] * (early is not None) + contradictions(self_scores, content_facts(report), lines),
     )

@@ -337,6 +337,18 @@ def get_report(report_id: int) -> Report | None:
     return db.session.get(Report, report_id)
 
 
+def regular_report_of(cell_id: int, campaign_id: int, month: int) -> Report | None:
+    """The cell's regular report of a month, whatever its state (there is at most one)."""
+    return db.session.scalar(
+        sa.select(Report).where(
+            Report.cell_id == cell_id,
+            Report.campaign_id == campaign_id,
+            Report.month == month,
+            Report.kind == ReportKind.REGULAR,
+        )
+    )
+
+
 def scores_by_code(report: Report, rubric: Rubric | None = None) -> dict[str, ReportScore]:
     """The report's score rows by criterion code, in rubric order (no query per row)."""
     rubric = rubric or rubric_of(report.campaign)

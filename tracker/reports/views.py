@@ -254,12 +254,17 @@ def _year_choices(report: Report | None) -> list[SelectChoice]:
 
 def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:
     """The year and month a new report most likely concerns: the first ended (or current)
-    month of an open campaign year after the cell's latest regular report; else its earliest
-    gap; else the current month of the default year."""
+    month of an open campaign year after the cell's latest regular report; else the earliest
+    gap of that report's year; else the current month of the default year.
+
+    Gaps of older years left open are not proposed (the home page lists them): a form that
+    opened on January three years back was taken for this month's and filed there.
+    """
     today = clock.today()
     years = [c for c in queries.campaigns() if c.closed_at is None]
     if not years:
         return None, None
+    default = default_year((c.year for c in years), today)
     filed = {
         (campaign_id, month)
         for campaign_id, month in db.session.execute(
@@ -277,10 +282,13 @@ def _suggested_period(cell: Cell) -> tuple[Campaign | None, int | None]:
         if (campaign.year, month) <= (today.year, today.month)
     ]
     latest = max((index for index, (c, m) in enumerate(due) if (c.id, m) in filed), default=-1)
-    for campaign, month in due[latest + 1 :] + due[: latest + 1]:
+    if latest < 0:  # nothing filed in an open year: from the year before the default one on
+        candidates = [(c, m) for c, m in due if c.year >= default - 1]
+    else:
+        candidates = due[latest + 1 :] + [(c, m) for c, m in due if c is due[latest][0]]
+    for campaign, month in candidates:
         if (campaign.id, month) not in filed:
             return campaign, month
-    default = default_year((c.year for c in years), today)
     campaign = next((c for c in years if c.year == default), years[-1])
     if campaign.year == today.year and today.month in campaign.months:
         return campaign, today.month
@@ -447,12 +455,24 @@ def _handle_form(cell: Cell, report: Report | None):
     return _render_form(form, state, report), status_code
 
 
+def _month_taken(form: ReportForm, state: FormState, report: Report | None) -> Report | None:
+    """A new regular report's month that already has the cell's regular report: said on the
+    form at once, with a link, rather than after everything is typed (409 on saving)."""
+    if report is not None or form.kind.data != "regular" or not str(form.month.data).isdigit():
+        return None
+    campaign = _campaign_by_year(form.year.data)
+    if campaign is None:
+        return None
+    return queries.regular_report_of(state.cell.id, campaign.id, int(form.month.data))
+
+
 def _render_form(form: ReportForm, state: FormState, report: Report | None):
     return render_template(
         "reports/form.html",
         form=form,
         state=state,
         report=report,
+        taken=_month_taken(form, state, report),
         attendance_choices=ATTENDANCE_CHOICES,
         count_labels=COUNT_LABELS,
         suggested_codes=SUGGESTED_CODES,
@@ -590,7 +610,11 @@ def index():
 @bp.route("/queue")
 @committee_required
 def queue():
-    return render_template("reports/queue.html", reports=queries.review_queue())
+    return render_template(
+        "reports/queue.html",
+        reports=queries.review_queue(),
+        sent_before_meeting=checks.sent_before_meeting,
+    )
 
 
 def _committee_scores(report: Report, formdata) -> dict[str, str]:

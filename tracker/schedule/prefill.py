@@ -31,6 +31,7 @@ def report_defaults(
         "kind": meeting.kind.value,
         "year": str(meeting.campaign.year),
         "month": str(meeting.month),
-        "held_on": meeting.starts_at.astimezone(rules.ZONE).date().isoformat(),
+        # Written as the form asks (dd/mm/yyyy), as a stored report's date is shown.
+        "held_on": meeting.starts_at.astimezone(rules.ZONE).date().strftime("%d/%m/%Y"),
         "topic": meeting.topic,
     }
