@@ -21,6 +21,7 @@ from tracker.models import (
     ReportStatus,
     User,
 )
+from tracker.reports.checks import sent_before_meeting
 
 from .factories import campaign
 
@@ -149,6 +150,10 @@ def test_the_living_demo_opens_this_year_and_fills_it_up_to_last_month(
     assert {month for year, month in filed if year == 2026} <= {1, 2, 3}
     assert {month for year, month in filed if year == 2025} == set(range(1, 13))  # a whole year
     assert {(2026, 1), (2026, 2)} <= filed
+    with app.app_context():  # no report of a meeting still to come, none sent before it
+        reports = db.session.scalars(sa.select(Report).where(Report.held_on.is_not(None))).all()
+        assert max(r.held_on for r in reports) <= dt.date(2026, 3, 10)
+        assert not [r.id for r in reports if sent_before_meeting(r)]
     auth.login(COMMITTEE_USERNAME, DEMO_PASSWORD)
     home = client.get("/").text
     assert "Tình hình báo cáo năm 2026" in home

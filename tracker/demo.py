@@ -312,7 +312,8 @@ def _seed_cell(cell, campaign, secretary, committee, admin, today, summary) -> N
         # Each meeting draws from its own generator, so that skipping what exists (a second
         # run) changes nothing else.
         rng = random.Random(f"{campaign.year}-{cell.code}-{month}")
-        held_on = dt.date(campaign.year, month, rng.randint(5, 20))
+        # This month's meeting has taken place by today: a report is never of a later day.
+        held_on = min(dt.date(campaign.year, month, rng.randint(5, 20)), today)
         plan = _plan_status(cell.code, month, last, months, rng)
         add_thematic = rng.random() < profile.thematic_quarters
         absent = {drifter.id} if drifter and month in absent_streak else set()
