@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -70,7 +71,7 @@ def test_the_menu_offers_the_review_to_the_committee_and_the_exemplary_list_to_a
 
 DRAFT = {
     "document_number": "45-BC/ĐU",
-    "document_date": "2023-01-10",
+    "document_date": "10/01/2023",
     "signer_name": "Nguyễn Văn Bí",
     "assessment": "Ưu điểm: sinh hoạt đều.\nHạn chế: đảng viên trẻ ngại nói.",
     "direction": "Mỗi quý một buổi chuyên đề về Bác.",
@@ -87,6 +88,8 @@ def test_the_committee_saves_a_draft_and_finds_it_again(client, auth, users, app
     page = client.get("/review/2022").text
     assert "Hạn chế: đảng viên trẻ ngại nói." in page
     assert "45-BC/ĐU" in page
+    date_input = re.search(r'<input[^>]*name="document_date"[^>]*>', page).group(0)
+    assert 'value="10/01/2023"' in date_input and 'type="text"' in date_input  # typed, dd/mm
     with app.app_context():
         review = db.session.scalar(sa.select(YearReview))
         assert review.direction == "Mỗi quý một buổi chuyên đề về Bác."

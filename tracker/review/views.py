@@ -48,7 +48,7 @@ def _form_for(campaign) -> ReviewForm:
     text = review_text(campaign, review)
     form = ReviewForm(formdata=None)
     form.document_number.data = text.document_number
-    form.document_date.data = text.document_date
+    form.document_date.process_data(text.document_date)
     form.signer_name.data = text.signer_name
     form.assessment.data = text.assessment
     form.direction.data = text.direction
@@ -117,7 +117,7 @@ def save(year: int):
             campaign,
             ReviewInput(
                 document_number=form.document_number.data,
-                document_date=form.document_date.data,
+                document_date=form.document_date.day,
                 assessment=form.assessment.data,
                 direction=form.direction.data,
                 proposals=form.proposals.data,
