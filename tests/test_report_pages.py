@@ -497,6 +497,23 @@ def test_a_report_without_minutes_has_no_attachment_to_serve(app, client, auth, 
 # Review through the pages
 
 
+def test_after_a_decision_the_reviewer_goes_on_to_the_report_waiting_longest(
+    app, client, auth, users
+):
+    first = one_report(app, "submitted", code="ap-cho")
+    second = one_report(app, "submitted", code="cong-an")
+    auth.login(users["committee"])
+    answer = auth.post(f"/reports/{first}/review", data={"decision": "approve", "comment": ""})
+    assert answer.headers["Location"] == f"/reports/{second}/review"
+    page = client.get(answer.headers["Location"]).text
+    assert "Đã duyệt báo cáo" in page
+    assert "Còn 1 báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất." in page
+    answer = auth.post(
+        f"/reports/{second}/review", data={"decision": "return", "comment": "Bổ sung biên bản."}
+    )
+    assert answer.headers["Location"] == "/reports/queue"  # nothing left: the empty queue
+
+
 def test_the_committee_approves_with_adjusted_points(app, client, auth, users):
     report_id = one_report(app, "submitted")
     auth.login(users["committee"])

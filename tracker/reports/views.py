@@ -663,7 +663,7 @@ def review(report_id: int):
                 )
             else:
                 flash("Đã trả lại báo cáo cho chi bộ kèm nhận xét.", "success")
-            return redirect(url_for("reports.queue"))
+            return _next_in_queue()
     elif request.method == "POST":
         status_code = 400
     rubric = rubric_of(report.campaign)
@@ -688,6 +688,17 @@ def review(report_id: int):
         ),
         status_code,
     )
+
+
+def _next_in_queue():
+    """After a decision, the report that has waited longest, for a reviewer clearing the
+    queue one report after the other; the (empty) queue when none is left."""
+    waiting = queries.queue_count()
+    if not waiting:
+        return redirect(url_for("reports.queue"))
+    (following,) = queries.review_queue(limit=1)
+    flash(f"Còn {waiting} báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất.", "info")
+    return redirect(url_for("reports.review", report_id=following.id))
 
 
 @bp.route("/<int:report_id>/reopen", methods=["POST"])
