@@ -10,9 +10,11 @@ import re
 import pytest
 from playwright.sync_api import Error as PlaywrightError
 
+from tracker.extensions import db
+
 from .browser import sign_in
 from .conftest import PHONE
-from .factories import members_of
+from .factories import make_report, members_of
 from .reporting import SCORES
 
 
@@ -186,3 +188,21 @@ def test_saving_a_draft_comes_back_to_the_same_place_on_the_form(
     box = page.locator("input[name=score-results]").bounding_box()
     assert 0 <= box["y"] <= PHONE["height"]  # the field she last changed is on screen
     assert page.input_value("input[name=score-results]") == "20"
+
+
+@pytest.mark.backends("sqlite")
+def test_the_notice_of_a_month_taken_follows_the_kind_and_month_chosen(
+    app, live_server, browser_page, users
+):
+    with app.app_context():
+        make_report("ap-cho", 2022, 5, status="approved")
+        db.session.commit()
+    page, _members = open_form(app, live_server, browser_page, users)
+    notice = page.locator(".month-taken")
+    assert notice.is_visible()
+    page.check("input[name=kind][value=thematic]")
+    assert notice.is_hidden()
+    page.check("input[name=kind][value=regular]")
+    assert notice.is_visible()
+    page.select_option("select[name=month]", "6")
+    assert notice.is_hidden()

@@ -381,7 +381,20 @@
     saved.dataset.keys.split(" ").forEach(function (k) { if (k) STORE.removeItem(k); });
   }
 
+  /* The notice that the month has its regular report concerns that month and kind only. */
+  function setupMonthTaken(form) {
+    var notice = document.querySelector(".month-taken");
+    if (!notice) return;
+    form.addEventListener("change", function () {
+      var kind = form.querySelector("input[name=kind]:checked");
+      notice.hidden = !(kind && kind.value === "regular" &&
+        form.elements.year.value === notice.dataset.year &&
+        form.elements.month.value === notice.dataset.month);
+    });
+  }
+
   var reportForm = document.getElementById("report-form");
+  if (reportForm) setupMonthTaken(reportForm);
   if (reportForm) setupLocalCopy(reportForm);
   if (reportForm) setupReportForm(reportForm);
   var reviewForm = document.getElementById("review-form");
