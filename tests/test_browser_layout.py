@@ -87,6 +87,9 @@ def test_every_menu_item_shows_whole(live_server, browser_page, users):
             assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"], item.inner_text()
             assert item.evaluate("el => el.scrollWidth <= el.clientWidth"), item.inner_text()
         assert fits_the_screen(page, viewport)
+        # The header's links and buttons are targets of 24 px at least (WCAG 2.5.8).
+        for target in page.locator(".user-box a, .user-box button").all():
+            assert target.bounding_box()["height"] >= 24, (viewport["width"], target.inner_text())
 
 
 # --------------------------------------------------------------------------------------------
