@@ -49,6 +49,11 @@ def test_the_secretarys_report_list_shows_status_score_and_grade_on_a_phone(
         assert box and box["x"] + box["width"] <= PHONE["width"], label
     # She has one cell: its name is not repeated on every row.
     assert "Chi bộ ấp Chợ" not in first.inner_text()
+    # A tap anywhere on the card opens the report, not only on its title.
+    target = first.locator(".stack-table__title a").get_attribute("href")
+    box = first.locator("td[data-label='Xếp loại']").bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url(f"**{target}")
 
 
 @pytest.mark.backends("sqlite")
