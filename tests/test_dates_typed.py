@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
-from tracker.admin.forms import parse_day
 from tracker.extensions import db
 from tracker.models import Report
 from tracker.reports.forms import complete_day
+from tracker.webforms import parse_day
 
 from .reporting import form_data, input_value
 

@@ -8,12 +8,16 @@ puts the messages of a refused change (``ServiceError.fields``) beside the field
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
+from wtforms import StringField
 from wtforms.fields.choices import SelectChoice
 
+from .domain.vietnamese import format_date
 from .extensions import db
 from .services import ServiceError, ValidationFailed
 
@@ -158,3 +162,60 @@ def _find_field(form, name: str):
                         if subfield.name == name:
                             return subfield
     return None
+
+
+# --------------------------------------------------------------------------------------------
+# Dates typed by hand
+
+DAY_INPUT = {"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"}
+
+
+class DayField(StringField):
+    """A date typed as dd/mm/yyyy, whatever the browser's language: ``.day`` holds the date
+    (None when blank); a date the calendar lacks or a wrong format is refused in Vietnamese.
+    A browser's date picker was not used: it shows the browser's own order (mm/dd/yyyy in an
+    English one)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", dict(DAY_INPUT))
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        self.day = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        try:
+            self.day = parse_day(text)
+        except ValueError as error:
+            self.day = None
+            raise ValueError(str(error)) from None
+
+    def process_data(self, value) -> None:
+        if isinstance(value, dt.date):
+            self.day = value
+            self.data = format_date(value)
+        else:
+            self.day = None
+            self.data = value
+
+
+def parse_day(text: str) -> dt.date:
+    """Read "14/4/2022" or "14/04/2022" (also with - or .) as a date, refusing in Vietnamese.
+
+    The unambiguous ISO form "2022-04-14" (what scripts and older pages send) is read too."""
+    iso = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", text or "")
+    if iso:
+        try:
+            return dt.date(*(int(part) for part in iso.groups()))
+        except ValueError:  # "2026-31-01": a date typed the wrong way round
+            raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.") from None
+    match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
+    if not match:
+        raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.")
+    day, month, year = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise ValueError("Ngày này không có trong lịch.") from None

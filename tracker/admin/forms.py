@@ -10,7 +10,6 @@ services keep their own checks: they decide.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
@@ -37,14 +36,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..domain.vietnamese import format_date, normalise
+from ..domain.vietnamese import normalise
 from ..extensions import db
 from ..models import Cell, CellCategory, Role, User
 from ..queries import cell_by_code
 from ..services import ServiceError
 from ..services.accounts import check_password, check_username
 from ..services.organisation import CELL_CODE_PATTERN
-from ..webforms import Form, SubForm, select_choices
+from ..webforms import DayField, Form, SubForm, select_choices
 
 PASSWORD_HINT = "Ít nhất 8 ký tự. Người dùng nên đổi mật khẩu sau lần đăng nhập đầu."
 # The services' messages, so that the form and the service say the same thing.
@@ -302,50 +301,6 @@ class CampaignSettingsForm(Form):
     )
 
 
-class DayField(StringField):
-    """A date typed as dd/mm/yyyy, whatever the browser's language."""
-
-    def process_formdata(self, valuelist) -> None:
-        super().process_formdata(valuelist)
-        self.day = None
-        text = (self.data or "").strip()
-        if not text:
-            return
-        try:
-            self.day = parse_day(text)
-        except ValueError as error:
-            self.day = None
-            raise ValueError(str(error)) from None
-
-    def process_data(self, value) -> None:
-        if isinstance(value, dt.date):
-            self.day = value
-            self.data = format_date(value)
-        else:
-            self.day = None
-            self.data = value
-
-
-def parse_day(text: str) -> dt.date:
-    """Read "14/4/2022" or "14/04/2022" (also with - or .) as a date, refusing in Vietnamese.
-
-    The unambiguous ISO form "2022-04-14" (what scripts and older pages send) is read too."""
-    iso = re.fullmatch(r"\s*(\d{4})-(\d{2})-(\d{2})\s*", text or "")
-    if iso:
-        try:
-            return dt.date(*(int(part) for part in iso.groups()))
-        except ValueError:  # "2026-31-01": a date typed the wrong way round
-            raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.") from None
-    match = re.fullmatch(r"\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*", text or "")
-    if not match:
-        raise ValueError("Nhập ngày theo dạng ngày/tháng/năm, ví dụ 14/04/2022.")
-    day, month, year = (int(part) for part in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise ValueError("Ngày này không có trong lịch.") from None
-
-
 class PlanForm(Form):
     number = StringField(
         "Số hiệu kế hoạch",
@@ -353,16 +308,14 @@ class PlanForm(Form):
         render_kw={"autocapitalize": "none", "spellcheck": "false"},
     )
     issued_on = DayField(
-        "Ngày ban hành", validators=[DataRequired("Nhập ngày ban hành (ngày/tháng/năm).")],
-        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
+        "Ngày ban hành",
+        validators=[DataRequired("Nhập ngày ban hành (ngày/tháng/năm).")],
     )
     issuing_body = StringField(
         "Cơ quan ban hành",
         validators=[DataRequired("Nhập cơ quan ban hành."), Length(max=200)],
     )
-    title = StringField(
-        "Trích yếu", validators=[DataRequired("Nhập trích yếu."), Length(max=300)]
-    )
+    title = StringField("Trích yếu", validators=[DataRequired("Nhập trích yếu."), Length(max=300)])
     first_year = IntegerField(
         "Từ năm",
         validators=[InputRequired("Nhập năm bắt đầu."), Readable(), NumberRange(2000, 2100)],
@@ -379,11 +332,13 @@ class OpenYearForm(Form):
         validators=[InputRequired("Nhập năm."), Readable(), NumberRange(2000, 2100)],
     )
     first_month = SelectField(
-        "Từ tháng", choices=select_choices((str(m), f"Tháng {m}") for m in range(1, 13)),
+        "Từ tháng",
+        choices=select_choices((str(m), f"Tháng {m}") for m in range(1, 13)),
         default="1",
     )
     last_month = SelectField(
-        "Đến tháng", choices=select_choices((str(m), f"Tháng {m}") for m in range(1, 13)),
+        "Đến tháng",
+        choices=select_choices((str(m), f"Tháng {m}") for m in range(1, 13)),
         default="12",
     )
     copy_from = SelectField("Sao chép thang điểm và thiết lập từ năm", choices=[])

@@ -6,8 +6,7 @@ from __future__ import annotations
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..admin.forms import DayField
-from ..webforms import Form
+from ..webforms import DayField, Form
 
 
 class ActionForm(Form):
@@ -26,11 +25,7 @@ class DocumentForm(Form):
     """The number, date, signer and recipients of the printed list."""
 
     document_number = StringField("Số văn bản")
-    document_date = DayField(
-        "Ngày ban hành",
-        validators=[Optional()],
-        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
-    )
+    document_date = DayField("Ngày ban hành", validators=[Optional()])
     signer_name = StringField("Người ký (Bí thư)")
     recipients = TextAreaField("Nơi nhận (mỗi dòng một nơi)")
 

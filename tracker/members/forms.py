@@ -6,9 +6,8 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..admin.forms import DayField
 from ..models import CellRole, Gender, MemberStatus
-from ..webforms import Form, select_choices
+from ..webforms import DayField, Form, select_choices
 
 
 class MemberForm(Form):
@@ -40,7 +39,6 @@ class TransferForm(Form):
     on = DayField(
         "Ngày chuyển",
         validators=[InputRequired("Nhập ngày chuyển (ngày/tháng/năm).")],
-        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
     )
     cell_role = SelectField(
         "Chức vụ ở chi bộ mới",

@@ -5,21 +5,14 @@ from __future__ import annotations
 from wtforms import StringField, TextAreaField
 from wtforms.validators import Optional
 
-from ..admin.forms import DayField
-from ..webforms import Form
+from ..webforms import DayField, Form
 
 
 class ReviewForm(Form):
     """The committee's draft of parts II-IV and the document's particulars."""
 
     document_number = StringField("Số văn bản")
-    # Typed as dd/mm/yyyy like every date of the app (a browser's date picker shows the
-    # browser's own order, mm/dd/yyyy in an English one).
-    document_date = DayField(
-        "Ngày ban hành",
-        validators=[Optional()],
-        render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"},
-    )
+    document_date = DayField("Ngày ban hành", validators=[Optional()])
     signer_name = StringField("Người ký (Bí thư)")
     assessment = TextAreaField("II. Đánh giá chung (ưu điểm, hạn chế, nguyên nhân)")
     direction = TextAreaField("III. Phương hướng, nhiệm vụ năm sau")
