@@ -71,9 +71,8 @@ def report_checks(report: Report, table, lines) -> tuple[dict[str, int], list, l
     a meeting dated after the sending comes first among the contradictions."""
     self_scores = {row["criterion"].code: row["self"] for row in table}
     suggestions = stored_suggestions(report, lines)
+    flags = contradictions(self_scores, content_facts(report), lines)
     early = held_after_sending(report.held_on, sent_on(report))
-    return (
-        suggestions,
-        suggestion_differences(self_scores, suggestions, lines),
-        [early] * (early is not None) + contradictions(self_scores, content_facts(report), lines),
-    )
+    if early is not None:
+        flags.insert(0, early)
+    return suggestions, suggestion_differences(self_scores, suggestions, lines), flags
