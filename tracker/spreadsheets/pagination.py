@@ -23,12 +23,14 @@ POINTS_PER_MM = 72 / MM_PER_INCH
 # column unit with the digit width of Calibri unrounded (7.4 pixels, Excel 7), some 6% wider.
 _PRINT_WIDTH_SLACK = 1.08
 # How a printout's rows may differ from the heights written (which both Excel and
-# LibreOffice keep, the scale being ours): rows are written in whole pixels, as Excel keeps
-# them; printers round. Each case grows (or shrinks) every row by a factor, adds points to
-# it, and asks for room left at the end of the page. (Rows written in whole pixels need no
-# points added for Excel's rounding, and a line of room on top of the 2% sent a 9-row
-# ranking table to two pages when it fitted on one.)
-PAGINATION_CASES = ((1.0, 0.0, 0.0), (1.02, 0.0, 0.0), (0.98, 0.0, 0.0))
+# LibreOffice keep): rows are written in whole pixels, as Excel keeps them, so what varies
+# is the scale that fits the width, a whole percent that a printer reckoning the columns a
+# pixel wider or narrower than we do may set one lower or higher: about 1 % of a page's
+# rows. Each case grows (or shrinks) every row by a factor, adds points to it, and asks for
+# room left at the end of the page. (A line of room on top of 2 % sent a 9-row ranking
+# table to two pages when it fitted on one; 2 % alone sent a 3-cell award list, 1.5 % short
+# of a full page, to two pages with one row on the first.)
+PAGINATION_CASES = ((1.0, 0.0, 0.0), (1.01, 0.0, 0.0), (0.99, 0.0, 0.0))
 KEPT_TABLE_ROWS = 2  # the last rows of a table that go with the signature block
 
 
