@@ -81,8 +81,11 @@ def mid_2023(app):
 
 
 def test_the_summary_has_exactly_the_contract_figures_and_the_previous_year(
-    client, tokens, mid_2023
+    client, tokens, mid_2023, app
 ):
+    with app.app_context():
+        make_report("ap-cho", 2022, 5, total=90)  # 2022 has a report: it is compared
+        db.session.commit()
     body = summary(client, tokens, 2023)
     assert set(body) == CONTRACT_KEYS | {"previous"}
     assert set(body["previous"]) == CONTRACT_KEYS
@@ -185,6 +188,11 @@ def test_the_previous_year_is_computed_by_the_same_rule(client, tokens, app):
 def test_the_first_year_has_no_previous_year(client, tokens, app):
     app.config["TODAY"] = "2023-01-15"
     assert summary(client, tokens, 2022)["previous"] is None
+
+
+def test_a_previous_year_without_any_report_is_none(client, tokens, mid_2023):
+    """2022 is a campaign year in which nothing was filed: there is nothing to compare."""
+    assert summary(client, tokens, 2023)["previous"] is None
 
 
 @pytest.mark.parametrize(

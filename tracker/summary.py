@@ -50,6 +50,14 @@ class YearFigures:
     closed: bool = False
 
     @property
+    def has_reports(self) -> bool:
+        """Whether any report of the year was approved or waits for review: a year left open
+        without one (the app was not used then) has nothing to compare with."""
+        return bool(
+            self.regular_reports_approved or self.thematic_reports_approved or self.months_pending
+        )
+
+    @property
     def attendance_fraction(self) -> Fraction | None:
         """Σ present / Σ (summoned − exempted), exact; None without any approved report."""
         if not self.regular_reports_approved:
@@ -124,7 +132,8 @@ def figures_from(standings: PeriodStandings, today: dt.date) -> YearFigures:
 
 @dataclass(frozen=True)
 class YearSummary:
-    """A year's figures with the previous campaign year's beside them (None: no such year)."""
+    """A year's figures with the previous campaign year's beside them (None: no such year, or
+    one without any report)."""
 
     current: YearFigures
     previous: YearFigures | None
@@ -148,6 +157,8 @@ def year_summary(year: int, today: dt.date | None = None) -> YearSummary:
         previous = figures_from(
             standings_for_period(year - 1, today=today, campaigns=campaigns), today
         )
+        if not previous.has_reports:
+            previous = None
     return YearSummary(figures_from(standings, today), previous, standings)
 
 

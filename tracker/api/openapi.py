@@ -697,7 +697,10 @@ def _summary_schemas() -> dict:
     with_previous["properties"]["previous"] = _nullable(
         {
             **_ref("SummaryFigures"),
-            "description": "Cùng các số liệu của năm trước (null nếu không có).",
+            "description": (
+                "Cùng các số liệu của năm trước (null nếu không có năm thi đua đó hoặc năm "
+                "đó không có báo cáo nào được duyệt hay chờ duyệt)."
+            ),
         }
     )
     with_previous["required"].append("previous")

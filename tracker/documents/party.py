@@ -35,6 +35,7 @@ RECIPIENT_SIZE = 12
 SIGNING_FOR = "T/M ĐẢNG ỦY"
 SIGNER_TITLE = "BÍ THƯ"
 PARTY_NAME = "ĐẢNG CỘNG SẢN VIỆT NAM"
+DRAFT_MARK = "DỰ THẢO"  # as the award workbook of a year still open says it
 
 ALIGN = {
     "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -52,6 +53,7 @@ class HeaderBlock:
     issuing_body: str  # "Đảng ủy thị trấn Cù Lao Dung"
     number_line: str  # "Số 12-BC/ĐU"
     place_line: str  # "Cù Lao Dung, ngày 05 tháng 01 năm 2023"
+    draft: bool = False  # "DỰ THẢO" under the place line (a year not closed yet)
 
 
 @dataclass(frozen=True)
@@ -325,6 +327,8 @@ def add_header_block(doc, header: HeaderBlock, *, landscape: bool = False) -> No
     _rule_under(party)
     add_text(right, "", size=6, align="center", space_after=0)
     add_text(right, header.place_line, italic=True, align="center", space_after=0)
+    if header.draft:
+        add_text(right, DRAFT_MARK, bold=True, italic=True, align="center", space_after=0)
     add_text(doc, "", space_after=0)
 
 

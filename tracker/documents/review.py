@@ -108,16 +108,38 @@ def figure_rows(
     return rows
 
 
+def period_sentences(f: YearFigures, counted: tuple[int, ...], last_month: int) -> list[str]:
+    """Which months the figures cover and, for a year not closed, that they are provisional."""
+    if not counted:
+        return [
+            f"Năm {f.year}, {count(f.cells)} chi bộ trực thuộc tham gia thi đua; chưa có tháng "
+            "nào của đợt thi đua kết thúc."
+        ]
+    sentences = [
+        f"Năm {f.year}, {count(f.cells)} chi bộ trực thuộc tham gia thi đua; số liệu dưới đây "
+        f"tính trên {count(len(counted))} tháng đã kết thúc của đợt thi đua (từ tháng "
+        f"{counted[0]} đến tháng {counted[-1]})."
+    ]
+    if counted[-1] < last_month:
+        sentences.append(
+            f"Đợt thi đua năm {f.year} chưa kết thúc (đến tháng {last_month}): các số liệu là "
+            "tạm tính và còn thay đổi."
+        )
+    elif not f.closed:
+        sentences.append(
+            f"Năm thi đua {f.year} chưa khóa sổ: các số liệu là tạm tính và còn thay đổi khi "
+            "báo cáo đang chờ duyệt hoặc bị trả lại được duyệt."
+        )
+    return sentences
+
+
 def result_sentences(summary: YearSummary, first_month: int, last_month: int) -> list[str]:
     """Part I in sentences: every figure of the summary, the year before where there is one."""
     f = summary.current
     p = summary.previous
+    counted = tuple(m for m in summary.standings.months if first_month <= m <= last_month)
     sentences = [
-        (
-            f"Năm {f.year}, {count(f.cells)} chi bộ trực thuộc tham gia thi đua; số liệu dưới "
-            f"đây tính trên {count(f.months_counted)} tháng đã kết thúc của đợt thi đua (từ "
-            f"tháng {first_month} đến tháng {last_month})."
-        ),
+        *period_sentences(f, counted, last_month),
         f"Đảng ủy đã duyệt {count(f.regular_reports_approved)} báo cáo sinh hoạt thường kỳ và "
         f"{count(f.thematic_reports_approved)} báo cáo sinh hoạt chuyên đề"
         + (
@@ -189,6 +211,7 @@ def review_document(
             issuing_body=identity.issuing_body,
             number_line=f"Số {number}",
             place_line=dated_place_line(identity.place_name, text.document_date or today),
+            draft=not summary.current.closed,
         ),
     )
     party.add_title(doc, "BÁO CÁO", TITLE.format(year=year))
