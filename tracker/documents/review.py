@@ -111,15 +111,17 @@ def figure_rows(
 def period_sentences(f: YearFigures, counted: tuple[int, ...], last_month: int) -> list[str]:
     """Which months the figures cover and, for a year not closed, that they are provisional."""
     if not counted:
-        return [
+        opening = (
             f"Năm {f.year}, {count(f.cells)} chi bộ trực thuộc tham gia thi đua; chưa có tháng "
             "nào của đợt thi đua kết thúc."
-        ]
-    sentences = [
+        )
+        return [opening]
+    opening = (
         f"Năm {f.year}, {count(f.cells)} chi bộ trực thuộc tham gia thi đua; số liệu dưới đây "
         f"tính trên {count(len(counted))} tháng đã kết thúc của đợt thi đua (từ tháng "
         f"{counted[0]} đến tháng {counted[-1]})."
-    ]
+    )
+    sentences = [opening]
     if counted[-1] < last_month:
         sentences.append(
             f"Đợt thi đua năm {f.year} chưa kết thúc (đến tháng {last_month}): các số liệu là "
