@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
 from tracker.extensions import db
 from tracker.models import CalendarAccount, CellFollower, Meeting, User
-from tracker.schedule import service
+from tracker.schedule import rules, service
 
 from .factories import cell, make_report
 
@@ -53,6 +55,31 @@ def test_refusals_show_beside_the_field(app, client, users, auth):
     planned(app)
     page = auth.post("/lich/moi", {"kind": "regular", "day": "20/03/2023", "time": "7:30"}).get_data(as_text=True)
     assert "đã có lịch sinh hoạt thường kỳ tháng 3/2023" in page
+
+
+def test_a_date_or_time_typed_another_way_is_read_or_refused_with_a_message(
+    app, client, users, auth
+):
+    auth.login(users["secretary"])
+    for day, time, field, message in (
+        ("15122023", "19:30", "day", "Nhập ngày theo dạng dd/mm/yyyy"),
+        ("ngày mai", "19:30", "day", "Nhập ngày theo dạng dd/mm/yyyy"),
+        ("15/12/2023", "25:99", "time", "Giờ phải theo dạng HH:MM"),
+        ("15/12/2023", "2pm", "time", "Giờ phải theo dạng HH:MM"),
+    ):
+        answer = auth.post("/lich/moi", {"kind": "regular", "day": day, "time": time})
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 400, (day, time)
+        error = re.search(rf'id="{field}-error"[^>]*>([^<]*)<', page)
+        assert error and message in error.group(1), (day, time)
+        assert f'value="{day}"' in page and f'value="{time}"' in page  # what was typed stays
+    answer = auth.post("/lich/moi", {"kind": "regular", "day": "15.12.2023", "time": "19.30"})
+    assert answer.status_code == 302  # dots, as on a phone's number pad
+    with app.app_context():
+        meeting = db.session.scalar(sa.select(Meeting))
+        assert meeting.starts_at.astimezone(rules.ZONE).strftime("%d/%m/%Y %H:%M") == (
+            "15/12/2023 19:30"
+        )
 
 
 def test_the_committee_sees_gaps_and_clashes(app, client, users, auth):

@@ -13,7 +13,7 @@ class MeetingForm(Form):
     cell = SelectField("Chi bộ", choices=[], validate_choice=False)
     kind = SelectField("Loại sinh hoạt", choices=select_choices(ReportKind.choices()))
     day = StringField("Ngày (dd/mm/yyyy)", validators=[InputRequired()],
-                      render_kw={"inputmode": "numeric", "placeholder": "03/03/2026", "autocomplete": "off"})
+                      render_kw={"inputmode": "numeric", "placeholder": "dd/mm/yyyy", "autocomplete": "off"})
     time = StringField("Giờ (HH:MM)", validators=[InputRequired()],
                        render_kw={"inputmode": "numeric", "placeholder": "19:30", "autocomplete": "off"})
     place = StringField("Địa điểm", render_kw={"maxlength": 200})

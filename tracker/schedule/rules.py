@@ -46,7 +46,7 @@ def msg_report_exists(month: int, year: int, kind_label: str) -> str:
 
 
 _ISO_MINUTE = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2})$")
-_CLOCK = re.compile(r"^([0-9]{1,2})[:hH]([0-9]{2})$")
+_CLOCK = re.compile(r"^([0-9]{1,2})[:hH.]([0-9]{2})$")  # 19:30, 19h30, 19.30
 
 
 def parse_local_start(raw: object) -> dt.datetime | None:
@@ -64,7 +64,7 @@ def parse_local_start(raw: object) -> dt.datetime | None:
 
 
 def parse_clock(raw: str) -> dt.time | None:
-    """"19:30" or "19h30" -> 19:30; None otherwise."""
+    """"19:30", "19h30" or "19.30" -> 19:30; None otherwise."""
     match = _CLOCK.match((raw or "").strip())
     if not match:
         return None

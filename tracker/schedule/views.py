@@ -27,7 +27,7 @@ from .notice import build_notice, notice_filename
 bp = Blueprint("schedule", __name__, url_prefix="/lich")
 
 _WHOLE = re.compile(r"^[0-9]{1,4}$")
-_DATE = re.compile(r"^([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})$")
+_DATE = re.compile(r"^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$")  # as parse_day reads
 MSG_DAY = "Nhập ngày theo dạng dd/mm/yyyy, ví dụ 03/03/2026."
 MSG_NO_SUCH_DAY = "Không có ngày này: nhập ngày có thật theo dạng dd/mm/yyyy."
 WEEKDAY_HEADERS = ("T2", "T3", "T4", "T5", "T6", "T7", "CN")
@@ -182,8 +182,10 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 def _save_meeting(form, meeting: Meeting | None):
     """Check the form, plan or move the meeting; the page again with messages when refused."""
-    starts_at = _starts_at_text(form)
+    # Validating resets each field's errors: the date and time are read after it, so that
+    # their messages stay (a wrongly typed date came back without a word).
     form.validate()
+    starts_at = _starts_at_text(form)
     if starts_at is None or form.day.errors or form.time.errors:
         return None
     cell, named = _chosen_cell(form)
@@ -226,8 +228,9 @@ def plan():
         if meeting is not None:
             flash("Đã lập lịch sinh hoạt.", "success")
             return redirect(_month_url(meeting))
-    return render_template("schedule/form.html", form=form, meeting=None,
+    page = render_template("schedule/form.html", form=form, meeting=None,
                            choose_cell=current_user.role is Role.ADMIN)
+    return page, 400 if request.method == "POST" else 200
 
 
 def _month_url(meeting: Meeting) -> str:
@@ -255,8 +258,9 @@ def edit(meeting_id: int):
             flash("Đã đổi lịch sinh hoạt.", "success")
             return redirect(_month_url(saved))
     frozen = service.report_exists(meeting.cell_id, meeting.campaign_id, meeting.month, meeting.kind)
-    return render_template("schedule/form.html", form=form, meeting=meeting, frozen=frozen,
+    page = render_template("schedule/form.html", form=form, meeting=meeting, frozen=frozen,
                            choose_cell=current_user.role is Role.ADMIN, action_form=forms.ActionForm())
+    return page, 400 if request.method == "POST" else 200
 
 
 @bp.post("/<int:meeting_id>/huy")
