@@ -90,6 +90,16 @@ def test_the_committee_sees_gaps_and_clashes(app, client, users, auth):
     assert "Trùng lịch" in page
     assert "Chưa có lịch thường kỳ tháng 3" in page and "Chi bộ Quân sự" in page
     assert "Chưa có lịch chuyên đề quý 1" in page
+    # A cell that reported its meetings without planning them has no gap.
+    with app.app_context():
+        make_report("quan-su", 2023, 3)
+        make_report("quan-su", 2023, 2, kind="thematic")
+        db.session.commit()
+    page = client.get("/lich/?year=2023&month=3").get_data(as_text=True)
+    regular = re.search(r"Chưa có lịch thường kỳ tháng 3</span>(.*?)</p>", page).group(1)
+    thematic = re.search(r"Chưa có lịch chuyên đề quý 1</span>(.*?)</p>", page).group(1)
+    assert "Chi bộ Cơ quan" in regular and "Chi bộ Quân sự" not in regular
+    assert "Chi bộ Cơ quan" in thematic and "Chi bộ Quân sự" not in thematic
 
 
 def test_the_committee_assigns_and_a_secretary_may_not(app, client, users, auth):
@@ -205,10 +215,15 @@ def test_cancelling_on_the_page_and_a_reported_meeting_stays(app, client, users,
         assert db.session.get(Meeting, first) is None
     second = planned(app, starts_at="2023-04-03T19:30")
     with app.app_context():
-        make_report("ap-cho", 2023, 4, status="submitted")
+        report_id = make_report("ap-cho", 2023, 4, status="submitted").id
         db.session.commit()
     page = client.get(f"/lich/{second}/sua").get_data(as_text=True)
     assert "không còn đổi hay hủy được" in page
+    assert "Lưu lịch mới" not in page and f'href="/reports/{report_id}"' in page
+    # On the month, the reported meeting leads to its report, not to moving or reporting it.
+    month = client.get("/lich/?year=2023&month=4").get_data(as_text=True)
+    assert f'href="/reports/{report_id}"' in month
+    assert f"/lich/{second}/sua" not in month and f"meeting={second}" not in month
     auth.post(f"/lich/{second}/huy")
     with app.app_context():
         assert db.session.get(Meeting, second) is not None

@@ -107,6 +107,18 @@ def followers_by_cell() -> dict[int, list[User]]:
     return answer
 
 
+def reports_of_slots(campaign_id: int, months: list[int]) -> dict[tuple[int, int, str], int]:
+    """The reports filed (in any state) for the months: (cell id, month, kind) -> the first
+    report's id. A meeting with a report has taken place: it is shown with its report, not
+    offered to be moved or reported again, and it fills its slot (one query)."""
+    rows = db.session.execute(
+        sa.select(Report.cell_id, Report.month, Report.kind, sa.func.min(Report.id))
+        .where(Report.campaign_id == campaign_id, Report.month.in_(months))
+        .group_by(Report.cell_id, Report.month, Report.kind)
+    )
+    return {(cell_id, month, kind.value): report_id for cell_id, month, kind, report_id in rows}
+
+
 def planned_meeting_for_report(cell_id: int, campaign_id: int, month: int, kind: ReportKind) -> Meeting | None:
     """The planned meeting a report of that slot starts from (the first one of the month)."""
     return db.session.scalar(

@@ -97,8 +97,18 @@ def month():
     quarter_months = [m for m in campaign.months if rules.quarter_of(m) == quarter]
     quarter_meetings = queries.visible_meetings(user, year=campaign.year)
     quarter_slots = [s for s in queries.slots(quarter_meetings) if s.month in quarter_months]
-    without_regular = rules.cells_without_regular([c.id for c in cells], queries.slots(meetings), month_number)
-    without_thematic = rules.quarters_without_thematic([c.id for c in cells], quarter_slots, [quarter])
+    reported = queries.reports_of_slots(campaign.id, quarter_months)
+    without_regular = [
+        cell_id
+        for cell_id in rules.cells_without_regular([c.id for c in cells], queries.slots(meetings), month_number)
+        if (cell_id, month_number, "regular") not in reported
+    ]
+    thematic_reported = {cell_id for cell_id, _month, kind in reported if kind == "thematic"}
+    without_thematic = [
+        cell_id
+        for cell_id in rules.quarters_without_thematic([c.id for c in cells], quarter_slots, [quarter])
+        if cell_id not in thematic_reported
+    ]
     clash_pairs = rules.clashes(queries.slots(meetings)) if _is_reader() else []
     by_id = {m.id: m for m in meetings}
     campaigns = all_campaigns()
@@ -120,6 +130,7 @@ def month():
         previous=_neighbour(campaigns, campaign, month_number, -1),
         following=_neighbour(campaigns, campaign, month_number, 1),
         may_plan=user.role in (Role.ADMIN, Role.SECRETARY),
+        report_of={m.id: reported.get((m.cell_id, m.month, m.kind.value)) for m in meetings},
         is_reader=_is_reader(),
         accounts=queries.committee_accounts() if _is_reader() else [],
         attendee_form=attendee_form,
@@ -257,8 +268,11 @@ def edit(meeting_id: int):
         if saved is not None:
             flash("Đã đổi lịch sinh hoạt.", "success")
             return redirect(_month_url(saved))
-    frozen = service.report_exists(meeting.cell_id, meeting.campaign_id, meeting.month, meeting.kind)
-    page = render_template("schedule/form.html", form=form, meeting=meeting, frozen=frozen,
+    frozen_report = queries.reports_of_slots(meeting.campaign_id, [meeting.month]).get(
+        (meeting.cell_id, meeting.month, meeting.kind.value)
+    )
+    page = render_template("schedule/form.html", form=form, meeting=meeting,
+                           frozen=frozen_report is not None, frozen_report=frozen_report,
                            choose_cell=current_user.role is Role.ADMIN, action_form=forms.ActionForm())
     return page, 400 if request.method == "POST" else 200
 
