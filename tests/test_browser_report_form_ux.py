@@ -188,6 +188,11 @@ def test_saving_a_draft_comes_back_to_the_same_place_on_the_form(
     box = page.locator("input[name=score-results]").bounding_box()
     assert 0 <= box["y"] <= PHONE["height"]  # the field she last changed is on screen
     assert page.input_value("input[name=score-results]") == "20"
+    # And so is the word that the draft was saved: in the bar under her thumb.
+    status = page.locator(".save-status")
+    assert status.inner_text().startswith("Đã lưu nháp lúc")
+    box = status.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= PHONE["height"]
 
 
 @pytest.mark.backends("sqlite")
