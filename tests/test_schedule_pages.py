@@ -167,8 +167,13 @@ def test_a_subscription_address_serves_the_feed_until_revoked(app, client, users
 
 def test_the_reminder_email_is_checked(app, client, users, auth):
     auth.login(users["secretary"])
-    page = auth.post("/lich/cua-toi", {"email-email": "khong hop le"}).get_data(as_text=True)
-    assert "Địa chỉ thư điện tử không hợp lệ." in page
+    for bad in ("khong hop le", "a@b", "bithu@@example.vn"):
+        answer = auth.post("/lich/cua-toi", {"email-email": bad})
+        page = answer.get_data(as_text=True)
+        assert answer.status_code == 400, bad
+        assert "Địa chỉ thư điện tử không hợp lệ" in page
+        assert "Chưa lưu được địa chỉ nhận nhắc lịch." in page  # not "the calendar is invalid"
+        assert 'action="/lich/cua-toi#nhac-lich"' in page  # comes back at the field
     assert auth.post("/lich/cua-toi", {"email-email": "bithu@example.vn"}).status_code == 302
 
 

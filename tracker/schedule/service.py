@@ -7,6 +7,7 @@ caller commits once (or rolls back on error).
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 import uuid
 from contextlib import contextmanager
@@ -47,7 +48,10 @@ MSG_ATTENDEE_UNKNOWN = "Không có tài khoản này."
 MSG_ATTENDEE_ROLE = "Người dự phải là tài khoản Đảng ủy hoặc quản trị."
 MSG_USERNAME = "Tên đăng nhập phải là một chuỗi (hoặc null để bỏ phân công)."
 MSG_NOT_TAKING_PART = "Chi bộ này không tham gia đợt thi đua năm {year}."
-MSG_EMAIL = "Địa chỉ thư điện tử không hợp lệ."
+MSG_EMAIL = "Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@example.vn)."
+MSG_EMAIL_NOT_SAVED = "Chưa lưu được địa chỉ nhận nhắc lịch."
+# name@domain.tld: what a reminder can be sent to ("a@b" cannot).
+_EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 MSG_DEADLINE_DAYS = "Số ngày phải là số nguyên từ 1 đến 60."
 
 
@@ -491,9 +495,8 @@ def user_for_feed_secret(secret: str) -> User | None:
 
 def set_reminder_email(actor: User, email: str) -> None:
     email = (email or "").strip()
-    if email and (len(email) > 200 or "@" not in email or any(c.isspace() for c in email)
-                  or rules.has_bad_characters(email)):
-        raise _bad({"email": MSG_EMAIL})
+    if email and (len(email) > 200 or not _EMAIL.fullmatch(email) or rules.has_bad_characters(email)):
+        raise ValidationFailed(MSG_EMAIL_NOT_SAVED, {"email": MSG_EMAIL})
     row = calendar_account(actor, create=True)
     if row.email == email:
         return

@@ -403,7 +403,8 @@ def mine():
         if work.committed:
             flash("Đã lưu địa chỉ nhận nhắc lịch.", "success")
             return redirect(url_for("schedule.mine"))
-    elif request.method == "GET" and row is not None:
+    refused = request.method == "POST"
+    if request.method == "GET" and row is not None:
         email_form.email.data = row.email
     secret = row.feed_secret if row else None
     address = url_for("schedule.feed", secret=secret, _external=True) if secret else None
@@ -414,7 +415,7 @@ def mine():
         created_at=row.feed_created_at if row else None,
         email_form=email_form,
         action_form=forms.ActionForm(),
-    )
+    ), 400 if refused else 200
 
 
 @bp.post("/cua-toi/dia-chi-moi")
