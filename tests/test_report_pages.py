@@ -543,6 +543,17 @@ def test_returning_without_a_comment_shows_the_message_beside_it(app, client, au
     assert bad_points.status_code == 400
     assert field_error(bad_points.text, "final-attendance") == rules.msg_score_range(30)
     assert input_value(bad_points.text, "final-attendance") == "16"
+    # The summary names each field and links to it.
+    summary = re.search(r'<div class="alert alert--error error-summary".*?</div>', bad_points.text,
+                        re.DOTALL).group(0)  # fmt: skip
+    assert '<a href="#final-attendance">Điểm “' in summary
+    assert rules.msg_score_range(30) in summary
+    too_long = auth.post(
+        f"/reports/{report_id}/review", data={"decision": "approve", "comment": "x" * 2001}
+    )
+    summary = re.search(r'<div class="alert alert--error error-summary".*?</div>', too_long.text,
+                        re.DOTALL).group(0)  # fmt: skip
+    assert '<a href="#comment">Nhận xét của Đảng ủy' in summary
     with app.app_context():
         assert db.session.get(Report, report_id).status is ReportStatus.SUBMITTED
 
