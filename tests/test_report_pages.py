@@ -504,10 +504,11 @@ def test_after_a_decision_the_reviewer_goes_on_to_the_report_waiting_longest(
     second = one_report(app, "submitted", code="cong-an")
     auth.login(users["committee"])
     answer = auth.post(f"/reports/{first}/review", data={"decision": "approve", "comment": ""})
-    assert answer.headers["Location"] == f"/reports/{second}/review"
+    assert answer.headers["Location"] == f"/reports/{second}/review?after={first}"
     page = client.get(answer.headers["Location"]).text
     assert "Đã duyệt báo cáo" in page
     assert "Còn 1 báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất." in page
+    assert f'Báo cáo vừa duyệt: <a href="/reports/{first}">Chi bộ ấp Chợ' in page  # a way back
     answer = auth.post(
         f"/reports/{second}/review", data={"decision": "return", "comment": "Bổ sung biên bản."}
     )

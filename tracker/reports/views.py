@@ -663,7 +663,7 @@ def review(report_id: int):
                 )
             else:
                 flash("Đã trả lại báo cáo cho chi bộ kèm nhận xét.", "success")
-            return _next_in_queue()
+            return _next_in_queue(report)
     elif request.method == "POST":
         status_code = 400
     rubric = rubric_of(report.campaign)
@@ -684,21 +684,32 @@ def review(report_id: int):
             committee_grade_note=report_grade_reason(full, rubric.lines, rubric.bands),
             checks=checks.report_checks(report, table, rubric.lines),
             rubric=rubric,
+            just_decided=_just_decided(),
             reopen_form=ReopenForm(),
         ),
         status_code,
     )
 
 
-def _next_in_queue():
+def _next_in_queue(decided: Report):
     """After a decision, the report that has waited longest, for a reviewer clearing the
-    queue one report after the other; the (empty) queue when none is left."""
+    queue one report after the other (with a way back to the one just decided); the (empty)
+    queue when none is left."""
     waiting = queries.queue_count()
     if not waiting:
         return redirect(url_for("reports.queue"))
     (following,) = queries.review_queue(limit=1)
     flash(f"Còn {waiting} báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất.", "info")
-    return redirect(url_for("reports.review", report_id=following.id))
+    return redirect(url_for("reports.review", report_id=following.id, after=decided.id))
+
+
+def _just_decided() -> Report | None:
+    """The report decided before this one (?after=ID), to go back to it."""
+    raw = request.args.get("after", "")
+    if not raw.isdigit() or len(raw) > 10:
+        return None
+    decided = queries.get_report(int(raw))
+    return decided if decided is not None and decided.status is not ReportStatus.SUBMITTED else None
 
 
 @bp.route("/<int:report_id>/reopen", methods=["POST"])
