@@ -259,6 +259,30 @@ def test_importing_the_same_new_members_twice_is_refused(app, auth, users):
         assert member_count() == 257
 
 
+def test_a_known_member_typed_without_accents_is_not_taken_for_a_new_one(app, auth, users):
+    """"Nguyen Thi Hoa, 1985, thcs" is most likely Nguyễn Thị Hoà typed on a keyboard without
+    Vietnamese accents: refused, with her code to use; another year or cell goes in."""
+    row = [None, "Nguyễn Thị Hoà", "Nữ", 1985, "Kinh", "Chính thức", "Không", "Đảng viên",
+           "thcs", "Có"]  # fmt: skip
+    auth.login(users["admin"])
+    assert upload(auth, workbook_with([row])).status_code == 302
+    with app.app_context():
+        code = db.session.scalar(sa.select(Member.id).where(Member.full_name == "Nguyễn Thị Hoà"))
+    unaccented = [None, "Nguyen Thi Hoa", *row[2:]]
+    answer = upload(auth, workbook_with([unaccented]))
+    assert answer.status_code == 400
+    [(number, messages)] = reported_rows(answer.text)
+    assert number == 2 and messages == [
+        f"Tên “Nguyen Thi Hoa” gõ không dấu, trùng với đảng viên Nguyễn Thị Hoà sinh năm 1985 "
+        f"(mã {code}) của chi bộ: nếu là cùng người, ghi mã {code} vào cột “Mã”; nếu là người "
+        "khác, gõ họ tên có dấu."
+    ]
+    other_year = [None, "Nguyen Thi Hoa", "Nữ", 1990, *row[4:]]
+    assert upload(auth, workbook_with([other_year])).status_code == 302
+    with app.app_context():
+        assert member_count() == 258
+
+
 @ON_SQLITE
 @pytest.mark.parametrize(
     ("data", "message"),

@@ -383,6 +383,17 @@ def _person_key(name: str, birth_year: int | None) -> tuple:
     return (collation_key(normalise(name).lower()), birth_year)
 
 
+def _unaccented_key(name: str, birth_year: int | None) -> tuple:
+    """A person's key without diacritics: "Ngo Minh Cuong" and "Ngô Minh Cường" meet."""
+    return (ascii_fold(name).lower(), birth_year)
+
+
+def _typed_without_accents(name: str) -> bool:
+    """A name typed without Vietnamese accents (a keyboard without Telex, a copied list)."""
+    name = normalise(name)
+    return name == ascii_fold(name) and any(c.isalpha() for c in name)
+
+
 MEMBER_FILE = TableSpec(
     headers=tuple(column.header for column in MEMBER_COLUMNS), sheet_title=MEMBER_SHEET
 )
@@ -444,13 +455,19 @@ def import_members(data: bytes | MemberFile, *, actor: User) -> ImportResult:
         if wanted_ids
         else {}
     )
+    active_people = db.session.execute(
+        sa.select(Member.id, Member.full_name, Member.birth_year, Member.cell_id).where(
+            Member.active.is_(True)
+        )
+    ).all()
     known_people = {
         (_person_key(name, year), cell_id): member_id
-        for member_id, name, year, cell_id in db.session.execute(
-            sa.select(Member.id, Member.full_name, Member.birth_year, Member.cell_id).where(
-                Member.active.is_(True)
-            )
-        )
+        for member_id, name, year, cell_id in active_people
+    }
+    # The same people without accents: a name typed without them is taken for a new member.
+    unaccented_people = {
+        (_unaccented_key(name, year), cell_id): (member_id, name)
+        for member_id, name, year, cell_id in active_people
     }
 
     checked = []
@@ -504,6 +521,16 @@ def import_members(data: bytes | MemberFile, *, actor: User) -> ImportResult:
                 problems.append(
                     f"Trùng với dòng {first_row_of[person]} (cùng họ tên, năm sinh, chi bộ)."
                 )
+            elif parsed.member_id is None and _typed_without_accents(parsed.data.full_name):
+                bare = (_unaccented_key(parsed.data.full_name, parsed.data.birth_year), person[1])
+                if bare in unaccented_people and unaccented_people[bare][0] not in in_file:
+                    member_id, name = unaccented_people[bare]
+                    problems.append(
+                        f"Tên “{normalise(parsed.data.full_name)}” gõ không dấu, trùng với đảng "
+                        f"viên {name} sinh năm {parsed.data.birth_year} (mã {member_id}) của chi "
+                        f"bộ: nếu là cùng người, ghi mã {member_id} vào cột "
+                        f"“{MEMBER_HEADERS.id}”; nếu là người khác, gõ họ tên có dấu."
+                    )
             first_row_of.setdefault(person, parsed.number)
         if problems:
             row_errors.append(RowError(parsed.number, tuple(problems)))
