@@ -272,11 +272,12 @@ def test_a_known_member_typed_without_accents_is_not_taken_for_a_new_one(app, au
     answer = upload(auth, workbook_with([unaccented]))
     assert answer.status_code == 400
     [(number, messages)] = reported_rows(answer.text)
-    assert number == 2 and messages == [
+    expected = (
         f"Tên “Nguyen Thi Hoa” gõ không dấu, trùng với đảng viên Nguyễn Thị Hoà sinh năm 1985 "
         f"(mã {code}) của chi bộ: nếu là cùng người, ghi mã {code} vào cột “Mã”; nếu là người "
         "khác, gõ họ tên có dấu."
-    ]
+    )
+    assert number == 2 and messages == [expected]
     other_year = [None, "Nguyen Thi Hoa", "Nữ", 1990, *row[4:]]
     assert upload(auth, workbook_with([other_year])).status_code == 302
     with app.app_context():
