@@ -237,7 +237,13 @@ def test_cancelling_on_the_page_and_a_reported_meeting_stays(app, client, users,
 def test_the_rule_page_plans_the_year_and_refuses_a_bad_time(app, client, users, auth):
     auth.login(users["secretary"])
     page = auth.post("/lich/ca-nam", {"year": "2023", "day": "3", "time": "25:00", "place": "Hội trường"})
+    assert page.status_code == 400
     assert "Giờ phải theo dạng HH:MM" in page.get_data(as_text=True)
+    # Both wrong: both messages at once, not one per round.
+    page = auth.post("/lich/ca-nam", {"year": "2023", "day": "35", "time": "25:99"})
+    text = page.get_data(as_text=True)
+    assert re.search(r'id="day-error"[^>]*>Số phải từ 1 đến 31', text)
+    assert re.search(r'id="time-error"[^>]*>Giờ phải theo dạng HH:MM', text)
     page = auth.post("/lich/ca-nam", {"year": "2023", "day": "31", "time": "19:30", "place": "Hội trường"})
     assert "Đã lập 12 buổi" in page.get_data(as_text=True)
     with app.app_context():

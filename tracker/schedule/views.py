@@ -307,24 +307,27 @@ def rule():
         form.year.data = str(default_year([c.year for c in campaigns], clock.today()) or "")
         form.time.data = "19:30"
         form.day.data = 3
-    elif form.validate():
-        at = rules.parse_clock(form.time.data)
+    else:
+        # Every field's message at once: the time is read whatever the day typed.
+        valid = form.validate()
+        at = rules.parse_clock(form.time.data or "")
         cell, _ = _chosen_cell(form)
         campaign = next((c for c in campaigns if str(c.year) == form.year.data), None)
-        if at is None:
+        if at is None and not form.time.errors:
             form.time.errors = [rules.MSG_TIME]
-        elif cell is None:
-            form.cell.errors = ["Chọn chi bộ."]
-        elif campaign is None:
-            form.year.errors = ["Chọn năm thi đua."]
-        else:
+        if cell is None:
+            form.cell.errors = [*form.cell.errors, "Chọn chi bộ."]
+        if campaign is None:
+            form.year.errors = [*form.year.errors, "Chọn năm thi đua."]
+        if valid and at is not None and cell is not None and campaign is not None:
             with UnitOfWork(form):
                 outcome = service.plan_year_by_rule(
                     current_user, cell, campaign, day=form.day.data, at=at,
                     place=form.place.data or "", topic=form.topic.data or "",
                 )
-    return render_template("schedule/rule.html", form=form, outcome=outcome,
+    page = render_template("schedule/rule.html", form=form, outcome=outcome,
                            choose_cell=current_user.role is Role.ADMIN)
+    return page, 400 if request.method == "POST" and outcome is None else 200
 
 
 # --------------------------------------------------------------------------------------------
