@@ -453,6 +453,27 @@ def test_the_download_has_a_vietnamese_name_and_an_ascii_fallback(client, auth, 
     assert "ang uy" not in disposition.replace("Dang uy", "")
 
 
+def test_an_undated_list_leaves_the_day_blank_in_the_year_it_will_be_signed(
+    app, client, auth, users, season
+):
+    """Printed in December, a list is signed that year; printed in January, the next."""
+    auth.login(users["committee"])
+
+    def place_line() -> str:
+        sheet = load_workbook(io.BytesIO(client.get(WORKBOOK).data))["Tập thể"]
+        return next(
+            cell.value
+            for row in sheet.iter_rows()
+            for cell in row
+            if isinstance(cell.value, str) and cell.value.startswith("Cù Lao Dung, ngày")
+        )
+
+    app.config["TODAY"] = "2022-12-20"
+    assert place_line() == "Cù Lao Dung, ngày      tháng      năm 2022"
+    app.config["TODAY"] = "2023-01-10"
+    assert place_line() == "Cù Lao Dung, ngày      tháng      năm 2023"
+
+
 def test_the_download_follows_the_proposal_order(app, client, auth, users, season):
     create(auth, users)
     auth.post(f"/awards/2022/cells/{entry_ids(app)[0]}/move", {"direction": "down"})

@@ -431,10 +431,19 @@ def proposal_page(campaign: Campaign, today: dt.date | None = None) -> ProposalP
 
 
 def document_header(
-    campaign: Campaign, found: Committee | None, proposal: AwardProposal | None
+    campaign: Campaign,
+    found: Committee | None,
+    proposal: AwardProposal | None,
+    today: dt.date | None = None,
 ) -> rules.DocumentHeader:
     """The header and signature block of the list: the committee's names as of the year and
-    the plan it carries out (``campaigns.document_identity``), and the proposal's settings."""
+    the plan it carries out (``campaigns.document_identity``), and the proposal's settings.
+
+    Without a date of issue, the place line leaves the day and month blank in the year it
+    will be signed: this year while the campaign's year runs (a list printed in December),
+    the year after once it is over (the awards of January)."""
+    today = today or clock.today()
+    signing_year = min(max(today.year, campaign.year), campaign.year + 1)
     identity = document_identity(campaign, [found] if found else [])
     signer = (proposal.signer_name if proposal else "") or identity.secretary_name
     return rules.DocumentHeader(
@@ -446,7 +455,7 @@ def document_header(
         place_line=rules.place_line(
             identity.place_name,
             proposal.document_date if proposal else None,
-            campaign.year + 1,
+            signing_year,
         ),
         signer_name=signer,
         recipients=rules.recipient_lines(proposal.recipients if proposal else ""),
