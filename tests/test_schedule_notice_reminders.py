@@ -69,6 +69,15 @@ def test_the_notice_lists_the_month_cites_the_plan_and_names_the_committee_of_th
     assert rows[1][6] == "Danguy"
     assert rows[2][5] == "Chuyên đề: Học tập và làm theo Bác"
     assert any(r[2] == "Chưa có lịch" and r[1] == "Chi bộ Công an" for r in rows)
+    assert rows[1][2] == "Thứ Sáu, 03/03/2023"  # one line: a row is one line when names fit
+    # The signature is never on a page alone: the last two rows and the closing words go with it.
+    document = Document(io.BytesIO(answer.data))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
+    kept = [all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+            for row in table.rows[1:]]  # fmt: skip
+    assert kept[-2:] == [True, True] and not any(kept[:-2])
+    closing = next(p for p in document.paragraphs if p.text.startswith("Các chi bộ thông báo"))
+    assert closing.paragraph_format.keep_with_next
 
 
 def test_the_notice_command_writes_the_document_and_refuses_a_bad_month(app, runner, users, tmp_path):

@@ -199,9 +199,13 @@ def add_text(
     return paragraph
 
 
-def add_paragraph(doc, text: str, *, bold: bool = False, italic: bool = False):
+def add_paragraph(
+    doc, text: str, *, bold: bool = False, italic: bool = False, keep_with_next: bool = False
+):
     """A body paragraph: 14 pt, justified, first line indented 1 cm."""
-    return add_text(doc, text, bold=bold, italic=italic, first_line_cm=1.0)
+    return add_text(
+        doc, text, bold=bold, italic=italic, first_line_cm=1.0, keep_with_next=keep_with_next
+    )
 
 
 def add_section_heading(doc, text: str):
@@ -371,10 +375,13 @@ def add_table(
     rows: Iterable[Sequence],
     *,
     style: TableStyle | None = None,
+    kept_with_next: int = 0,
 ):
     """A bordered table whose header row repeats on every page and whose rows never split.
 
     Values are printed as given (numbers already formatted by the caller, in Vietnamese).
+    The last ``kept_with_next`` rows stay on the page of what follows (a signature block is
+    never on a page of its own: the award workbook keeps two rows with it too).
     """
     style = style or TableStyle()
     table = doc.add_table(rows=1, cols=len(columns))
@@ -397,6 +404,10 @@ def add_table(
             for line in lines[1:]:
                 add_text(cell, line, size=style.size, align=column.align, space_after=0)
     _set_widths(table, [column.width_cm for column in columns])
+    for row in table.rows[1:][-kept_with_next:] if kept_with_next else ():
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
     return table
 
 

@@ -21,14 +21,16 @@ from ..domain.vietnamese import dated_place_line
 from ..models import Campaign, Cell, Meeting
 from . import rules
 
-# A landscape page (its text block is 25.2 cm wide): seven columns with room for each.
+# A landscape page (its text block is 25.2 cm wide): seven columns with room for each, the
+# day on one line, so that a row is one line when the names fit (a month of nine cells then
+# prints on one page with its signature).
 COLUMNS = (
-    Column("STT", 1.2, "center"),
-    Column("Chi bộ", 5.0),
-    Column("Ngày", 3.0, "center"),
-    Column("Giờ", 1.6, "center"),
-    Column("Địa điểm", 4.2),
-    Column("Nội dung", 6.2),
+    Column("STT", 1.3, "center"),
+    Column("Chi bộ", 5.1),
+    Column("Ngày", 4.3, "center"),
+    Column("Giờ", 1.5, "center"),
+    Column("Địa điểm", 5.2),
+    Column("Nội dung", 4.0),
     Column("Đảng ủy viên dự", 3.8),
 )
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
@@ -56,7 +58,7 @@ def notice_rows(meetings: list[Meeting], cells: list[Cell]) -> list[tuple]:
         rows.append(
             (
                 meeting.cell.name,
-                f"{WEEKDAYS[start.weekday()]}\n{start:%d/%m/%Y}",
+                f"{WEEKDAYS[start.weekday()]}, {start:%d/%m/%Y}",
                 f"{start:%H}g{start:%M}",
                 meeting.place,
                 content,
@@ -106,12 +108,14 @@ def build_notice(
             f"{identity.issuing_body} thông báo lịch sinh hoạt của các chi bộ trực thuộc trong "
             f"tháng {month}/{campaign.year} như sau:",
         )
-    add_table(doc, COLUMNS, notice_rows(meetings, cells))
+    # The closing words and the signature go with the last rows: never on a page alone.
+    add_table(doc, COLUMNS, notice_rows(meetings, cells), kept_with_next=2)
     add_paragraph(
         doc,
         "Các chi bộ thông báo thời gian, địa điểm, nội dung đến từng đảng viên; gửi báo cáo "
         "kết quả sinh hoạt đúng hạn. Đảng ủy viên được phân công dự sinh hoạt theo dõi, "
         "xác nhận điểm tự chấm của chi bộ.",
+        keep_with_next=True,
     )
     add_signature_block(
         doc,
