@@ -271,13 +271,13 @@ def review_document(
     party.add_table(
         doc,
         [
-            party.Column("STT", 1.35, "center"),
-            party.Column("Tên chi bộ", 5.05),
+            party.Column("STT", 1.3, "center"),
+            party.Column("Tên chi bộ", 4.6),
             party.Column("Điểm trung bình", 2.3, "center"),
-            party.Column("Số kỳ Tốt", 1.8, "center"),
-            party.Column("Số tháng thiếu", 1.9, "center"),
+            party.Column("Số kỳ Tốt", 1.7, "center"),
+            party.Column("Số tháng thiếu", 1.8, "center"),
             party.Column("Xếp hạng", 1.8, "center"),
-            party.Column("Xếp loại", 1.8, "center"),
+            party.Column("Xếp loại", 2.5, "center"),  # "Trung bình" on one line
         ],
         rows,
     )
