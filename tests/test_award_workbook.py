@@ -3,6 +3,7 @@ and the monthly matrix workbook: every file is read back with openpyxl."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -658,6 +659,23 @@ def matrix(rows=None) -> MatrixTable:
             ),
         ]
     return MatrixTable(2022, "", (4, 5, 6), False, rows)
+
+
+def test_the_matrix_status_line_says_only_what_is_true():
+    """A year closed with months never approved is final, but not "every report approved"."""
+    table = matrix()
+    assert table.status.startswith("Kết quả tạm tính")
+    final = dataclasses.replace(table, final=True)
+    assert final.status == (
+        "Kết quả chính thức: mọi tháng đã kết thúc và mọi báo cáo đã được duyệt."
+    )
+    closed = dataclasses.replace(table, final=True, closed=True)  # a month is missing
+    assert closed.status == (
+        "Kết quả chính thức: năm thi đua đã khóa sổ; tháng không có báo cáo được duyệt tính 0 "
+        "điểm."
+    )
+    sheet = read(matrix_workbook(closed))["Điểm từng tháng"]
+    assert sheet["A2"].value == closed.status
 
 
 def test_the_matrix_workbook_has_a_column_per_month_and_numeric_scores():

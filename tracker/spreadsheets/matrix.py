@@ -58,6 +58,19 @@ class MatrixTable:
     final: bool
     rows: list[MatrixRow]
     committee: str = ""  # the committee's name: the file's author
+    closed: bool = False  # the year is closed: final whatever was left unapproved
+
+    @property
+    def status(self) -> str:
+        """The line under the title: how final the figures are, and only what is true."""
+        if self.closed:
+            gaps = any(row.months_missing for row in self.rows)
+            return "Kết quả chính thức: năm thi đua đã khóa sổ" + (
+                "; tháng không có báo cáo được duyệt tính 0 điểm." if gaps else "."
+            )
+        if self.final:
+            return "Kết quả chính thức: mọi tháng đã kết thúc và mọi báo cáo đã được duyệt."
+        return "Kết quả tạm tính: còn tháng chưa kết thúc hoặc báo cáo chưa được duyệt."
 
 
 def matrix_table(standings, matrix) -> MatrixTable:
@@ -98,6 +111,7 @@ def matrix_table(standings, matrix) -> MatrixTable:
         months=tuple(standings.months),
         final=standings.is_final,
         rows=rows,
+        closed=standings.campaign.closed,
     )
 
 
@@ -126,13 +140,8 @@ def matrix_workbook(table: MatrixTable) -> bytes:
         title += f" — {table.category}"
     title_cell, title_height = fitted(title, TITLE_LOOK, width)
     sheet.add({1: title_cell}, merges=everything, height=title_height)
-    status = (
-        "Kết quả chính thức: mọi tháng đã kết thúc và mọi báo cáo đã được duyệt."
-        if table.final
-        else "Kết quả tạm tính: còn tháng chưa kết thúc hoặc báo cáo chưa được duyệt."
-    )
     note_look = Look(size=11, italic=True, wrap=True)
-    for note in (status, MATRIX_LEGEND):
+    for note in (table.status, MATRIX_LEGEND):
         note_cell, note_height = fitted(note, note_look, width)
         sheet.add({1: note_cell}, merges=everything, height=note_height)
     sheet.add()
