@@ -507,7 +507,7 @@ def test_after_a_decision_the_reviewer_goes_on_to_the_report_waiting_longest(
     assert answer.headers["Location"] == f"/reports/{second}/review?after={first}"
     page = client.get(answer.headers["Location"]).text
     assert "Đã duyệt báo cáo" in page
-    assert "Còn 1 báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất." in page
+    assert "Còn 1 báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất của năm 2022." in page
     assert f'Báo cáo vừa duyệt: <a href="/reports/{first}">Chi bộ ấp Chợ' in page  # a way back
     answer = auth.post(
         f"/reports/{second}/review", data={"decision": "return", "comment": "Bổ sung biên bản."}
@@ -530,6 +530,20 @@ def test_the_committee_approves_with_adjusted_points(app, client, auth, users):
         assert report.status is ReportStatus.APPROVED and report.final_total_half_points == 89
     view = client.get(f"/reports/{report_id}")
     assert "5 → 4,5" in view.text  # the history shows old and new points
+
+
+def test_the_next_report_is_of_the_same_year_first(app, client, auth, users):
+    with app.app_context():
+        older = make_report("ap-cho", 2022, 6, status="submitted").id  # waiting longest
+        decided = make_report("ap-cho", 2023, 5, status="submitted").id
+        same_year = make_report("cong-an", 2023, 5, status="submitted").id
+        db.session.commit()
+    auth.login(users["committee"])
+    answer = auth.post(f"/reports/{decided}/review", data={"decision": "approve", "comment": ""})
+    assert answer.headers["Location"] == f"/reports/{same_year}/review?after={decided}"
+    assert "đây là báo cáo gửi sớm nhất của năm 2023." in client.get(answer.headers["Location"]).text
+    answer = auth.post(f"/reports/{same_year}/review", data={"decision": "approve", "comment": ""})
+    assert answer.headers["Location"] == f"/reports/{older}/review?after={same_year}"
 
 
 def test_returning_without_a_comment_shows_the_message_beside_it(app, client, auth, users):

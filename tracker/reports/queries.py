@@ -72,13 +72,15 @@ def report_list(
     return list(db.session.scalars(query))
 
 
-def review_queue(limit: int | None = None) -> list[Report]:
-    """Submitted reports, the longest waiting first."""
+def review_queue(limit: int | None = None, campaign_id: int | None = None) -> list[Report]:
+    """Submitted reports, the longest waiting first (of one campaign year when given)."""
     query = (
         _with_cell_and_campaign(sa.select(Report))
         .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
         .order_by(Report.submitted_at, Report.id)
     )
+    if campaign_id is not None:
+        query = query.where(Report.campaign_id == campaign_id)
     if limit:
         query = query.limit(limit)
     return list(db.session.scalars(query))

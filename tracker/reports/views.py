@@ -692,14 +692,19 @@ def review(report_id: int):
 
 
 def _next_in_queue(decided: Report):
-    """After a decision, the report that has waited longest, for a reviewer clearing the
-    queue one report after the other (with a way back to the one just decided); the (empty)
-    queue when none is left."""
+    """After a decision, the report that has waited longest, of the same year first, for a
+    reviewer clearing the queue one report after the other (with a way back to the one just
+    decided); the (empty) queue when none is left."""
     waiting = queries.queue_count()
     if not waiting:
         return redirect(url_for("reports.queue"))
-    (following,) = queries.review_queue(limit=1)
-    flash(f"Còn {waiting} báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất.", "info")
+    same_year = queries.review_queue(limit=1, campaign_id=decided.campaign_id)
+    (following,) = same_year or queries.review_queue(limit=1)
+    flash(
+        f"Còn {waiting} báo cáo chờ duyệt: đây là báo cáo gửi sớm nhất"
+        + (f" của năm {decided.campaign.year}." if same_year else "."),
+        "info",
+    )
     return redirect(url_for("reports.review", report_id=following.id, after=decided.id))
 
 
