@@ -193,6 +193,10 @@ def test_the_admin_opens_a_year_on_the_years_page(app, client, auth, users):
     )
     assert answer.status_code == 200
     assert "Đã mở năm thi đua 2026" in answer.text
+    # An ended year not closed leads to where it is closed (its award list).
+    assert 'href="/awards/2025#khoa-so">Khóa sổ<span class="visually-hidden"> năm 2025' in (
+        answer.text
+    )
     assert "Năm 2026 chưa được mở" not in answer.text
     with app.app_context():
         assert campaign(2026) is not None
