@@ -93,6 +93,13 @@ def test_a_secretary_sees_only_what_was_marked_of_another_cell(client, auth, use
     assert "Sửa" not in page.replace("Sửa ghi chú", "")  # no edit action
     assert f"/exemplary/{chosen}/mark" not in page
     assert f"/exemplary/{chosen}/unmark" not in page
+    assert "Chọn làm mô hình hay" not in client.get("/exemplary/").text  # not hers to do
+
+
+def test_the_committee_is_told_where_a_meeting_is_marked(client, auth, users):
+    auth.login(users["committee"])
+    page = client.get("/exemplary/").text
+    assert "mở báo cáo đã duyệt của buổi đó" in page and "“Chọn làm mô hình hay”" in page
 
 
 @pytest.mark.parametrize("role", ["secretary", "other_secretary"])
