@@ -109,7 +109,9 @@ def test_a_closed_year_leaves_no_work_behind(app, client, auth, users):
     app.config["TODAY"] = "2023-02-15"
     with app.app_context():
         waiting = make_report("ap-cho", 2022, 11, status="submitted").id
-        returned = make_report("ap-cho", 2022, 12, status="returned").id
+        returned_report = make_report("ap-cho", 2022, 12, status="returned")
+        returned_report.reviewed_at = utcnow()  # returned by the committee before closing
+        returned = returned_report.id
         close(2022)
         db.session.commit()
     auth.login(users["committee"])
@@ -122,6 +124,9 @@ def test_a_closed_year_leaves_no_work_behind(app, client, auth, users):
     auth.login(users["secretary"])
     home = client.get("/").text
     assert f"/reports/{returned}/edit" not in home
+    # The returned report of the closed year no longer reads as something she can still do.
+    assert "năm 2022 đã khóa sổ: không sửa, gửi lại được nữa" in home
+    assert "năm đã khóa sổ" in client.get("/reports/?year=2022").text
     answer = client.get(f"/reports/{returned}/edit", follow_redirects=True)
     assert answer.request.path == f"/reports/{returned}"
     assert service.msg_closed(2022) in answer.text
