@@ -299,6 +299,31 @@ def test_removing_renumbers_the_rest_and_keeps_what_was_removed_in_the_audit(ctx
     assert entry.before["cell"] == "ap-cho" and entry.before["summary"].startswith("Điểm")
 
 
+def test_a_secretary_is_credited_with_her_cell_only_while_it_is_proposed(ctx, season):
+    """The prefilled summaries follow the cells; one the committee edited stays as written."""
+    saved()
+    secretaries = {code: season[code]["secretary"] for code in ("ap-cho", "quan-su")}
+
+    def summary_of(member_id):
+        return next(e.summary for e in proposal().members if e.member_id == member_id)
+
+    assert summary_of(secretaries["ap-cho"]).startswith("Bí thư chi bộ được đề nghị khen")
+    edited = next(e for e in proposal().members if e.member_id == secretaries["quan-su"])
+    service.update_member_entry(campaign(2022), actor=committee(), entry_id=edited.id,
+                                award_form=edited.award_form, summary="Viết tay", note="")  # fmt: skip
+    for entry in list(proposal().cells):
+        service.remove_cell(campaign(2022), actor=committee(), entry_id=entry.id)
+    db.session.commit()
+    assert summary_of(secretaries["ap-cho"]) == "Dự đủ 9/9 kỳ sinh hoạt; phát biểu 2 lần"
+    assert summary_of(secretaries["quan-su"]) == "Viết tay"
+    removed = audit("award.cell.remove")
+    name = db.session.get(Member, secretaries["ap-cho"]).full_name
+    assert removed[0].before["summaries_updated"] == [name]
+    service.add_cell(campaign(2022), actor=committee(), cell_code="ap-cho")
+    db.session.commit()
+    assert summary_of(secretaries["ap-cho"]).startswith("Bí thư chi bộ được đề nghị khen")
+
+
 def test_an_entry_of_another_list_or_year_is_not_found(ctx):
     saved()
     from tracker.services import NotFound

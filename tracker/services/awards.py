@@ -398,6 +398,7 @@ def add_cell(
         )
     year = queries.load_award_year(campaign, today)
     check = year.check_of(cell.code)
+    codes_before = [existing.cell.code for existing in proposal.cells]
     entry = AwardCell(
         cell=cell,
         award_form=campaign.award_form,
@@ -408,14 +409,18 @@ def add_cell(
     ranks = [_rank(year, existing.cell.code) for existing in proposal.cells]
     proposal.cells.insert(rules.rank_place(ranks, _rank(year, cell.code)), entry)
     _renumber(proposal.cells)
+    followed = _follow_the_cells(proposal, year, codes_before)
     _flush_or_conflict(f"{cell.name} đã có trong đề xuất.")
+    after = _cell_data(entry)
+    if followed:
+        after = {**after, "summaries_updated": followed}
     _record(
         "award.cell.add",
         actor,
         proposal,
         f"Thêm {cell.name} vào đề xuất khen thưởng năm {campaign.year}",
         cell_id=cell.id,
-        after=_cell_data(entry),
+        after=after,
     )
     return entry
 
@@ -458,6 +463,23 @@ def add_member(
     return entry
 
 
+def _follow_the_cells(
+    proposal: AwardProposal, year: queries.AwardYear, codes_before: list[str]
+) -> list[str]:
+    """The prefilled summaries of the proposed members after the cells changed: a secretary is
+    credited with her cell's proposal only while it is proposed. A summary the committee has
+    edited is left as written. Returns the names whose summary changed."""
+    codes_after = [entry.cell.code for entry in proposal.cells]
+    changed = []
+    for entry in proposal.members:
+        before = year.member_summary(entry.member_id, codes_before)
+        after = year.member_summary(entry.member_id, codes_after)
+        if entry.summary == before and before != after:
+            entry.summary = after
+            changed.append(entry.member.full_name)
+    return changed
+
+
 def _remove(which: _List, campaign: Campaign, actor: User, entry_id: int) -> None:
     campaign = _open_campaign(campaign, actor)
     proposal = _saved_proposal(campaign)
@@ -466,9 +488,15 @@ def _remove(which: _List, campaign: Campaign, actor: User, entry_id: int) -> Non
     label = which.label(entry)
     cell_id = which.cell_id(entry)
     entries = which.entries(proposal)
+    codes_before = [item.cell.code for item in proposal.cells]
     entries.remove(entry)
     _renumber(entries)
+    followed = []
+    if which is CELLS:
+        followed = _follow_the_cells(proposal, queries.load_award_year(campaign), codes_before)
     db.session.flush()
+    if followed:
+        before = {**before, "summaries_updated": followed}
     _record(
         f"award.{which.kind}.remove",
         actor,
