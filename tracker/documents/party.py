@@ -381,7 +381,9 @@ def add_table(
 
     Values are printed as given (numbers already formatted by the caller, in Vietnamese).
     The last ``kept_with_next`` rows stay on the page of what follows (a signature block is
-    never on a page of its own: the award workbook keeps two rows with it too).
+    never on a page of its own: the award workbook keeps two rows with it too). A table never
+    starts at the foot of a page with its header and a row alone: the header and the first
+    row stay with the second.
     """
     style = style or TableStyle()
     table = doc.add_table(rows=1, cols=len(columns))
@@ -404,7 +406,9 @@ def add_table(
             for line in lines[1:]:
                 add_text(cell, line, size=style.size, align=column.align, space_after=0)
     _set_widths(table, [column.width_cm for column in columns])
-    for row in table.rows[1:][-kept_with_next:] if kept_with_next else ():
+    leading = table.rows[:2] if len(table.rows) > 2 else []
+    trailing = table.rows[1:][-kept_with_next:] if kept_with_next else []
+    for row in [*leading, *trailing]:
         for cell in row.cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
