@@ -74,3 +74,31 @@ def test_the_committee_draws_up_and_closes_the_proposal(
     assert page.locator("button:has-text('Chuyển')").count() == 0
     assert fits_the_screen(page, viewport)
     save(page, screenshots_dir, f"awards-closed-{width}", viewport)
+
+
+@pytest.mark.backends("sqlite")
+def test_saving_one_entry_asks_before_dropping_the_changes_typed_in_another(
+    live_server, browser_page, users, season
+):
+    page = browser_page(DESKTOP)
+    sign_in(page, live_server, users["committee"], then="/awards/2022")
+    page.click("button:has-text('Tạo đề xuất mặc định')")
+    page.wait_for_url(live_server + "/awards/2022")
+    items = page.locator("#tap-the .award-item")
+    items.nth(0).locator("textarea").fill("Thành tích đã gõ, chưa lưu")
+    questions = []
+
+    def answer(dialog):
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    items.nth(1).locator("button:has-text('Lưu')").click()
+    page.wait_for_timeout(200)
+    assert questions == [
+        "Các thay đổi chưa lưu ở Chi bộ ấp Chợ sẽ mất nếu gửi biểu mẫu này. Vẫn gửi?"
+    ]
+    assert items.nth(0).locator("textarea").input_value() == "Thành tích đã gõ, chưa lưu"
+    with page.expect_navigation():
+        items.nth(1).locator("button:has-text('Lưu')").click()  # she chooses to go on
+    assert len(questions) == 2
