@@ -532,6 +532,21 @@ def test_the_committee_approves_with_adjusted_points(app, client, auth, users):
     assert "5 → 4,5" in view.text  # the history shows old and new points
 
 
+def test_the_queue_keeps_to_one_year_when_asked(app, client, auth, users):
+    with app.app_context():
+        older = make_report("ap-cho", 2022, 6, status="submitted").id
+        newer = make_report("ap-cho", 2023, 5, status="submitted").id
+        db.session.commit()
+    auth.login(users["committee"])
+    page = client.get("/reports/queue").text
+    assert 'aria-current="page">Tất cả (2)</a>' in page and "Năm 2022 (1)" in page
+    only = client.get("/reports/queue?year=2023").text
+    assert f"/reports/{newer}/review" in only and f"/reports/{older}/review" not in only
+    assert "1 báo cáo năm 2023, gửi sớm nhất ở trên." in only
+    for bad in ("2031", "abc", "-1"):  # no such year in the queue: the whole queue
+        assert f"/reports/{older}/review" in client.get(f"/reports/queue?year={bad}").text
+
+
 def test_the_next_report_is_of_the_same_year_first(app, client, auth, users):
     with app.app_context():
         older = make_report("ap-cho", 2022, 6, status="submitted").id  # waiting longest

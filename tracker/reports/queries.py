@@ -86,6 +86,20 @@ def review_queue(limit: int | None = None, campaign_id: int | None = None) -> li
     return list(db.session.scalars(query))
 
 
+def queue_years() -> list[tuple[int, int]]:
+    """(year, reports waiting) of the open years with reports in the queue, oldest first."""
+    return [
+        (year, count)
+        for year, count in db.session.execute(
+            sa.select(Campaign.year, sa.func.count(Report.id))
+            .join(Report.campaign)
+            .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
+            .group_by(Campaign.year)
+            .order_by(Campaign.year)
+        )
+    ]
+
+
 def queue_count() -> int:
     return db.session.scalar(
         sa.select(sa.func.count(Report.id))

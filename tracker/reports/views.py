@@ -610,9 +610,16 @@ def index():
 @bp.route("/queue")
 @committee_required
 def queue():
+    """The reports waiting for review, the longest waiting first; ?year= keeps to one year."""
+    years = queries.queue_years()
+    chosen = _campaign_by_year(request.args.get("year"))
+    if chosen is not None and chosen.year not in dict(years):
+        chosen = None
     return render_template(
         "reports/queue.html",
-        reports=queries.review_queue(),
+        reports=queries.review_queue(campaign_id=chosen.id if chosen else None),
+        years=years,
+        year=chosen.year if chosen else None,
         sent_before_meeting=checks.sent_before_meeting,
     )
 
