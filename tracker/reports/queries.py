@@ -72,11 +72,15 @@ def report_list(
     return list(db.session.scalars(query))
 
 
+# In the queue: sent and not yet reviewed, in a year not closed (joined with its campaign).
+_WAITING = (Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
+
+
 def review_queue(limit: int | None = None, campaign_id: int | None = None) -> list[Report]:
     """Submitted reports, the longest waiting first (of one campaign year when given)."""
     query = (
         _with_cell_and_campaign(sa.select(Report))
-        .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
+        .where(*_WAITING)
         .order_by(Report.submitted_at, Report.id)
     )
     if campaign_id is not None:
@@ -93,7 +97,7 @@ def queue_years() -> list[tuple[int, int]]:
         for year, count in db.session.execute(
             sa.select(Campaign.year, sa.func.count(Report.id))
             .join(Report.campaign)
-            .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
+            .where(*_WAITING)
             .group_by(Campaign.year)
             .order_by(Campaign.year)
         )
@@ -102,9 +106,7 @@ def queue_years() -> list[tuple[int, int]]:
 
 def queue_count() -> int:
     return db.session.scalar(
-        sa.select(sa.func.count(Report.id))
-        .join(Report.campaign)
-        .where(Report.status == ReportStatus.SUBMITTED, Campaign.closed_at.is_(None))
+        sa.select(sa.func.count(Report.id)).join(Report.campaign).where(*_WAITING)
     )
 
 

@@ -107,15 +107,20 @@ def followers_by_cell() -> dict[int, list[User]]:
     return answer
 
 
-def reports_of_slots(campaign_id: int, months: list[int]) -> dict[tuple[int, int, str], int]:
-    """The reports filed (in any state) for the months: (cell id, month, kind) -> the first
-    report's id. A meeting with a report has taken place: it is shown with its report, not
-    offered to be moved or reported again, and it fills its slot (one query)."""
-    rows = db.session.execute(
+def reports_of_slots(
+    campaign_id: int, months: list[int], cell_id: int | None = None
+) -> dict[tuple[int, int, str], int]:
+    """The reports filed (in any state) for the months, of one cell when given: (cell id,
+    month, kind) -> the first report's id. A meeting with a report has taken place: it is
+    shown with its report, not moved or reported again, and it fills its slot (one query)."""
+    query = (
         sa.select(Report.cell_id, Report.month, Report.kind, sa.func.min(Report.id))
         .where(Report.campaign_id == campaign_id, Report.month.in_(months))
         .group_by(Report.cell_id, Report.month, Report.kind)
     )
+    if cell_id is not None:
+        query = query.where(Report.cell_id == cell_id)
+    rows = db.session.execute(query)
     return {(cell_id, month, kind.value): report_id for cell_id, month, kind, report_id in rows}
 
 

@@ -37,7 +37,7 @@ from ..models import (
 from ..permissions import FORBIDDEN_MESSAGE, OTHER_CELL_MESSAGE
 from ..services import Conflict, NotAllowed, ValidationFailed, audit
 from . import rules
-from .queries import deadline_of
+from .queries import deadline_of, reports_of_slots
 
 MSG_INVALID = "Lịch sinh hoạt chưa hợp lệ: xem các trường được đánh dấu."
 MSG_COMMITTEE_DOES_NOT_PLAN = (
@@ -128,17 +128,7 @@ def may_plan(actor: User, cell_id: int) -> bool:
 
 
 def report_exists(cell_id: int, campaign_id: int, month: int, kind: ReportKind) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Report.id)).where(
-                Report.cell_id == cell_id,
-                Report.campaign_id == campaign_id,
-                Report.month == month,
-                Report.kind == kind,
-            )
-        )
-        > 0
-    )
+    return (cell_id, month, kind.value) in reports_of_slots(campaign_id, [month], cell_id)
 
 
 def msg_closed(year: int) -> str:

@@ -268,7 +268,7 @@ def edit(meeting_id: int):
         if saved is not None:
             flash("Đã đổi lịch sinh hoạt.", "success")
             return redirect(_month_url(saved))
-    frozen_report = queries.reports_of_slots(meeting.campaign_id, [meeting.month]).get(
+    frozen_report = queries.reports_of_slots(meeting.campaign_id, [meeting.month], meeting.cell_id).get(
         (meeting.cell_id, meeting.month, meeting.kind.value)
     )
     page = render_template("schedule/form.html", form=form, meeting=meeting,
